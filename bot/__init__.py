@@ -1,0 +1,1 @@
+"""Libya Brief: a Telegram bot that briefs its subscribers on Libyan diplomacy."""

@@ -1,0 +1,1 @@
+"""The pure Arabic text core: no I/O, no Telegram, no storage."""

@@ -1,0 +1,117 @@
+"""Cut a scraped news page into stories: drop boilerplate, find headline lines, derive leads."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.models import StoryDraft
+
+# Masthead lines name the paper's officers; they carry no news whatever the page.
+_MASTHEAD = re.compile(r"^(رئيس\s+(مجلس[يى]\s+الإدارة|مجلس\s+الإدارة|التحرير)|المدير\s+العام)")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
+_ENDS_LIKE_SENTENCE = re.compile(r"[.!?؟…:،,;؛]$")
+_BLANK = re.compile(r"^[\s\u00a0\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$")
+
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 20
+HEADLINE_MAX_CHARS = 160
+LEAD_TARGET_CHARS = 120
+LEAD_MAX_CHARS = 300
+# A line repeated on one page is a masthead, caption or share line when it is this short.
+REPEATED_MAX_WORDS = 12
+
+
+def split_page(text: str) -> list[StoryDraft]:
+    """Split a page into stories at its headline lines, without mastheads and captions."""
+    lines = _content_lines(text)
+    stories: list[StoryDraft] = []
+    headline: str | None = None
+    body: list[str] = []
+
+    def flush() -> None:
+        if body:
+            stories.append(_draft(len(stories), headline, body))
+
+    for line in lines:
+        if _is_headline(line):
+            flush()
+            headline, body = line, []
+        elif _is_paragraph(line):
+            body.append(line)
+    flush()
+    return stories
+
+
+def make_lead(body: str) -> str:
+    """The first sentence or two of a body, cut on a sentence or word boundary."""
+    text = " ".join(body.split())
+    lead = ""
+    for sentence in _SENTENCE_END.split(text):
+        candidate = f"{lead} {sentence}".strip()
+        if len(candidate) > LEAD_MAX_CHARS:
+            break
+        lead = candidate
+        if len(lead) >= LEAD_TARGET_CHARS:
+            return lead
+    if lead:
+        return lead
+    cut = text[:LEAD_MAX_CHARS].rsplit(" ", 1)[0] if len(text) > LEAD_MAX_CHARS else text
+    return cut + ("…" if len(cut) < len(text) else "")
+
+
+def headline_from_lead(lead: str) -> str:
+    """A headline for a story that has no headline line: its lead sentence, shortened."""
+    first = _SENTENCE_END.split(lead, maxsplit=1)[0].rstrip(".")
+    if len(first) <= HEADLINE_MAX_CHARS:
+        return first
+    return first[:HEADLINE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _content_lines(text: str) -> list[str]:
+    """Non-blank lines with boilerplate removed, whitespace folded."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if not _BLANK.match(line)]
+    counts = Counter(lines)
+    kept: list[str] = []
+    skip_next = False
+    for line in lines:
+        if skip_next:
+            skip_next = False
+            continue
+        if _MASTHEAD.match(line) and _word_count(line) <= REPEATED_MAX_WORDS:
+            # The officer's name follows the title on a line of its own.
+            skip_next = True
+            continue
+        if counts[line] > 1 and _word_count(line) <= REPEATED_MAX_WORDS:
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_headline(line: str) -> bool:
+    words = _word_count(line)
+    return (
+        HEADLINE_MIN_WORDS <= words <= HEADLINE_MAX_WORDS
+        and len(line) <= HEADLINE_MAX_CHARS
+        and not _ENDS_LIKE_SENTENCE.search(line)
+    )
+
+
+def _is_paragraph(line: str) -> bool:
+    # Short lines that are neither headlines nor sentences are captions, bylines or labels.
+    return _word_count(line) >= HEADLINE_MIN_WORDS or bool(_ENDS_LIKE_SENTENCE.search(line))
+
+
+def _draft(position: int, headline: str | None, paragraphs: list[str]) -> StoryDraft:
+    body = "\n\n".join(paragraphs)
+    lead = make_lead(paragraphs[0])
+    return StoryDraft(
+        position=position,
+        headline=headline or headline_from_lead(lead),
+        body=body,
+        lead=lead,
+    )
+
+
+def _word_count(line: str) -> int:
+    return len(line.split())

@@ -1,0 +1,156 @@
+"""The composition of the Telegram Application: handlers, defaults, limits, lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.services import Services
+from bot.tg.commands import LATEST_PREFIX, PublicCommands, help_entries
+from bot.tg.i18n import t
+from bot.tg.replies import user_lang
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30
+BotApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    token: str | None = None,
+    request: BaseRequest | None = None,
+    heartbeat: bool = False,
+) -> BotApp:
+    """The bot, wired: every handler, HTML defaults, the rate limiter and the lifecycle hooks."""
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        tzinfo=settings.timezone,
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.telegram_bot_token or "")
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .defaults(defaults)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+
+    async def post_init(app: BotApp) -> None:
+        await services.store.open()
+        report = await services.load_seeds(settings.seeds_dir)
+        log.info(
+            "seeds: %d added, %d updated, %d unchanged",
+            report.added,
+            report.updated,
+            report.unchanged,
+        )
+        await register_menus(app)
+        if heartbeat and app.job_queue is not None:
+            app.job_queue.run_repeating(
+                _beat(settings.heartbeat_path), interval=HEARTBEAT_SECONDS, first=0
+            )
+
+    async def post_shutdown(app: BotApp) -> None:
+        await asyncio.to_thread(services.store.close)
+
+    app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    add_handlers(app, PublicCommands(services, settings.timezone))
+    return app
+
+
+def add_handlers(app: BotApp, commands: PublicCommands) -> None:
+    """Register every handler; order matters: specific commands before the catch-alls."""
+    app.add_handler(CommandHandler("start", commands.start))
+    app.add_handler(CommandHandler("help", commands.help))
+    app.add_handler(CommandHandler("latest", commands.latest))
+    app.add_handler(CallbackQueryHandler(commands.latest_page, pattern=f"^{LATEST_PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(commands.latest_page))
+    app.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private & filters.TEXT, commands.chatter))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, commands.not_text))
+    app.add_error_handler(on_error)
+
+
+async def register_menus(app: BotApp) -> None:
+    """The command menus, in English by default and in Arabic for Arabic clients."""
+    for lang in ("en", "ar"):
+        commands = [BotCommand(name, t(lang, f"menu_{name}")) for name, _, _ in help_entries(lang)]
+        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else "ar")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the traceback; tell the user, in their language, without internals."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except Exception:
+            log.debug("could not answer the callback query", exc_info=True)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, html.escape(t(user_lang(update), "error"))
+        )
+    except Exception:
+        log.exception("could not tell the user about the error")
+
+
+def _beat(path: Path) -> Callable[[ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+    async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await asyncio.to_thread(_write_heartbeat, path)
+
+    return beat
+
+
+def _write_heartbeat(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+
+
+@asynccontextmanager
+async def running(app: BotApp) -> AsyncIterator[BotApp]:
+    """Initialize, start and later stop the app, hooks included, as run_polling would."""
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

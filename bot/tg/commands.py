@@ -1,0 +1,170 @@
+"""Public commands: /start, /help, /latest, and what to say to anything else."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.models import StoryPage
+from bot.services import DEFAULT_LATEST, MAX_LATEST, Services
+from bot.tg.i18n import Lang, t
+from bot.tg.render import esc, join_blocks, story_item
+from bot.tg.replies import chat_user, send_chunks, user_lang
+
+LATEST_PREFIX = "latest"
+
+
+def help_entries(lang: Lang) -> list[tuple[str, str, str]]:
+    """(command, usage, description) for every public command, in menu order."""
+    return [
+        ("start", "/start", t(lang, "cmd_start")),
+        ("help", "/help", t(lang, "cmd_help")),
+        (
+            "latest",
+            "/latest [n]",
+            t(lang, "cmd_latest", default=DEFAULT_LATEST, max=MAX_LATEST),
+        ),
+    ]
+
+
+def parse_count(args: list[str]) -> int | None:
+    """The n of `/latest n`: None when it is not a whole number of at least one."""
+    if not args:
+        return DEFAULT_LATEST
+    if len(args) != 1:
+        return None
+    try:
+        # int() reads Arabic-Indic digits too, so /latest ٥ works.
+        value = int(args[0])
+    except ValueError:
+        return None
+    return value if value >= 1 else None
+
+
+def latest_callback(offset: int, limit: int) -> str:
+    """Callback data for the button that shows the page at `offset`."""
+    return f"{LATEST_PREFIX}:{offset}:{limit}"
+
+
+def parse_latest_callback(data: str) -> tuple[int, int] | None:
+    """(offset, limit) from callback data, or None when it is not ours or malformed."""
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != LATEST_PREFIX:
+        return None
+    if not (parts[1].isdecimal() and parts[2].isdecimal()):
+        return None
+    offset, limit = int(parts[1]), int(parts[2])
+    # Bounds keep a forged button from asking for absurd pages.
+    if offset > 10_000_000 or not 1 <= limit <= MAX_LATEST:
+        return None
+    return offset, limit
+
+
+class PublicCommands:
+    """Handlers for everyone: each parses, calls one service, renders and replies."""
+
+    def __init__(self, services: Services, zone: ZoneInfo) -> None:
+        self.services = services
+        self.zone = zone
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Greet the user in their language and say what the bot is for."""
+        lang = user_lang(update)
+        user = chat_user(update)
+        if user is None or update.effective_message is None:
+            return
+        await self.services.seen(user)
+        first = update.effective_user.first_name if update.effective_user else ""
+        name = ("، " if lang == "ar" else ", ") + esc(first) if first else ""
+        await update.effective_message.reply_text(t(lang, "start", name=name))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """List every command with its usage."""
+        lang = user_lang(update)
+        if update.effective_message is None:
+            return
+        lines = [t(lang, "help_title"), ""]
+        lines += [f"{esc(usage)} — {esc(text)}" for _, usage, text in help_entries(lang)]
+        lines += ["", t(lang, "help_footer")]
+        await update.effective_message.reply_text("\n".join(lines))
+
+    async def latest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show the newest stories, n of them."""
+        lang = user_lang(update)
+        chat = update.effective_chat
+        if chat is None or update.effective_message is None:
+            return
+        count = parse_count(list(context.args or []))
+        if count is None:
+            await update.effective_message.reply_text(t(lang, "latest_bad_count", max=MAX_LATEST))
+            return
+        if count > MAX_LATEST:
+            await update.effective_message.reply_text(t(lang, "latest_clamped", max=MAX_LATEST))
+        page = await self.services.latest(count, 0)
+        await self._send_page(context, chat.id, page, lang)
+
+    async def latest_page(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer the "older" button: the next page, and the pressed button goes away."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        lang = user_lang(update)
+        parsed = parse_latest_callback(query.data or "")
+        if parsed is None:
+            await query.answer(t(lang, "stale_button"), show_alert=True)
+            return
+        await query.answer()
+        offset, limit = parsed
+        page = await self.services.latest(limit, offset)
+        if query.message is not None:
+            # Pressed once is enough: a second press would repeat the page.
+            await query.edit_message_reply_markup(None)
+        await self._send_page(context, chat.id, page, lang)
+
+    async def _send_page(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, page: StoryPage, lang: Lang
+    ) -> None:
+        if not page.stories:
+            key = "latest_end" if page.offset else "latest_empty"
+            await context.bot.send_message(chat_id, t(lang, key))
+            return
+        title = t(
+            lang,
+            "latest_title",
+            first=page.offset + 1,
+            last=page.offset + len(page.stories),
+            total=page.total,
+        )
+        blocks = [title] + [
+            story_item(story, page.offset + i + 1, lang, self.zone)
+            for i, story in enumerate(page.stories)
+        ]
+        keyboard = None
+        if page.has_more:
+            button = InlineKeyboardButton(
+                t(lang, "older"),
+                callback_data=latest_callback(page.offset + len(page.stories), page.limit),
+            )
+            keyboard = InlineKeyboardMarkup([[button]])
+        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Point an unknown command at /help."""
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        command = message.text.split()[0][:64]
+        await message.reply_text(t(user_lang(update), "unknown_command", command=esc(command)))
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A polite hint for stickers, photos, voice notes and the like."""
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(t(user_lang(update), "not_text"))
+
+    async def chatter(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A polite hint for plain text that is not a command."""
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(t(user_lang(update), "chatter"))

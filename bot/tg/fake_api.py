@@ -1,0 +1,385 @@
+"""An in-process stand-in for the Telegram Bot API, for the offline chat and the tests.
+
+It speaks the Bot API's HTTP protocol (form or JSON bodies, `{"ok": ..., "result": ...}`
+answers) and checks messages as Telegram does: well-formed HTML, at most 4096 characters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qs
+
+import httpx
+
+MAX_TEXT = 4096
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "Libya Brief",
+    "username": "LibyaBriefBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+_ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "tg-spoiler", "span", "blockquote", "tg-emoji",
+}  # fmt: skip
+_STRAY_AMP = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+# Fields whose values are strings even when they look like JSON numbers.
+_STRING_FIELDS = {"text", "parse_mode", "callback_query_id", "language_code", "url", "data"}
+
+
+class ApiError(Exception):
+    """A Bot API error answer: HTTP status, description and optional parameters."""
+
+    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+
+@dataclass
+class Outgoing:
+    """One call the bot made that changes what a user sees."""
+
+    method: str
+    chat_id: int
+    message_id: int
+    text: str
+    buttons: list[list[dict[str, Any]]] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class _TelegramHTML(HTMLParser):
+    """Checks markup the way Telegram's parser does and collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _ALLOWED_TAGS:
+            self.error = self.error or f'unsupported start tag "{tag}"'
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f'can\'t find end tag corresponding to start tag "{tag}"'
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_telegram_html(markup: str) -> str:
+    """The visible text of Telegram HTML; raises ApiError where Telegram would refuse it."""
+    parser = _TelegramHTML()
+    if _stray_angle_brackets(markup):
+        raise ApiError(400, "Bad Request: can't parse entities: unexpected '<'")
+    if _STRAY_AMP.search(markup):
+        raise ApiError(400, "Bad Request: can't parse entities: unescaped '&'")
+    parser.feed(markup)
+    parser.close()
+    if parser.error or parser.stack:
+        unclosed = parser.stack[-1] if parser.stack else ""
+        detail = parser.error or f'can\'t find end tag corresponding to start tag "{unclosed}"'
+        raise ApiError(400, f"Bad Request: can't parse entities: {detail}")
+    return "".join(parser.text)
+
+
+def _stray_angle_brackets(markup: str) -> int:
+    # A '<' that does not open a tag is an error for Telegram, where html.parser keeps it as text.
+    count = 0
+    for i, char in enumerate(markup):
+        if char == "<":
+            nxt = markup[i + 1 : i + 2]
+            if not (nxt.isalpha() or nxt == "/"):
+                count += 1
+    return count
+
+
+class FakeBotApi:
+    """A small, thread-safe Bot API: it keeps chats, queues updates and records replies."""
+
+    def __init__(self, token: str = "123456:FAKE-TOKEN-FOR-OFFLINE-CHAT-ONLY") -> None:
+        self.token = token
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.outbox: list[Outgoing] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._messages: dict[int, dict[str, Any]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._failures: list[tuple[str, ApiError]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._read = 0
+        self._lock = threading.Condition()
+
+    # ---- what a user does ------------------------------------------------------------
+
+    def user_sends(
+        self, text: str, *, chat_id: int = 1001, language_code: str | None = "en"
+    ) -> dict[str, Any]:
+        """Queue a text message from a user; returns the update."""
+        message = self._user_message(chat_id, language_code)
+        message["text"] = text
+        if text.startswith("/"):
+            length = len(text.split()[0]) if text.split() else 1
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._queue({"message": message})
+
+    def user_sends_sticker(
+        self, *, chat_id: int = 1001, language_code: str | None = "en"
+    ) -> dict[str, Any]:
+        """Queue a sticker from a user; returns the update."""
+        message = self._user_message(chat_id, language_code)
+        message["sticker"] = {
+            "file_id": "sticker-1", "file_unique_id": "s1", "width": 512, "height": 512,
+            "is_animated": False, "is_video": False, "type": "regular",
+        }  # fmt: skip
+        return self._queue({"message": message})
+
+    def user_presses(
+        self, message_id: int, data: str, *, language_code: str | None = "en"
+    ) -> dict[str, Any]:
+        """Queue the press of an inline button under a bot message; returns the update."""
+        with self._lock:
+            message = self._messages[message_id]
+        chat_id = message["chat"]["id"]
+        query = {
+            "id": str(next(self._callback_ids)),
+            "from": self._user(chat_id, language_code),
+            "message": message,
+            "chat_instance": f"ci{chat_id}",
+            "data": data,
+        }
+        return self._queue({"callback_query": query})
+
+    def fail_next(self, method: str, error: ApiError) -> None:
+        """Make the next call of `method` fail with `error` (429, 403, 500 ...)."""
+        with self._lock:
+            self._failures.append((method, error))
+
+    def take_outbox(self) -> list[Outgoing]:
+        """What the bot showed users since the last call."""
+        with self._lock:
+            fresh = self.outbox[self._read :]
+            self._read = len(self.outbox)
+            return fresh
+
+    def wait_for_outbox(self, count: int, timeout: float = 5.0) -> list[Outgoing]:
+        """Block until `count` new outgoing messages exist, then take them."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self.outbox) - self._read < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._lock.wait(remaining)
+        return self.take_outbox()
+
+    # ---- the wire --------------------------------------------------------------------
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """An httpx transport that answers requests the way the Bot API would."""
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            body = await request.aread()
+            status, payload = await asyncio.to_thread(
+                self.handle_http, request.url.path, request.headers.get("content-type", ""), body
+            )
+            return httpx.Response(status, json=payload)
+
+        return httpx.MockTransport(handler)
+
+    def handle_http(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        """Answer one HTTP request to /bot<token>/<method>."""
+        parts = path.strip("/").split("/")
+        if len(parts) != 2 or parts[0] != f"bot{self.token}":
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        try:
+            params = _decode(content_type, body)
+            return 200, {"ok": True, "result": self.call(parts[1], params)}
+        except ApiError as exc:
+            answer: dict[str, Any] = {
+                "ok": False, "error_code": exc.status, "description": exc.description,
+            }  # fmt: skip
+            if exc.parameters:
+                answer["parameters"] = exc.parameters
+            return exc.status, answer
+
+    def call(self, method: str, params: dict[str, Any]) -> Any:
+        """Run one Bot API method."""
+        with self._lock:
+            self.calls.append((method, params))
+            for index, (failing, error) in enumerate(self._failures):
+                if failing == method:
+                    del self._failures[index]
+                    raise error
+        if method == "getUpdates":
+            return self._get_updates(params)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            raise ApiError(404, "Not Found: method not found")
+        with self._lock:
+            result = handler(params)
+            self._lock.notify_all()
+            return result
+
+    # ---- methods ---------------------------------------------------------------------
+
+    def _m_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return BOT_USER
+
+    def _m_setMyCommands(self, params: dict[str, Any]) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        key = (json.dumps(scope, sort_keys=True), params.get("language_code") or "")
+        self.commands[key] = list(params["commands"])
+        return True
+
+    def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _m_setWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        text = self._checked_text(params)
+        message_id = next(self._message_ids)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": BOT_USER,
+            "text": text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self._messages[message_id] = message
+        self._record("sendMessage", message, params)
+        return message
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        message["text"] = self._checked_text(params)
+        message["edit_date"] = int(time.time())
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        else:
+            message.pop("reply_markup", None)
+        self._record("editMessageText", message, params)
+        return message
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        else:
+            message.pop("reply_markup", None)
+        self._record("editMessageReplyMarkup", message, params)
+        return message
+
+    # ---- helpers ---------------------------------------------------------------------
+
+    def _checked_text(self, params: dict[str, Any]) -> str:
+        text = str(params.get("text", ""))
+        visible = parse_telegram_html(text) if params.get("parse_mode") == "HTML" else text
+        if not visible.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(visible.encode("utf-16-le")) // 2 > MAX_TEXT:
+            raise ApiError(400, "Bad Request: message is too long")
+        return text
+
+    def _existing(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._messages.get(int(params.get("message_id", 0)))
+        if message is None or message["chat"]["id"] != int(params.get("chat_id", 0)):
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return message
+
+    def _record(self, method: str, message: dict[str, Any], params: dict[str, Any]) -> None:
+        markup = message.get("reply_markup") or {}
+        self.outbox.append(
+            Outgoing(
+                method=method,
+                chat_id=message["chat"]["id"],
+                message_id=message["message_id"],
+                text=message["text"],
+                buttons=markup.get("inline_keyboard", []),
+                params=params,
+            )
+        )
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 1.0)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                fresh = [u for u in self._updates if u["update_id"] >= offset]
+                remaining = deadline - time.monotonic()
+                if fresh or remaining <= 0:
+                    return fresh[: int(params.get("limit") or 100)]
+                self._lock.wait(remaining)
+
+    def _queue(self, update: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            update["update_id"] = next(self._update_ids)
+            self._updates.append(update)
+            self._lock.notify_all()
+        return update
+
+    def _user(self, chat_id: int, language_code: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "Reader"}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    def _user_message(self, chat_id: int, language_code: str | None) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Reader"},
+            "from": self._user(chat_id, language_code),
+        }
+
+
+def _decode(content_type: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    if "json" in content_type:
+        decoded = json.loads(body)
+        return decoded if isinstance(decoded, dict) else {}
+    if "multipart" in content_type:
+        raise ApiError(400, "Bad Request: files are not supported by the fake Bot API")
+    params: dict[str, Any] = {}
+    for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
+        value = values[-1]
+        if key in _STRING_FIELDS:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params

@@ -1,0 +1,203 @@
+"""Telegram HTML: escaping, story items, and splitting long replies into safe chunks."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.models import StoryView
+from bot.tg.i18n import Lang, format_date, t
+
+MAX_MESSAGE = 4096
+_TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|\n\n+|\n|[^\S\n]+|[^<&\s]+|[<&]")
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)[^>]*>")
+_SENTENCE_END = re.compile(r"[.!?؟…]$")
+_BREAKS = ("space", "nl", "para")
+
+
+def esc(text: str) -> str:
+    """Text made safe for Telegram's HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+def esc_attr(text: str) -> str:
+    """An attribute value made safe inside double quotes."""
+    return html.escape(text, quote=True).replace("&#x27;", "'")
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def story_item(story: StoryView, number: int, lang: Lang, zone: ZoneInfo) -> str:
+    """One story as a block of Telegram HTML: headline, lead, outlet, date, link."""
+    outlet = story.outlet_ar if lang == "ar" else story.outlet
+    when = format_date(story.published_at, lang, zone) if story.published_at else None
+    meta = " · ".join([esc(outlet), esc(when or t(lang, "date_unknown"))])
+    lines = [f"<b>{number}. {esc(story.headline)}</b>"]
+    if story.lead:
+        lines.append(esc(story.lead))
+    if story.url:
+        meta += f' · <a href="{esc_attr(story.url)}">{esc(t(lang, "read_more"))}</a>'
+    lines.append(f"<i>{meta}</i>")
+    return "\n".join(lines)
+
+
+def join_blocks(blocks: Iterable[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Pack HTML blocks into as few messages as fit, never splitting a block that fits alone."""
+    chunks: list[str] = []
+    current = ""
+    for block in blocks:
+        for piece in split_html(block, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if utf16_len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    raw: str
+    kind: str  # "open", "close", "text", "space", "nl", "para"
+    name: str = ""
+
+
+def _tokenize(markup: str) -> list[_Tok]:
+    tokens = []
+    for match in _TOKEN.finditer(markup):
+        raw = match.group()
+        tag = _TAG.fullmatch(raw)
+        if tag:
+            tokens.append(_Tok(raw, "close" if tag.group(1) else "open", tag.group(2)))
+        elif raw.startswith("\n\n"):
+            tokens.append(_Tok(raw, "para"))
+        elif raw == "\n":
+            tokens.append(_Tok(raw, "nl"))
+        elif raw.isspace():
+            tokens.append(_Tok(raw, "space"))
+        else:
+            tokens.append(_Tok(raw, "text"))
+    return tokens
+
+
+def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split well-formed Telegram HTML into chunks of at most `limit` UTF-16 units.
+
+    Cuts fall on a paragraph break, else a line break, else a sentence end, else a space,
+    and only inside a word that is longer than a whole chunk. Tags open at a cut are closed
+    at the end of one chunk and opened again at the start of the next.
+    """
+    if utf16_len(markup) <= limit:
+        return [markup] if markup.strip() else []
+    tokens = _explode_long_words(_tokenize(markup), limit // 4)
+    chunks: list[str] = []
+    start = 0
+    stack: list[_Tok] = []
+    while start < len(tokens):
+        reopen = "".join(tok.raw for tok in stack)
+        end = _fill(tokens, start, stack, limit - utf16_len(reopen))
+        cut = _best_cut(tokens, start, end)
+        stack_at_cut = _stack_after(tokens, start, cut, stack)
+        closing = "".join(f"</{tok.name}>" for tok in reversed(stack_at_cut))
+        body = "".join(tok.raw for tok in tokens[start:cut])
+        chunk = _trim(reopen + body + closing)
+        if chunk:
+            chunks.append(chunk)
+        start, stack = cut, stack_at_cut
+    return chunks
+
+
+def _fill(tokens: list[_Tok], start: int, stack: list[_Tok], room: int) -> int:
+    """The furthest end index whose body plus the closing tags fits in `room`."""
+    open_tags = list(stack)
+    used = 0
+    end = start
+    while end < len(tokens):
+        tok = tokens[end]
+        after = list(open_tags)
+        if tok.kind == "open":
+            after.append(tok)
+        elif tok.kind == "close" and after:
+            after.pop()
+        closing = sum(len(f"</{t.name}>") for t in after)
+        if used + utf16_len(tok.raw) + closing > room:
+            break
+        used += utf16_len(tok.raw)
+        open_tags = after
+        end += 1
+    if end == start:
+        # A single token cannot fit even alone; _explode_long_words prevents this for text.
+        end = start + 1
+    return end
+
+
+def _best_cut(tokens: list[_Tok], start: int, end: int) -> int:
+    """Where to end a chunk filled up to `end`: the best boundary in its second half."""
+    if end >= len(tokens):
+        return end
+    half = start + (end - start) // 2
+    preferences: tuple[Callable[[int], bool], ...] = (
+        lambda i: tokens[i].kind == "para",
+        lambda i: tokens[i].kind == "nl",
+        lambda i: tokens[i].kind == "space" and _ends_sentence(tokens, i),
+        lambda i: tokens[i].kind in _BREAKS,
+    )
+    for accept in preferences:
+        for i in range(end - 1, half - 1, -1):
+            if accept(i):
+                return i + 1
+    for i in range(end - 1, start, -1):
+        if tokens[i].kind in _BREAKS:
+            return i + 1
+    return end
+
+
+def _ends_sentence(tokens: list[_Tok], index: int) -> bool:
+    for j in range(index - 1, -1, -1):
+        if tokens[j].kind == "text":
+            return bool(_SENTENCE_END.search(tokens[j].raw))
+        if tokens[j].kind in ("space", "nl", "para"):
+            return False
+    return False
+
+
+def _stack_after(tokens: list[_Tok], start: int, cut: int, stack: list[_Tok]) -> list[_Tok]:
+    open_tags = list(stack)
+    for tok in tokens[start:cut]:
+        if tok.kind == "open":
+            open_tags.append(tok)
+        elif tok.kind == "close" and open_tags:
+            open_tags.pop()
+    return open_tags
+
+
+def _explode_long_words(tokens: list[_Tok], longest: int) -> list[_Tok]:
+    """Break words longer than `longest` units into pieces, so any chunk can take one."""
+    out: list[_Tok] = []
+    for tok in tokens:
+        if tok.kind != "text" or utf16_len(tok.raw) <= longest:
+            out.append(tok)
+            continue
+        piece = ""
+        for char in tok.raw:
+            if utf16_len(piece + char) > longest:
+                out.append(_Tok(piece, "text"))
+                piece = ""
+            piece += char
+        if piece:
+            out.append(_Tok(piece, "text"))
+    return out
+
+
+def _trim(chunk: str) -> str:
+    # Whitespace at a cut would show as an empty line at the top or bottom of a message.
+    return chunk.strip() if chunk.strip() else ""

@@ -1,0 +1,37 @@
+"""Sending rendered chunks: the keyboard rides on the last one."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.models import ChatUser
+from bot.tg.i18n import Lang, lang_of
+
+
+def user_lang(update: Update) -> Lang:
+    """The interface language for whoever sent this update."""
+    user = update.effective_user
+    return lang_of(user.language_code if user else None)
+
+
+def chat_user(update: Update) -> ChatUser | None:
+    """The chat and person behind an update, when it has both."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    return ChatUser(chat_id=chat.id, user_id=user.id, language_code=user.language_code)
+
+
+async def send_chunks(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    chunks: list[str],
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> list[Message]:
+    """Send HTML chunks in order, the keyboard under the last one."""
+    sent = []
+    for index, chunk in enumerate(chunks):
+        markup = keyboard if index == len(chunks) - 1 else None
+        sent.append(await context.bot.send_message(chat_id, chunk, reply_markup=markup))
+    return sent

@@ -1,0 +1,211 @@
+"""The database: the only schema, versioned migrations, and a thread that owns the connection."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+import sqlite_utils
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+class DatabaseError(RuntimeError):
+    """The database could not be opened or migrated."""
+
+
+class StoreTimeout(TimeoutError):
+    """A database call took longer than its time limit."""
+
+
+def _m001_core(db: sqlite_utils.Database) -> None:
+    """Sources, the articles fetched from them, and the stories cut out of each article."""
+    db.table("sources").create(
+        {
+            "id": int,
+            "url": str,
+            "name": str,
+            "name_ar": str,
+            "kind": str,
+            "language": str,
+            "added_at": str,
+            "added_by": int,
+            "state": str,
+        },
+        pk="id",
+        not_null={"url", "name", "kind", "added_at", "state"},
+        defaults={"state": "ok", "language": "ar", "name_ar": ""},
+    )
+    db.table("sources").create_index(["url"], unique=True)
+    db.table("articles").create(
+        {
+            "id": int,
+            "source_id": int,
+            "url": str,
+            "canonical_url": str,
+            "seed_key": str,
+            "title": str,
+            "language": str,
+            "published_at": str,
+            "fetched_at": str,
+            "content_hash": str,
+            "raw_text": str,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id")],
+        not_null={"source_id", "fetched_at", "content_hash", "raw_text"},
+    )
+    db.table("articles").create_index(["canonical_url"], unique=True)
+    db.table("articles").create_index(["seed_key"], unique=True)
+    db.table("articles").create_index(["content_hash"])
+    db.table("stories").create(
+        {
+            "id": int,
+            "article_id": int,
+            "position": int,
+            "headline": str,
+            "lead": str,
+            "body": str,
+            "published_at": str,
+            "sort_at": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "position", "headline", "body", "sort_at"},
+    )
+    db.table("stories").create_index(["article_id", "position"], unique=True)
+    db.table("stories").create_index(["sort_at", "id"])
+
+
+def _m002_users(db: sqlite_utils.Database) -> None:
+    """The people who talk to the bot, with the interface language they get."""
+    db.table("users").create(
+        {
+            "chat_id": int,
+            "user_id": int,
+            "language_code": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="chat_id",
+        not_null={"first_seen", "last_seen"},
+    )
+
+
+# Append only: a migration that has shipped is never edited, a new one is added instead.
+MIGRATIONS: tuple[Migration, ...] = (_m001_core, _m002_users)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The number of migrations applied to this database."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    """Apply the migrations this database lacks, each in its own transaction; return the count."""
+    current = schema_version(db)
+    if current > len(migrations):
+        raise DatabaseError(
+            f"database schema version {current} is newer than this program "
+            f"({len(migrations)}); upgrade Libya Brief"
+        )
+    for version, step in enumerate(migrations[current:], start=current + 1):
+        with db.atomic():
+            step(db)
+            # PRAGMA cannot take parameters; version is an int we computed.
+            db.conn.execute(f"PRAGMA user_version = {version:d}")
+    return len(migrations) - current
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a database in WAL mode with foreign keys on, migrated."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # The connection lives on the store's single thread, which may not be the opener's.
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        if str(path) != ":memory:":
+            db.enable_wal()
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(db)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from exc
+    return db
+
+
+class Store:
+    """Runs every database call on one dedicated thread, so the event loop never waits on disk."""
+
+    def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
+        self._db: sqlite_utils.Database | None = None
+
+    def open_sync(self) -> None:
+        """Open and migrate the database from synchronous code (start-up, CLI)."""
+        self._executor.submit(self._open).result()
+
+    async def open(self) -> None:
+        """Open and migrate the database on the store's thread."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._open)
+
+    def _open(self) -> None:
+        if self._db is None:
+            self._db = connect(self.path)
+
+    async def run(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `fn(db, ...)` on the store's thread, with the store's time limit."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, partial(self._call, fn, *args, **kwargs))
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except TimeoutError as exc:
+            raise StoreTimeout(f"database call {fn.__name__} took over {self.timeout}s") from exc
+
+    def run_sync(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `fn(db, ...)` on the store's thread from synchronous code and wait for it."""
+        call = partial(self._call, fn, *args, **kwargs)
+        return self._executor.submit(call).result(self.timeout)
+
+    def _call(
+        self,
+        fn: Callable[Concatenate[sqlite_utils.Database, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        if self._db is None:
+            self._db = connect(self.path)
+        return fn(self._db, *args, **kwargs)
+
+    def close(self) -> None:
+        """Close the connection and stop the thread; pending calls finish first."""
+
+        def _close() -> None:
+            if self._db is not None:
+                self._db.conn.close()
+                self._db = None
+
+        self._executor.submit(_close).result()
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,26 @@
+"""The people who talk to the bot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.models import ChatUser
+from storage.timefmt import to_db
+
+
+def touch_user(db: sqlite_utils.Database, user: ChatUser, now: datetime) -> None:
+    """Record that this chat talked to the bot now, keeping when it first did."""
+    stamp = to_db(now)
+    db.execute(
+        """
+        INSERT INTO users (chat_id, user_id, language_code, first_seen, last_seen)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(chat_id) DO UPDATE SET
+            user_id = excluded.user_id,
+            language_code = excluded.language_code,
+            last_seen = excluded.last_seen
+        """,
+        [user.chat_id, user.user_id, user.language_code, stamp, stamp],
+    )
