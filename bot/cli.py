@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.seeds import SeedError
@@ -71,27 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(settings: Settings) -> int:
     """Run the bot against Telegram until SIGINT or SIGTERM."""
-    from telegram import Update
-
-    from bot.tg.app import build_application
+    from bot.tg.app import build_application, serve_forever
 
     if not settings.telegram_bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     store = Store(settings.database_path)
     store.open_sync()  # a database that cannot open stops start-up with a clear message
-    app = build_application(settings, Services(store), heartbeat=True)
-    if settings.webhook_url:
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    serve_forever(build_application(settings, Services(store), heartbeat=True), settings)
     return 0
 
 

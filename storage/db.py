@@ -152,6 +152,7 @@ class Store:
         self.timeout = timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite_utils.Database | None = None
+        self._closed = False
 
     def open_sync(self) -> None:
         """Open and migrate the database from synchronous code (start-up, CLI)."""
@@ -200,7 +201,10 @@ class Store:
         return fn(self._db, *args, **kwargs)
 
     def close(self) -> None:
-        """Close the connection and stop the thread; pending calls finish first."""
+        """Close the connection and stop the thread; pending calls finish first. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
 
         def _close() -> None:
             if self._db is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.models import StoryPage
@@ -117,11 +118,15 @@ class PublicCommands:
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
         await query.answer()
+        try:
+            # The button goes once pressed; a double tap finds it gone and shows nothing twice.
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return
+            raise
         offset, limit = parsed
         page = await self.services.latest(limit, offset)
-        if query.message is not None:
-            # Pressed once is enough: a second press would repeat the page.
-            await query.edit_message_reply_markup(None)
         await self._send_page(context, chat.id, page, lang)
 
     async def _send_page(

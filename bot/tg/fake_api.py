@@ -293,6 +293,13 @@ class FakeBotApi:
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._existing(params)
+        if (params.get("reply_markup") or None) == (message.get("reply_markup") or None):
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         else:

@@ -1,0 +1,71 @@
+"""The offline chat as a person runs it: the console script, piped input, the real handlers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+HEADLINE_RU = "مباحثات بين الخارجية الليبية والروسية بشأن خروج القوات الأجنبية والمرتزقة"
+HEADLINE_UK = "وزيرة الخارجية تلتقي سفيرة المملكة المتحدة لدى ليبيا"
+
+
+def chat(
+    tmp_path: Path, stdin: str, *args: str, entry: str = "script"
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env["DATABASE_PATH"] = str(tmp_path / "chat.db")
+    script = Path(sys.executable).parent / "libya-brief"
+    command = [str(script)] if entry == "script" else [sys.executable, "-m", "bot"]
+    return subprocess.run(
+        [*command, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,  # no .env there
+        timeout=120,
+    )
+
+
+def test_piped_latest_prints_the_seed_stories_separately(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/latest\n", "chat")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"1. {HEADLINE_RU}" in out
+    assert f"2. {HEADLINE_UK}" in out
+    assert "Al-Dostor · date unknown" in out
+    assert "محمد الباز" not in out and "رئيس مجلسى" not in out
+    assert "<b>" not in out  # HTML is turned into terminal text
+    assert result.stderr == ""  # no log noise in the chat
+
+
+def test_no_subcommand_without_a_token_opens_the_chat(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/help\n", entry="module")
+    assert result.returncode == 0, result.stderr
+    assert "/latest [n] — The newest stories" in result.stdout
+
+
+def test_buttons_are_pressed_by_number(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/latest 1\n1\n/quit\n/help\n", "chat", "--lang", "ar")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[1] ‹ أقدم" in out
+    assert f"1. {HEADLINE_RU}" in out and f"2. {HEADLINE_UK}" in out
+    assert "(2–2 من 2)" in out
+    assert "الأوامر" not in out  # /quit ended the chat before /help
+
+
+def test_bad_configuration_is_one_line_naming_the_setting(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("ADMIN_IDS=12,abc\n", encoding="utf-8")
+    result = chat(tmp_path, "", "chat")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "libya-brief: configuration error: ADMIN_IDS: expected comma-separated numeric "
+        "Telegram user ids, got 'abc'"
+    ]
+    assert str(REPO)  # the repository is where the seeds come from
