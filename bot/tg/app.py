@@ -74,8 +74,10 @@ def build_application(
         )
         await register_menus(app)
         if heartbeat and app.job_queue is not None:
+            # The first beat says "started"; later ones say the event loop still turns.
+            await asyncio.to_thread(_write_heartbeat, settings.heartbeat_path)
             app.job_queue.run_repeating(
-                _beat(settings.heartbeat_path), interval=HEARTBEAT_SECONDS, first=0
+                _beat(settings.heartbeat_path), interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS
             )
 
     async def post_shutdown(app: BotApp) -> None:

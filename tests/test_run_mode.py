@@ -1,0 +1,163 @@
+"""`libya-brief run` as an operator starts it: a real process, polling or webhook, then SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.tg.fake_api import FakeBotApi
+from tests.conftest import TOKEN
+from tests.fakes.bot_api_server import serve
+
+SCRIPT = Path(sys.executable).parent / "libya-brief"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def bot_process(tmp_path: Path, api_url: str, **extra: str) -> Iterator[subprocess.Popen[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=api_url,
+        DATABASE_PATH=str(tmp_path / "bot.db"),
+        HEARTBEAT_PATH=str(tmp_path / "heartbeat"),
+        **extra,
+    )
+    proc = subprocess.Popen(
+        [str(SCRIPT), "run"], env=env, cwd=tmp_path, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(10)
+
+
+def wait_for(predicate: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(predicate) and predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def stop(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=20)
+    return proc.returncode, err
+
+
+def test_polling_bot_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    api = FakeBotApi(token=TOKEN)
+    with serve(api) as url, bot_process(tmp_path, url) as proc:
+        wait_for(lambda: any(m == "getUpdates" for m, _ in api.calls) or proc.poll() is not None)
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        api.user_sends("/latest 1")
+        [reply] = api.wait_for_outbox(1, timeout=20)
+        assert "مباحثات بين الخارجية الليبية والروسية" in reply.text
+        wait_for(lambda: (tmp_path / "heartbeat").exists())
+        assert health(tmp_path / "heartbeat").returncode == 0
+        code, err = stop(proc)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "Application.stop() complete" in err
+    assert any(m == "deleteWebhook" for m, _ in api.calls)
+
+
+def test_webhook_mode_registers_and_serves_updates(tmp_path: Path) -> None:
+    api = FakeBotApi(token=TOKEN)
+    port = free_port()
+    with (
+        serve(api) as url,
+        bot_process(
+            tmp_path,
+            url,
+            WEBHOOK_URL="https://bot.example.org/telegram/hook",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            WEBHOOK_SECRET="s3cret-token",
+        ) as proc,
+    ):
+        wait_for(lambda: any(m == "setWebhook" for m, _ in api.calls) or proc.poll() is not None)
+        assert proc.poll() is None
+        [params] = [p for m, p in api.calls if m == "setWebhook"]
+        assert params["url"] == "https://bot.example.org/telegram/hook"
+        assert params["secret_token"] == "s3cret-token"
+
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1, "date": int(time.time()), "text": "/start",
+                "chat": {"id": 42, "type": "private"},
+                "from": {"id": 42, "is_bot": False, "first_name": "Ana", "language_code": "en"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }  # fmt: skip
+
+        def post(secret: str) -> int:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/telegram/hook",
+                data=json.dumps(update).encode(),
+                headers={
+                    "content-type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": secret,
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return int(response.status)
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        wait_for(lambda: _listening(port))
+        assert post("wrong") == 403  # a forged update is refused
+        assert post("s3cret-token") == 200
+        [reply] = api.wait_for_outbox(1, timeout=20)
+        assert reply.chat_id == 42
+        assert reply.text.startswith("<b>Welcome to Libya Brief, Ana.</b>")
+        code, err = stop(proc)
+    assert code == 0, err
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def health(path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env["HEARTBEAT_PATH"] = str(path)
+    return subprocess.run(
+        [str(SCRIPT), "health"], env=env, cwd=path.parent, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_health_fails_without_a_fresh_heartbeat(tmp_path: Path) -> None:
+    missing = health(tmp_path / "heartbeat")
+    assert missing.returncode == 1
+    assert "no heartbeat" in missing.stderr
+    beat = tmp_path / "heartbeat"
+    beat.touch()
+    old = time.time() - 600
+    os.utime(beat, (old, old))
+    stale = health(beat)
+    assert stale.returncode == 1
+    assert "last heartbeat 600s ago" in stale.stderr
