@@ -6,7 +6,9 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from bot.config import Settings
 from bot.models import StoryPage
 from bot.services import Services
-from bot.tg.app import BotApp, build_application, running
+from bot.tg.app import build_application, running
 from bot.tg.fake_api import FakeBotApi, Outgoing, parse_telegram_html
 from tests.conftest import TOKEN
 from tests.fakes.bot_api_server import serve
@@ -48,7 +50,8 @@ class Chat:
         return replies
 
 
-async def _polling(settings: Settings, services: Services) -> AsyncIterator[tuple[Chat, BotApp]]:
+@asynccontextmanager
+async def polling(settings: Settings, services: Services) -> AsyncIterator[Chat]:
     api = FakeBotApi(token=TOKEN)
     with serve(api) as base_url:
         wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
@@ -56,13 +59,13 @@ async def _polling(settings: Settings, services: Services) -> AsyncIterator[tupl
         async with running(app):
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            yield Chat(api), app
+            yield Chat(api)
 
 
 @pytest.fixture
 async def chat(settings: Settings, services: Services) -> AsyncIterator[Chat]:
-    async for pair in _polling(settings, services):
-        yield pair[0]
+    async with polling(settings, services) as chat:
+        yield chat
 
 
 def golden(name: str) -> str:
@@ -211,8 +214,7 @@ async def test_errors_are_logged_and_the_user_told_without_internals(
 
     assert isinstance(store, Store)
     failing = FailingServices(store)
-    async for pair in _polling(settings, failing):
-        chat = pair[0]
+    async with polling(settings, failing) as chat:
         with caplog.at_level(logging.ERROR):
             [reply] = await chat.say("/latest")
             [reply_ar] = await chat.say("/latest", lang="ar")
@@ -224,3 +226,43 @@ async def test_errors_are_logged_and_the_user_told_without_internals(
         # The bot keeps answering after an error.
         [after] = await chat.say("/help")
         assert after.text.startswith("<b>Commands</b>")
+
+
+async def test_a_long_listing_is_split_into_valid_messages_with_the_button_last(
+    settings: Settings, services: Services
+) -> None:
+    from bot.models import StoryDraft
+    from storage import articles, sources
+    from tests.conftest import FIXED_NOW
+
+    await services.store.open()
+    source = await services.store.run(
+        sources.ensure_source, url="seed:long", name="Long <Outlet> & Co", name_ar="منفذ",
+        kind="seed", language="ar", now=FIXED_NOW,
+    )  # fmt: skip
+    sentence = "التقى المبعوث الأممي رئيس المجلس الرئاسي في طرابلس لبحث المسار الانتخابي. "
+    drafts = [
+        StoryDraft(position=i, headline=f"خبر رقم {i} <عاجل> & مهم " * 3,
+                   body=sentence * 10, lead=(sentence * 4)[:300])
+        for i in range(30)
+    ]  # fmt: skip
+    await services.store.run(
+        articles.upsert_seed_article, seed_key="long", source_id=source,
+        url="https://x.test/a?b=1&c=2", language="ar", published_at=FIXED_NOW + timedelta(hours=1),
+        content_hash="h", raw_text="x", stories=drafts, now=FIXED_NOW,
+    )  # fmt: skip
+    async with polling(settings, services) as chat:
+        await asyncio.sleep(0.2)
+        chat.api.user_sends("/latest 20")
+        replies = await asyncio.to_thread(chat.api.wait_for_outbox, 4, 3.0)
+        assert len(replies) >= 2, "20 long stories cannot fit one message"
+        for reply in replies:
+            visible = parse_telegram_html(reply.text)
+            assert len(visible) <= 4096
+        assert all(r.buttons == [] for r in replies[:-1])
+        assert replies[-1].buttons == [[{"text": "Older ›", "callback_data": "latest:20:20"}]]
+        text = "\n".join(r.text for r in replies)
+        for n in range(1, 21):
+            assert text.count(f"<b>{n}. خبر رقم") == 1  # every item once, none cut in two
+        assert "Long &lt;Outlet&gt; &amp; Co" in text
+        assert 'href="https://x.test/a?b=1&amp;c=2"' in text
