@@ -1,0 +1,79 @@
+"""Light Arabic stemming for search: the same steps at index time and at query time.
+
+A word that starts with و ف ب ك ل may carry a clitic or may simply start with that letter
+(وزير, بنغازي), and light stemming cannot tell which. So a word yields every reading: the
+index stores all of them, a query matches any of them, and وزير still finds والوزير.
+"""
+
+from __future__ import annotations
+
+from bot.text.normalize import tokens
+
+_CONJUNCTIONS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ك", "ل")
+# Clitic runs that end in the article, longest first; لل is ل before the article's lam.
+_ARTICLE_RUNS = ("وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال")
+# Longest first; after normalization ة is ه, so ية is يه. يا and ي carry the nisba:
+# ليبيا, الليبية and الليبيين all come down to ليب; a final ا is the accusative (وزيرا).
+_SUFFIXES = ("يين", "يون", "يه", "يا", "ها", "ان", "ات", "ون", "ين", "ه", "ي", "ا")
+MIN_STEM = 3
+MIN_PREFIXED = 3
+
+
+def readings(word: str) -> tuple[str, ...]:
+    """Every light stem of one normalized word, most stripped first; the word is one of them."""
+    found: dict[str, None] = {}
+    for base in _without_prefixes(word):
+        found[_strip_suffix(base)] = None
+    return tuple(sorted(found, key=len))
+
+
+def stem(word: str) -> str:
+    """The single most stripped reading of a normalized word."""
+    return readings(word)[0]
+
+
+def index_terms(text: str) -> str:
+    """The text as the search index stores it: every reading of every word, space-separated."""
+    return " ".join(reading for word in tokens(text) for reading in readings(word))
+
+
+def query_terms(text: str, limit: int = 16) -> list[tuple[str, ...]]:
+    """A query as groups of readings, one group per distinct word, at most `limit` words."""
+    groups: dict[tuple[str, ...], None] = {}
+    for word in tokens(text):
+        groups[readings(word)] = None
+        if len(groups) >= limit:
+            break
+    return list(groups)
+
+
+def _without_prefixes(word: str) -> list[str]:
+    """The word's plausible bases once clitics are taken off.
+
+    A run of clitics ending in the article is unambiguous (والانتخابات, بالسفارة,
+    للانتخابات); a lone و ف ب ك ل may be a clitic or the word's first letter.
+    """
+    for prefix in _ARTICLE_RUNS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            if prefix.endswith("لل"):
+                # للانتخابات is ل + (ا)لانتخابات, but لليبيا is ل + ليبيا.
+                return [word[len(prefix) :], word[len(prefix) - 1 :]]
+            return [word[len(prefix) :]]
+    out = [word]
+    for conj in ("", *_CONJUNCTIONS):
+        if conj and not (word.startswith(conj) and len(word) - 1 >= MIN_PREFIXED):
+            continue
+        after_conj = word[len(conj) :]
+        for prep in ("", *_PREPOSITIONS):
+            if prep and not (after_conj.startswith(prep) and len(after_conj) - 1 >= MIN_PREFIXED):
+                continue
+            out.append(after_conj[len(prep) :])
+    return list(dict.fromkeys(out))
+
+
+def _strip_suffix(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            return word[: -len(suffix)]
+    return word
