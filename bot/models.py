@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +75,92 @@ class ChatUser:
     chat_id: int
     user_id: int
     language_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A post an actor held, with the years when known."""
+
+    en: str
+    ar: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person, body or country of the knowledge base."""
+
+    id: str
+    kind: str  # "person" | "body" | "country"
+    name_ar: str
+    name_en: str
+    variants_ar: tuple[str, ...] = ()
+    variants_en: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    country: str | None = None
+    adjectives_ar: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city or site of the knowledge base."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    variants_ar: tuple[str, ...] = ()
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic of the taxonomy, with its weighted lexicon of Arabic terms."""
+
+    id: str
+    name_ar: str
+    name_en: str
+    lexicon: tuple[tuple[str, float], ...] = ()
+    keywords_en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person, body or country named in a story: from the knowledge base or discovered."""
+
+    key: str  # the actor id, or "new:<normalized name>" for a discovered person
+    kind: str
+    name_ar: str
+    name_en: str
+    role_ar: str | None
+    role_en: str | None
+    known: bool
+    count: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """Two sides that met, phoned or held talks, with the place and day when the story says."""
+
+    a: str  # mention keys
+    b: str
+    place: str | None  # place id, or the place as written when it is not known
+    day: date | None
+    kind: str = "meeting"  # "meeting" | "call"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    """A topic assigned to a story, with the evidence's weight."""
+
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """Whether a story concerns Libya, with its score and the words that said so."""
+
+    relevant: bool
+    score: float
+    evidence: tuple[str, ...] = ()
