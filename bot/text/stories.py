@@ -20,6 +20,8 @@ LEAD_TARGET_CHARS = 120
 LEAD_MAX_CHARS = 300
 # A line repeated on one page is a masthead, caption or share line when it is this short.
 REPEATED_MAX_WORDS = 12
+# An officer's name on the line after a masthead title is at most this long.
+OFFICER_NAME_MAX_WORDS = 4
 
 
 def split_page(text: str) -> list[StoryDraft]:
@@ -54,15 +56,20 @@ def make_lead(body: str) -> str:
         lead = candidate
         if len(lead) >= LEAD_TARGET_CHARS:
             return lead
-    if lead:
-        return lead
-    cut = text[:LEAD_MAX_CHARS].rsplit(" ", 1)[0] if len(text) > LEAD_MAX_CHARS else text
-    return cut + ("…" if len(cut) < len(text) else "")
+    if lead or len(text) <= LEAD_MAX_CHARS:
+        return lead or text
+    # Leave room for the ellipsis, so the lead never exceeds LEAD_MAX_CHARS.
+    head = text[:LEAD_MAX_CHARS]
+    cut = head.rsplit(" ", 1)[0] if " " in head else text[: LEAD_MAX_CHARS - 1]
+    return cut + "…"
 
 
 def headline_from_lead(lead: str) -> str:
     """A headline for a story that has no headline line: its lead sentence, shortened."""
     first = _SENTENCE_END.split(lead, maxsplit=1)[0].rstrip(".")
+    if not first.strip():
+        # A lead of bare punctuation ("...") would otherwise leave the story without one.
+        first = lead.strip()
     if len(first) <= HEADLINE_MAX_CHARS:
         return first
     return first[:HEADLINE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
@@ -74,13 +81,15 @@ def _content_lines(text: str) -> list[str]:
     counts = Counter(lines)
     kept: list[str] = []
     skip_next = False
-    for line in lines:
+    for index, line in enumerate(lines):
         if skip_next:
             skip_next = False
             continue
         if _MASTHEAD.match(line) and _word_count(line) <= REPEATED_MAX_WORDS:
-            # The officer's name follows the title on a line of its own.
-            skip_next = True
+            # The officer's name follows the title on a line of its own, unless the title
+            # line already carries it ("رئيس التحرير: ..."); a longer line is news, not a name.
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            skip_next = ":" not in line and _word_count(following) <= OFFICER_NAME_MAX_WORDS
             continue
         if counts[line] > 1 and _word_count(line) <= REPEATED_MAX_WORDS:
             continue

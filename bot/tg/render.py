@@ -14,6 +14,7 @@ from bot.tg.i18n import Lang, format_date, t
 MAX_MESSAGE = 4096
 _TOKEN = re.compile(r"<[^>]*>|&[#A-Za-z0-9]+;|\n\n+|\n|[^\S\n]+|[^<&\s]+|[<&]")
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = re.compile(r"[.!?؟…]$")
 _BREAKS = ("space", "nl", "para")
 
@@ -97,7 +98,7 @@ def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
     at the end of one chunk and opened again at the start of the next.
     """
     if utf16_len(markup) <= limit:
-        return [markup] if markup.strip() else []
+        return [markup] if _visible(markup).strip() else []
     tokens = _explode_long_words(_tokenize(markup), limit // 4)
     chunks: list[str] = []
     start = 0
@@ -108,7 +109,7 @@ def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
         cut = _best_cut(tokens, start, end)
         stack_at_cut = _stack_after(tokens, start, cut, stack)
         closing = "".join(f"</{tok.name}>" for tok in reversed(stack_at_cut))
-        body = "".join(tok.raw for tok in tokens[start:cut])
+        body = _edge_trimmed(tokens[start:cut])
         chunk = _trim(reopen + body + closing)
         if chunk:
             chunks.append(chunk)
@@ -181,23 +182,45 @@ def _stack_after(tokens: list[_Tok], start: int, cut: int, stack: list[_Tok]) ->
 
 
 def _explode_long_words(tokens: list[_Tok], longest: int) -> list[_Tok]:
-    """Break words longer than `longest` units into pieces, so any chunk can take one."""
+    """Break words longer than `longest` units into pieces, so any chunk can take one.
+
+    Runs of spaces or blank lines are broken the same way (keeping their kind), since a
+    single run longer than a chunk could otherwise only be sent as an oversized message.
+    """
     out: list[_Tok] = []
     for tok in tokens:
-        if tok.kind != "text" or utf16_len(tok.raw) <= longest:
+        if tok.kind not in ("text", "space", "para") or utf16_len(tok.raw) <= longest:
             out.append(tok)
             continue
         piece = ""
         for char in tok.raw:
-            if utf16_len(piece + char) > longest:
-                out.append(_Tok(piece, "text"))
+            if piece and utf16_len(piece + char) > longest:
+                out.append(_Tok(piece, tok.kind))
                 piece = ""
             piece += char
         if piece:
-            out.append(_Tok(piece, "text"))
+            out.append(_Tok(piece, tok.kind))
     return out
 
 
+def _edge_trimmed(tokens: list[_Tok]) -> str:
+    """The tokens' markup without the whitespace at either end, even inside tags."""
+    drop: set[int] = set()
+    for order in (range(len(tokens)), range(len(tokens) - 1, -1, -1)):
+        for i in order:
+            if tokens[i].kind == "text":
+                break
+            if tokens[i].kind in _BREAKS:
+                drop.add(i)
+    return "".join(tok.raw for i, tok in enumerate(tokens) if i not in drop)
+
+
+def _visible(markup: str) -> str:
+    """The text a reader would see: tags dropped, entities decoded."""
+    return html.unescape(_ANY_TAG.sub("", markup))
+
+
 def _trim(chunk: str) -> str:
-    # Whitespace at a cut would show as an empty line at the top or bottom of a message.
-    return chunk.strip() if chunk.strip() else ""
+    # Whitespace at a cut would show as an empty line at the top or bottom of a message,
+    # and a chunk with nothing visible (only tags around whitespace) would be refused.
+    return chunk.strip() if _visible(chunk).strip() else ""
