@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.knowledge import KnowledgeError, load_knowledge
 from bot.seeds import SeedError
 from bot.services import Services
 from storage import DatabaseError, Store
@@ -40,6 +41,16 @@ def parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("seed", help="load the seed articles into the database and exit")
     sub.add_parser("health", help="exit 0 when the running bot's heartbeat is fresh")
+    analyze = sub.add_parser("analyze", help="print the analysis of one article (a file or -)")
+    analyze.add_argument("file", nargs="?", default="-", help="the article's text; - reads stdin")
+    analyze.add_argument("--title", help="the article's headline, when the text lacks one")
+    analyze.add_argument("--date", help="the article's date, YYYY-MM-DD, for اليوم and أمس")
+    analyze.add_argument("--json", action="store_true", help="print JSON")
+    evaluate = sub.add_parser(
+        "evaluate", help="score the analysis on a labeled set (default tests/fixtures/eval)"
+    )
+    evaluate.add_argument("folder", nargs="?", help="a folder of labeled JSON stories")
+    evaluate.add_argument("--verbose", action="store_true", help="list every miss")
     return top
 
 
@@ -62,8 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return chat(settings, getattr(args, "lang", "en"))
         if command == "seed":
             return seed(settings)
+        if command == "evaluate":
+            return evaluate(settings, args.folder, verbose=args.verbose)
+        if command == "analyze":
+            return analyze(settings, args.file, args.title, args.date, as_json=args.json)
         return health(settings)
-    except (DatabaseError, SeedError) as exc:
+    except (DatabaseError, SeedError, KnowledgeError) as exc:
         print(f"libya-brief: {exc}", file=sys.stderr)
         return 1
 
@@ -75,9 +90,8 @@ def run(settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    store = Store(settings.database_path)
-    store.open_sync()  # a database that cannot open stops start-up with a clear message
-    serve_forever(build_application(settings, Services(store), heartbeat=True), settings)
+    services = open_services(settings)
+    serve_forever(build_application(settings, services, heartbeat=True), settings)
     return 0
 
 
@@ -89,12 +103,11 @@ def chat(settings: Settings, lang: str) -> int:
     if interactive:
         import readline  # noqa: F401 - loading it gives input() line editing and history
 
-    store = Store(settings.database_path)
-    store.open_sync()
+    services = open_services(settings)
     asyncio.run(
         run_chat(
             settings,
-            Services(store),
+            services,
             sys.stdin,
             sys.stdout,
             interactive=interactive,
@@ -106,19 +119,67 @@ def chat(settings: Settings, lang: str) -> int:
 
 def seed(settings: Settings) -> int:
     """Load the seeds and report what changed."""
-    store = Store(settings.database_path)
+    services = open_services(settings)
 
     async def load() -> str:
-        report = await Services(store).load_seeds(settings.seeds_dir)
+        report = await services.load_seeds(settings.seeds_dir)
         return (
             f"seeds: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
         )
 
     try:
-        store.open_sync()
         print(asyncio.run(load()))
     finally:
-        store.close()
+        services.store.close()
+    return 0
+
+
+def open_services(settings: Settings) -> Services:
+    """The composition of the core: the store, opened, and the knowledge base, compiled."""
+    store = Store(settings.database_path)
+    store.open_sync()  # a database that cannot open stops start-up with a clear message
+    return Services(store, load_knowledge(settings.seeds_dir))
+
+
+def analyze(
+    settings: Settings, file: str, title: str | None, day: str | None, *, as_json: bool
+) -> int:
+    """Print what the analysis finds in one article."""
+    import json
+    from datetime import date
+
+    from bot.report import analyze_article, as_text
+
+    try:
+        on = date.fromisoformat(day) if day else None
+    except ValueError:
+        print(f"libya-brief: --date: expected YYYY-MM-DD, got {day!r}", file=sys.stderr)
+        return 2
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"libya-brief: cannot read {file}: {exc}", file=sys.stderr)
+        return 1
+    report = analyze_article(text, load_knowledge(settings.seeds_dir), title=title, on=on)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if as_json else as_text(report))
+    return 0
+
+
+def evaluate(settings: Settings, folder: str | None, *, verbose: bool) -> int:
+    """Print precision and recall per task on the labeled set."""
+    from bot.evaluate import evaluate as run_evaluation
+    from bot.evaluate import summary
+
+    path = Path(folder) if folder else settings.seeds_dir.parent / "tests" / "fixtures" / "eval"
+    if not path.is_dir():
+        print(f"libya-brief: no labeled set at {path}", file=sys.stderr)
+        return 1
+    result = run_evaluation(path, load_knowledge(settings.seeds_dir))
+    print(summary(result))
+    if verbose:
+        for score in (result.people, result.topics, result.meetings):
+            print("\n".join(score.misses))
+        print("\n".join(result.relevance_misses))
     return 0
 
 

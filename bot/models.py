@@ -42,6 +42,7 @@ class StoryView:
     outlet_ar: str
     url: str | None
     published_at: datetime | None
+    sources: int = 1  # outlets that told the same story
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +165,78 @@ class Relevance:
     relevant: bool
     score: float
     evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAnalysis:
+    """Everything the analysis learned about one story, stored once at ingest."""
+
+    mentions: tuple[Mention, ...]
+    topics: tuple[TopicScore, ...]
+    relevance: Relevance
+    meetings: tuple[Meeting, ...]
+    search_stems: str
+    search_tags: str
+    signature: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRecord:
+    """An actor as the store keeps it: known from the seeds, or discovered in a story."""
+
+    key: str
+    kind: str
+    name_ar: str
+    name_en: str
+    role_ar: str | None
+    role_en: str | None
+    known: bool
+    country: str | None
+    names: tuple[str, ...]  # normalized spellings, Arabic and English, for lookup
+    ref: int = 0  # the store's short number for it, small enough for button data
+
+
+@dataclass(frozen=True, slots=True)
+class ActorCount:
+    """An actor with the number of distinct stories naming them in a period."""
+
+    actor: ActorRecord
+    stories: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    """A stored meeting, from one actor's side."""
+
+    other: ActorRecord
+    place: str | None
+    day: date | None
+    kind: str
+    story_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorProfile:
+    """What /who shows about one actor."""
+
+    actor: ActorRecord
+    story_count: int
+    latest: tuple[StoryView, ...]
+    met: tuple[MeetingView, ...]
+    appears_with: tuple[ActorCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    """A topic with its number of stories in a period."""
+
+    topic: str
+    stories: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A story matching a search, with the text to show and highlight."""
+
+    story: StoryView
+    body: str

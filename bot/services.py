@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.models import ChatUser, SeedReport, StoryPage
+from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
+from bot.knowledge import Knowledge
+from bot.lookup import Lookup, find_actor
+from bot.models import (
+    ActorCount,
+    ActorProfile,
+    ActorRecord,
+    ChatUser,
+    SearchHit,
+    SeedReport,
+    StoryPage,
+    Topic,
+    TopicCount,
+)
 from bot.seeds import read_seed_documents
+from bot.text import cluster
+from bot.text.stem import query_terms
 from bot.text.stories import split_page
-from storage import Store, articles, sources, users
+from bot.text.topics import find_topic
+from storage import Store, actors, analysis, articles, search, sources, topics, users
+from storage.timefmt import from_db
 
 Clock = Callable[[], datetime]
 
 DEFAULT_LATEST = 5
 MAX_LATEST = 20
+NEWS_WINDOW = timedelta(days=7)
+WHO_LIST = 10
+SEARCH_PAGE = 5
+MAX_QUERY_CHARS = 2000
+ANALYZE_BATCH = 200
+# Outlets retell a story within a few days; further apart it is a new development.
+GROUPING_WINDOW = timedelta(days=4)
 
 
 def utc_now() -> datetime:
@@ -22,17 +48,31 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Services:
-    """Everything the bot can do, over one store and one clock."""
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of search results and the query's reading groups, for highlighting."""
 
-    def __init__(self, store: Store, clock: Clock = utc_now) -> None:
+    hits: tuple[SearchHit, ...]
+    groups: tuple[tuple[str, ...], ...]
+    offset: int
+    total: int
+
+
+class Services:
+    """Everything the bot can do, over one store, one knowledge base and one clock."""
+
+    def __init__(self, store: Store, knowledge: Knowledge, clock: Clock = utc_now) -> None:
         self.store = store
+        self.knowledge = knowledge
         self.clock = clock
 
+    # ---- seeds and analysis ------------------------------------------------------------
+
     async def load_seeds(self, seeds_dir: Path) -> SeedReport:
-        """Load the seed articles; unchanged seeds are skipped, edited ones replaced in place."""
+        """Load the seed articles and the knowledge base's actors; analyze what is new."""
+        await self.store.run(analysis.upsert_actors, known_actors(self.knowledge))
         added = updated = unchanged = 0
-        for doc in read_seed_documents(seeds_dir):
+        for doc in await asyncio.to_thread(read_seed_documents, seeds_dir):
             now = self.clock()
             source_id = await self.store.run(
                 sources.ensure_source,
@@ -52,18 +92,116 @@ class Services:
                 published_at=doc.published_at,
                 content_hash=doc.content_hash,
                 raw_text=doc.text,
-                stories=split_page(doc.text),
+                stories=await asyncio.to_thread(split_page, doc.text),
                 now=now,
             )
             added += outcome == "added"
             updated += outcome == "updated"
             unchanged += outcome == "unchanged"
+        await self.analyze_pending()
         return SeedReport(added=added, updated=updated, unchanged=unchanged)
+
+    async def analyze_pending(self) -> int:
+        """Analyze every story the current analysis has not seen; returns how many."""
+        done = 0
+        while True:
+            batch = await self.store.run(
+                analysis.stories_to_analyze, ANALYSIS_VERSION, ANALYZE_BATCH
+            )
+            if not batch:
+                return done
+            for story_id, headline, body, published in batch:
+                await self._analyze_one(story_id, headline, body, from_db(published))
+                done += 1
+
+    async def _analyze_one(
+        self, story_id: int, headline: str, body: str, published: datetime | None
+    ) -> None:
+        on: date | None = published.date() if published else None
+        result = await asyncio.to_thread(analyze_story, headline, body, self.knowledge, on)
+        same_as = None
+        if result.relevance.relevant:
+            since = (published or self.clock()) - GROUPING_WINDOW
+            recent = await self.store.run(analysis.recent_signatures, since, story_id)
+            same_as = next(
+                (
+                    (other, other_cluster)
+                    for other, other_cluster, signature in recent
+                    if cluster.same_story(result.signature, signature)
+                ),
+                None,
+            )
+        await self.store.run(
+            analysis.save_analysis,
+            story_id,
+            result,
+            discovered_actors(result),
+            ANALYSIS_VERSION,
+            same_as,
+        )
+
+    # ---- queries -----------------------------------------------------------------------
 
     async def latest(self, limit: int = DEFAULT_LATEST, offset: int = 0) -> StoryPage:
         """The newest stories, at most MAX_LATEST at a time."""
         limit = max(1, min(limit, MAX_LATEST))
         return await self.store.run(articles.latest_stories, limit=limit, offset=max(0, offset))
+
+    async def people_in_news(self) -> list[ActorCount]:
+        """The people named in the most stories over the last week."""
+        since = self.clock() - NEWS_WINDOW
+        return await self.store.run(actors.people_in_news, since, WHO_LIST)
+
+    async def find_person(self, query: str) -> Lookup:
+        """Resolve what a user typed to a person or body, or say why not."""
+        everyone = await self.store.run(actors.actor_names, ("person", "body"))
+        return await asyncio.to_thread(find_actor, query[:200], everyone)
+
+    async def profile(self, key: str) -> ActorProfile | None:
+        """What the bot knows about one actor."""
+        return await self.store.run(actors.actor_profile, key)
+
+    async def profile_by_ref(self, ref: int) -> ActorProfile | None:
+        """The profile of the actor behind a button."""
+        actor = await self.store.run(actors.actor_by_ref, ref)
+        return await self.profile(actor.key) if actor else None
+
+    async def actor_ref(self, key: str) -> ActorRecord | None:
+        """One actor's record, for its button number."""
+        return await self.store.run(actors.get_actor, key)
+
+    def place_label(self, place: str, lang: str) -> str:
+        """A stored place (an id, or the place as written) in Arabic or English."""
+        for known in self.knowledge.places:
+            if known.id == place:
+                return known.name_ar if lang == "ar" else known.name_en
+        return place
+
+    def topics(self) -> tuple[Topic, ...]:
+        """The taxonomy."""
+        return self.knowledge.topics
+
+    def find_topic(self, query: str) -> Topic | None:
+        """The topic a user means by an id or a name in Arabic or English."""
+        return find_topic(query[:200], self.knowledge.topics)
+
+    async def topic_counts(self) -> list[TopicCount]:
+        """Stories per topic over the last week."""
+        return await self.store.run(topics.topic_counts, self.clock() - NEWS_WINDOW)
+
+    async def topic_stories(self, topic_id: str, offset: int = 0) -> StoryPage:
+        """The newest stories of a topic."""
+        return await self.store.run(
+            topics.stories_by_topic, topic_id, limit=DEFAULT_LATEST, offset=max(0, offset)
+        )
+
+    async def search(self, query: str, offset: int = 0) -> SearchResult:
+        """Stories matching every word of the query in any of its forms, best first."""
+        groups = tuple(await asyncio.to_thread(query_terms, query[:MAX_QUERY_CHARS]))
+        hits, total = await self.store.run(
+            search.search_stories, groups, limit=SEARCH_PAGE, offset=max(0, offset)
+        )
+        return SearchResult(hits=tuple(hits), groups=groups, offset=offset, total=total)
 
     async def seen(self, user: ChatUser) -> None:
         """Record that a person talked to the bot."""

@@ -7,9 +7,10 @@ from typing import Literal
 
 import sqlite_utils
 
-from bot.models import StoryDraft, StoryPage, StoryView
+from bot.models import StoryDraft, StoryPage
+from storage import views
 from storage.rows import last_id
-from storage.timefmt import from_db, to_db
+from storage.timefmt import to_db
 
 SeedOutcome = Literal["added", "updated", "unchanged"]
 
@@ -75,33 +76,15 @@ def _insert_stories(
     )
 
 
-_LATEST = """
-SELECT s.id, s.headline, s.lead, COALESCE(s.published_at, a.published_at),
-       a.url, src.name, src.name_ar
-FROM stories s
-JOIN articles a ON a.id = s.article_id
-JOIN sources src ON src.id = a.source_id
-ORDER BY s.sort_at DESC, a.id DESC, s.position ASC
-LIMIT ? OFFSET ?
-"""
-
-
 def latest_stories(db: sqlite_utils.Database, *, limit: int, offset: int) -> StoryPage:
-    """The newest stories, `limit` of them, skipping `offset`; with the total count."""
-    total = int(db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
-    rows = db.execute(_LATEST, [limit, offset]).fetchall()
-    stories = tuple(
-        StoryView(
-            id=row[0],
-            headline=row[1],
-            lead=row[2] or "",
-            published_at=from_db(row[3]),
-            url=row[4],
-            outlet=row[5],
-            outlet_ar=row[6] or row[5],
-        )
-        for row in rows
-    )
+    """The newest relevant stories, `limit` of them, skipping `offset`; with the total count."""
+    total = int(db.execute(f"SELECT COUNT(*) FROM stories s WHERE {views.SHOWN}").fetchone()[0])
+    rows = db.execute(
+        f"SELECT {views.COLUMNS} FROM stories s {views.JOINS} WHERE {views.SHOWN} "
+        f"{views.ORDER} LIMIT ? OFFSET ?",
+        [limit, offset],
+    ).fetchall()
+    stories = tuple(views.story_view(row) for row in rows)
     return StoryPage(stories=stories, offset=offset, limit=limit, total=total)
 
 

@@ -100,8 +100,89 @@ def _m002_users(db: sqlite_utils.Database) -> None:
     )
 
 
+_M003_SQL = (
+    # NULL relevant means "not analyzed yet": such stories are not shown.
+    "ALTER TABLE stories ADD COLUMN relevant INTEGER",
+    "ALTER TABLE stories ADD COLUMN relevance REAL",
+    "ALTER TABLE stories ADD COLUMN search_stems TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE stories ADD COLUMN search_tags TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE stories ADD COLUMN signature TEXT",
+    "ALTER TABLE stories ADD COLUMN cluster_id INTEGER",
+    "ALTER TABLE stories ADD COLUMN analysis_version INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX stories_relevant_sort ON stories(relevant, sort_at, id)",
+    "CREATE INDEX stories_cluster ON stories(cluster_id)",
+    """CREATE TABLE actors (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name_ar TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        role_ar TEXT,
+        role_en TEXT,
+        known INTEGER NOT NULL,
+        country TEXT,
+        names TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE mentions (
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        actor_key TEXT NOT NULL REFERENCES actors(key),
+        role_ar TEXT,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (story_id, actor_key)
+    )""",
+    "CREATE INDEX mentions_actor ON mentions(actor_key, story_id)",
+    """CREATE TABLE story_topics (
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (story_id, topic)
+    )""",
+    "CREATE INDEX story_topics_topic ON story_topics(topic, story_id)",
+    """CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        a TEXT NOT NULL REFERENCES actors(key),
+        b TEXT NOT NULL REFERENCES actors(key),
+        place TEXT,
+        day TEXT,
+        kind TEXT NOT NULL
+    )""",
+    "CREATE INDEX meetings_a ON meetings(a)",
+    "CREATE INDEX meetings_b ON meetings(b)",
+    "CREATE INDEX meetings_story ON meetings(story_id)",
+    # External-content FTS5 over the stemmed text and the English tags; triggers keep it
+    # in step with the stories table.
+    """CREATE VIRTUAL TABLE stories_fts USING fts5(
+        search_stems, search_tags, content='stories', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0'
+    )""",
+    """CREATE TRIGGER stories_fts_insert AFTER INSERT ON stories BEGIN
+        INSERT INTO stories_fts(rowid, search_stems, search_tags)
+        VALUES (new.id, new.search_stems, new.search_tags);
+    END""",
+    """CREATE TRIGGER stories_fts_delete AFTER DELETE ON stories BEGIN
+        INSERT INTO stories_fts(stories_fts, rowid, search_stems, search_tags)
+        VALUES ('delete', old.id, old.search_stems, old.search_tags);
+    END""",
+    """CREATE TRIGGER stories_fts_update AFTER UPDATE OF search_stems, search_tags ON stories
+    BEGIN
+        INSERT INTO stories_fts(stories_fts, rowid, search_stems, search_tags)
+        VALUES ('delete', old.id, old.search_stems, old.search_tags);
+        INSERT INTO stories_fts(rowid, search_stems, search_tags)
+        VALUES (new.id, new.search_stems, new.search_tags);
+    END""",
+    "INSERT INTO stories_fts(stories_fts) VALUES ('rebuild')",
+)
+
+
+def _m003_analysis(db: sqlite_utils.Database) -> None:
+    """What the Arabic analysis stores: actors, mentions, topics, meetings, groups, search."""
+    for statement in _M003_SQL:
+        # conn.execute, not executescript: a script would commit the migration's transaction.
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
-MIGRATIONS: tuple[Migration, ...] = (_m001_core, _m002_users)
+MIGRATIONS: tuple[Migration, ...] = (_m001_core, _m002_users, _m003_analysis)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

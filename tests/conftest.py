@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
+from bot.knowledge import Knowledge, load_knowledge
 from bot.services import Services
 from storage import Store
 
@@ -37,6 +38,12 @@ def store(settings: Settings) -> Iterator[Store]:
     store.close()
 
 
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    """The real knowledge base from seeds/, compiled once for the whole run."""
+    return load_knowledge(SEEDS)
+
+
 @pytest.fixture
-def services(store: Store) -> Services:
-    return Services(store, clock=lambda: FIXED_NOW)
+def services(store: Store, knowledge: Knowledge) -> Services:
+    return Services(store, knowledge, clock=lambda: FIXED_NOW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -188,8 +189,9 @@ async def test_command_menus_are_registered_in_english_and_arabic(chat: Chat) ->
     menus = chat.api.commands
     default = menus[(json.dumps({"type": "default"}), "")]
     arabic = menus[(json.dumps({"type": "default"}), "ar")]
-    assert [c["command"] for c in default] == ["start", "help", "latest"]
-    assert [c["command"] for c in arabic] == ["start", "help", "latest"]
+    expected = ["start", "help", "latest", "who", "topic", "search"]
+    assert [c["command"] for c in default] == expected
+    assert [c["command"] for c in arabic] == expected
     assert default[2]["description"] == "Newest stories"
     assert arabic[2]["description"] == "أحدث الأخبار"
 
@@ -208,12 +210,9 @@ class FailingServices(Services):
 
 
 async def test_errors_are_logged_and_the_user_told_without_internals(
-    settings: Settings, store: object, caplog: pytest.LogCaptureFixture
+    settings: Settings, services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from storage import Store
-
-    assert isinstance(store, Store)
-    failing = FailingServices(store)
+    failing = FailingServices(services.store, services.knowledge, services.clock)
     async with polling(settings, failing) as chat:
         with caplog.at_level(logging.ERROR):
             [reply] = await chat.say("/latest")
@@ -240,10 +239,19 @@ async def test_a_long_listing_is_split_into_valid_messages_with_the_button_last(
         sources.ensure_source, url="seed:long", name="Long <Outlet> & Co", name_ar="منفذ",
         kind="seed", language="ar", now=FIXED_NOW,
     )  # fmt: skip
-    sentence = "التقى المبعوث الأممي رئيس المجلس الرئاسي في طرابلس لبحث المسار الانتخابي. "
+    rng = random.Random(7)
+    words = (
+        "سفارة وزير مبعوث مجلس حكومة انتخابات نفط مصرف هجرة ميناء حدود قمة وفد لجنة "
+        "اتفاق بيان دعم تعاون أمن جيش قوات شركة طاقة كهرباء ماء طريق مطار تجارة"
+    ).split()
+
+    def body() -> str:
+        # Distinct stories: shared wording would make them one group of the same story.
+        return " ".join(["ليبيا طرابلس الليبية", *rng.choices(words, k=120)]) + "."
+
     drafts = [
-        StoryDraft(position=i, headline=f"خبر رقم {i} <عاجل> & مهم " * 3,
-                   body=sentence * 10, lead=(sentence * 4)[:300])
+        StoryDraft(position=i, headline=f"خبر رقم {i} <عاجل> & مهم " * 3, body=body(),
+                   lead=body()[:300])
         for i in range(30)
     ]  # fmt: skip
     await services.store.run(

@@ -48,6 +48,11 @@ def query_terms(text: str, limit: int = 16) -> list[tuple[str, ...]]:
     return list(groups)
 
 
+def unclitic(word: str) -> tuple[str, ...]:
+    """The plausible bare forms of a normalized word, clitics off but suffixes kept."""
+    return tuple(_without_prefixes(word))
+
+
 def _without_prefixes(word: str) -> list[str]:
     """The word's plausible bases once clitics are taken off.
 

@@ -29,6 +29,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.services import Services
 from bot.tg.commands import LATEST_PREFIX, PublicCommands, help_entries
+from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
 from bot.tg.i18n import t
 from bot.tg.replies import user_lang
 
@@ -84,16 +85,26 @@ def build_application(
         await asyncio.to_thread(services.store.close)
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
-    add_handlers(app, PublicCommands(services, settings.timezone))
+    add_handlers(
+        app,
+        PublicCommands(services, settings.timezone),
+        ExploreCommands(services, settings.timezone),
+    )
     return app
 
 
-def add_handlers(app: BotApp, commands: PublicCommands) -> None:
+def add_handlers(app: BotApp, commands: PublicCommands, explore: ExploreCommands) -> None:
     """Register every handler; order matters: specific commands before the catch-alls."""
     app.add_handler(CommandHandler("start", commands.start))
     app.add_handler(CommandHandler("help", commands.help))
     app.add_handler(CommandHandler("latest", commands.latest))
+    app.add_handler(CommandHandler("who", explore.who))
+    app.add_handler(CommandHandler("topic", explore.topic))
+    app.add_handler(CommandHandler("search", explore.search))
     app.add_handler(CallbackQueryHandler(commands.latest_page, pattern=f"^{LATEST_PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(explore.who_button, pattern=f"^{WHO}:"))
+    app.add_handler(CallbackQueryHandler(explore.topic_button, pattern=f"^{TOPIC}:"))
+    app.add_handler(CallbackQueryHandler(explore.search_button, pattern=f"^{SEARCH}:"))
     app.add_handler(CallbackQueryHandler(commands.latest_page))
     app.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

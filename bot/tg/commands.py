@@ -27,6 +27,9 @@ def help_entries(lang: Lang) -> list[tuple[str, str, str]]:
             "/latest [n]",
             t(lang, "cmd_latest", default=DEFAULT_LATEST, max=MAX_LATEST),
         ),
+        ("who", t(lang, "usage_who"), t(lang, "cmd_who")),
+        ("topic", t(lang, "usage_topic"), t(lang, "cmd_topic")),
+        ("search", t(lang, "usage_search"), t(lang, "cmd_search")),
     ]
 
 

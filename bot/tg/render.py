@@ -39,6 +39,8 @@ def story_item(story: StoryView, number: int, lang: Lang, zone: ZoneInfo) -> str
     outlet = story.outlet_ar if lang == "ar" else story.outlet
     when = format_date(story.published_at, lang, zone) if story.published_at else None
     meta = " · ".join([esc(outlet), esc(when or t(lang, "date_unknown"))])
+    if story.sources > 1:
+        meta += " · " + esc(t(lang, "sources", n=story.sources))
     lines = [f"<b>{number}. {esc(story.headline)}</b>"]
     if story.lead:
         lines.append(esc(story.lead))

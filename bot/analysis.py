@@ -1,0 +1,100 @@
+"""One story in, everything the bot needs to know about it out: a pure composition."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.knowledge import Knowledge
+from bot.models import ActorRecord, Mention, StoryAnalysis
+from bot.text import cluster, relevance
+from bot.text.actors import Found, current_role, find_entities, to_mentions
+from bot.text.meetings import find_meetings
+from bot.text.normalize import normalize
+from bot.text.stem import index_terms
+from bot.text.tokens import tokenize
+
+# Raise when the analysis changes, so stored stories are analyzed again at the next start.
+ANALYSIS_VERSION = 1
+LIBYA = "ly"
+
+
+def analyze_story(headline: str, body: str, knowledge: Knowledge, on: date | None) -> StoryAnalysis:
+    """People, bodies, topics, relevance, meetings, search terms and signature of a story."""
+    text = f"{headline}\n{body}"
+    tokens = tokenize(text)
+    found = find_entities(tokens, knowledge.gazetteer, on=on)
+    mentions = tuple(to_mentions(found, on))
+    libyan = sum(len(f.spans) for f in found if _is_libyan(f, knowledge))
+    topics = tuple(knowledge.topic_matcher.classify(headline, body))
+    tags = _tags(mentions, [t.topic for t in topics], knowledge)
+    return StoryAnalysis(
+        mentions=mentions,
+        topics=topics,
+        relevance=relevance.assess(headline, body, libyan_entities=libyan),
+        meetings=tuple(find_meetings(tokens, found, on)),
+        search_stems=index_terms(text),
+        search_tags=tags,
+        signature=cluster.signature(text),
+    )
+
+
+def _is_libyan(item: Found, knowledge: Knowledge) -> bool:
+    entry = item.entry
+    if entry.actor is not None:
+        return entry.actor.country == LIBYA or entry.key == "libya"
+    return entry.place is not None and entry.place.country == LIBYA
+
+
+def _tags(mentions: tuple[Mention, ...], topic_ids: list[str], knowledge: Knowledge) -> str:
+    """English words that find the story: the people's and bodies' names and the topics."""
+    words: list[str] = []
+    for mention in mentions:
+        words.append(mention.name_en)
+        actor = knowledge.actor(mention.key)
+        if actor is not None:
+            words.extend(actor.variants_en)
+    for topic in knowledge.topics:
+        if topic.id in topic_ids:
+            words.extend([topic.id.replace("_", " "), topic.name_en, *topic.keywords_en])
+    return " ".join(dict.fromkeys(normalize(w) for w in words if w))
+
+
+def discovered_actors(analysis: StoryAnalysis) -> list[ActorRecord]:
+    """Records for the people this story introduced that the knowledge base lacks."""
+    return [
+        ActorRecord(
+            key=m.key,
+            kind=m.kind,
+            name_ar=m.name_ar,
+            name_en=m.name_en,
+            role_ar=m.role_ar,
+            role_en=m.role_en,
+            known=False,
+            country=None,
+            names=(normalize(m.name_ar), normalize(m.name_en)),
+        )
+        for m in analysis.mentions
+        if not m.known
+    ]
+
+
+def known_actors(knowledge: Knowledge) -> list[ActorRecord]:
+    """Records for every knowledge-base actor, with every spelling to look them up by."""
+    records = []
+    for actor in knowledge.actors:
+        role = current_role(actor, None) if actor.roles else None
+        names = (actor.name_ar, *actor.variants_ar, actor.name_en, *actor.variants_en)
+        records.append(
+            ActorRecord(
+                key=actor.id,
+                kind=actor.kind,
+                name_ar=actor.name_ar,
+                name_en=actor.name_en,
+                role_ar=role.ar if role else None,
+                role_en=role.en if role else None,
+                known=True,
+                country=actor.country,
+                names=tuple(dict.fromkeys(normalize(n) for n in names)),
+            )
+        )
+    return records

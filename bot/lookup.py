@@ -1,0 +1,74 @@
+"""Finding an actor from what a user typed: any spelling, Arabic or English, typos forgiven."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.models import ActorRecord
+from bot.text.normalize import normalize
+from bot.text.stem import unclitic
+
+ACCEPT = 88.0
+SUGGEST = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One actor found, several to choose from, or none with near names to suggest."""
+
+    found: ActorRecord | None
+    choices: tuple[ActorRecord, ...] = ()
+    suggestions: tuple[ActorRecord, ...] = ()
+
+
+def find_actor(query: str, actors: Sequence[ActorRecord]) -> Lookup:
+    """Resolve a name: exact spelling, then a name's word, then fuzzy; ambiguity is a choice."""
+    wanted = normalize(" ".join(query.split()))
+    if not wanted:
+        return Lookup(found=None)
+    forms = {wanted, *(" ".join(unclitic(w)[0] for w in wanted.split()),)}
+    exact = [a for a in actors if forms & set(a.names)]
+    if exact:
+        return _one_or_choice(exact)
+    words = [a for a in actors if any(forms & _name_words(name) for name in a.names)]
+    if words:
+        return _one_or_choice(words)
+    names: list[str] = []
+    owners: list[ActorRecord] = []
+    for actor in actors:
+        for name in actor.names:
+            names.append(name)
+            owners.append(actor)
+    scored: dict[str, tuple[float, ActorRecord]] = {}
+    for _, score, index in process.extract(wanted, names, scorer=fuzz.WRatio, limit=25):
+        actor = owners[index]
+        if score > scored.get(actor.key, (0.0, actor))[0]:
+            scored[actor.key] = (score, actor)
+    ranked = sorted(scored.values(), key=lambda pair: (-pair[0], not pair[1].known))
+    if ranked and ranked[0][0] >= ACCEPT:
+        top = [actor for score, actor in ranked if score >= ranked[0][0] - 2]
+        if len(top) == 1:
+            return Lookup(found=top[0])
+        choices = {a.key: a for a in top[:6]}
+        return Lookup(found=None, choices=tuple(choices.values()))
+    return Lookup(
+        found=None, suggestions=tuple(actor for score, actor in ranked[:4] if score >= SUGGEST)
+    )
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name, each also without its article: "Williams", "منقوش"."""
+    words = name.split()
+    return set(words) | {w[2:] for w in words if w.startswith("ال") and len(w) > 3}
+
+
+def _one_or_choice(candidates: list[ActorRecord]) -> Lookup:
+    unique = list({a.key: a for a in candidates}.values())
+    if len(unique) == 1:
+        return Lookup(found=unique[0])
+    # Well-known people first: "Haftar" means Khalifa before Saddam, but the user chooses.
+    unique.sort(key=lambda a: (not a.known, a.name_en))
+    return Lookup(found=None, choices=tuple(unique[:8]))

@@ -1,0 +1,306 @@
+"""People, bodies, countries and places named in a story.
+
+Known actors come from the knowledge base through a gazetteer that sees through clitics and
+prefers the longest match; a surname alone resolves to the person named in full earlier in
+the same story; people the knowledge base lacks are discovered from a title before the name
+or an appositive after it, keeping the role they carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.models import Actor, Mention, Place, Role
+from bot.text.lexicon import common_words, role_stops, titles
+from bot.text.romanize import romanize
+from bot.text.tokens import BOUNDARY, COMMA, Token, tokenize
+
+MAX_NAME_TOKENS = 4
+MAX_TITLE_PHRASE = 9
+MAX_ROLE_TOKENS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a gazetteer variant stands for."""
+
+    key: str
+    kind: str  # person | body | country | place
+    name_ar: str
+    name_en: str
+    actor: Actor | None = None
+    place: Place | None = None
+
+
+@dataclass(slots=True)
+class Found:
+    """An entity found in a story, with every place it stands."""
+
+    entry: Entry
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    role_ar: str | None = None
+    known: bool = True
+
+    @property
+    def first(self) -> int:
+        """The token index of its first mention."""
+        return self.spans[0][0]
+
+
+_Variant = tuple[frozenset[str], ...]
+
+
+class Gazetteer:
+    """Every spelling of every known actor and place, matched on normalized bare tokens."""
+
+    def __init__(self, actors: Iterable[Actor], places: Iterable[Place] = ()) -> None:
+        self.by_first: dict[str, list[tuple[_Variant, Entry]]] = {}
+        self.actors: dict[str, Actor] = {}
+        self.surnames: dict[str, Entry] = {}
+        for actor in actors:
+            self.actors[actor.id] = actor
+            entry = Entry(actor.id, actor.kind, actor.name_ar, actor.name_en, actor=actor)
+            for variant in (actor.name_ar, *actor.variants_ar, *actor.adjectives_ar):
+                self._add(variant, entry)
+        for place in places:
+            entry = Entry(place.id, "place", place.name_ar, place.name_en, place=place)
+            for variant in (place.name_ar, *place.variants_ar):
+                self._add(variant, entry)
+
+    def _add(self, variant: str, entry: Entry) -> None:
+        toks = tokenize(variant)
+        if not toks:
+            return
+        key: _Variant = tuple(frozenset(_forms(tok)) for tok in toks)
+        for form in key[0]:
+            self.by_first.setdefault(form, []).append((key, entry))
+
+    def match(self, tokens: Sequence[Token]) -> list[tuple[int, int, Entry]]:
+        """Non-overlapping (start, end, entry) hits, the longest at each place."""
+        hits = []
+        i = 0
+        while i < len(tokens):
+            best: tuple[int, Entry] | None = None
+            for form in _forms(tokens[i]):
+                for variant, entry in self.by_first.get(form, ()):
+                    n = len(variant)
+                    if best is not None and n <= best[0]:
+                        continue
+                    window = tokens[i : i + n]
+                    if len(window) == n and all(
+                        v & set(_forms(t)) for v, t in zip(variant, window, strict=True)
+                    ):
+                        best = (n, entry)
+            if best is None:
+                i += 1
+                continue
+            hits.append((i, i + best[0], best[1]))
+            i += best[0]
+        return hits
+
+
+def _forms(token: Token) -> tuple[str, ...]:
+    return token.bare if token.is_word else (token.norm,)
+
+
+def find_entities(
+    tokens: Sequence[Token], gazetteer: Gazetteer, *, on: date | None = None
+) -> list[Found]:
+    """Known actors and places, surnames resolved in-story, and people discovered in context."""
+    found: dict[str, Found] = {}
+    # What each token already belongs to: the kind of entity, or None.
+    taken: list[str | None] = [None] * len(tokens)
+    for start, end, entry in gazetteer.match(tokens):
+        found.setdefault(entry.key, Found(entry)).spans.append((start, end))
+        for k in range(start, end):
+            taken[k] = entry.kind
+    _resolve_surnames(tokens, found, taken)
+    for person in _discover(tokens, taken):
+        key = person.entry.key
+        for start, end in person.spans:
+            for k in range(start, end):
+                taken[k] = "person"
+        if key in found:
+            found[key].spans.extend(person.spans)
+        else:
+            found[key] = person
+    # Discovered people are named by surname alone later on, too.
+    _resolve_surnames(tokens, found, taken)
+    for item in found.values():
+        item.spans.sort()
+        if item.entry.kind == "person" and item.role_ar is None:
+            item.role_ar = _role_near(tokens, item)
+    return sorted(found.values(), key=lambda f: f.first)
+
+
+def _resolve_surnames(
+    tokens: Sequence[Token], found: dict[str, Found], taken: list[str | None]
+) -> None:
+    """A surname alone belongs to the one person of the story whose full name ends with it."""
+    owners: dict[str, set[str]] = {}
+    for item in found.values():
+        if item.entry.kind != "person":
+            continue
+        for start, end in item.spans:
+            if end - start >= 2:
+                for form in _forms(tokens[end - 1]):
+                    owners.setdefault(form, set()).add(item.entry.key)
+    for i, tok in enumerate(tokens):
+        if taken[i] or not tok.is_word:
+            continue
+        keys = {key for form in _forms(tok) for key in owners.get(form, ())}
+        if len(keys) == 1:
+            found[keys.pop()].spans.append((i, i + 1))
+            taken[i] = "person"
+
+
+def _is_name_token(tok: Token) -> bool:
+    if not tok.is_word or tok.norm.isdigit() or len(tok.norm) < 2:
+        return False
+    return not any(form in common_words() for form in (tok.norm, *tok.bare))
+
+
+def _has_article(tok: Token) -> bool:
+    """Words of a title phrase carry the article ("رئيس الوزراء الإيطالي"); first names do not."""
+    return tok.norm.startswith(("ال", "وال", "بال", "لل"))
+
+
+def _is_title(tok: Token) -> bool:
+    return tok.is_word and any(form in titles() for form in (tok.norm, *tok.bare))
+
+
+def _discover(tokens: Sequence[Token], taken: list[str | None]) -> list[Found]:
+    """People introduced by a title before the name, or an appositive after it."""
+    people: list[Found] = []
+    for i, tok in enumerate(tokens):
+        if not _is_title(tok) or taken[i]:
+            continue
+        person = _after_title(tokens, taken, i)
+        if person is not None:
+            people.append(person)
+        if i >= 2 and tokens[i - 1].text in COMMA:
+            person = _before_appositive(tokens, taken, i)
+            if person is not None:
+                people.append(person)
+    return people
+
+
+def _after_title(tokens: Sequence[Token], taken: list[str | None], i: int) -> Found | None:
+    """'سفير المملكة المتحدة كارولاين هرندل': the title phrase, then a name of 2-4 words."""
+    j = i + 1
+    limit = min(len(tokens), i + 1 + MAX_TITLE_PHRASE)
+    while (
+        j < limit
+        and tokens[j].is_word
+        and (taken[j] or not _is_name_token(tokens[j]) or _has_article(tokens[j]))
+    ):
+        if taken[j] == "person" or tokens[j].norm in role_stops():
+            # The title belongs to a person we know, or the clause has moved on.
+            return None
+        j += 1
+    end = j
+    while end < len(tokens) and end - j < MAX_NAME_TOKENS and not taken[end]:
+        if not _is_name_token(tokens[end]):
+            break
+        end += 1
+    if end - j < 2 or tokens[j].norm.startswith(("ال", "وال")):
+        # A name does not open with the article: "الوفد المرافق" is a delegation.
+        return None
+    role = _span_text(tokens, i, j)
+    return _new_person(tokens, j, end, role)
+
+
+def _before_appositive(tokens: Sequence[Token], taken: list[str | None], i: int) -> Found | None:
+    """'إيفان مولوتكوف، نائب مدير إدارة الشرق الأوسط': a name, a comma, then its role."""
+    end = i - 1  # the comma
+    start = end
+    while start > 0 and end - start < MAX_NAME_TOKENS:
+        prev = tokens[start - 1]
+        if taken[start - 1] or not _is_name_token(prev):
+            break
+        start -= 1
+    if end - start < 2:
+        return None
+    return _new_person(tokens, start, end, _role_phrase(tokens, i))
+
+
+def _new_person(tokens: Sequence[Token], start: int, end: int, role: str | None) -> Found:
+    name_ar = _span_text(tokens, start, end)
+    key = "new:" + " ".join(tokens[k].bare[0] for k in range(start, end))
+    entry = Entry(key, "person", name_ar, romanize(name_ar))
+    return Found(entry, spans=[(start, end)], role_ar=role, known=False)
+
+
+def _role_near(tokens: Sequence[Token], item: Found) -> str | None:
+    """The title phrase just before a known person's first full mention, if there is one."""
+    start = item.first
+    # "الأمين العام للأمم المتحدة، أنطونيو غوتيريش": the title may stand before a comma.
+    end = start - 1 if start >= 1 and tokens[start - 1].text in COMMA else start
+    k = end - 1
+    while k >= 0 and end - k <= MAX_TITLE_PHRASE and tokens[k].is_word:
+        if _is_title(tokens[k]):
+            return _span_text(tokens, k, end)
+        k -= 1
+    # "ستيفاني ويليامز، مستشارة خاصة": or after it, as an appositive.
+    after = item.spans[0][1]
+    if after + 1 < len(tokens) and tokens[after].text in COMMA and _is_title(tokens[after + 1]):
+        return _role_phrase(tokens, after + 1)
+    return None
+
+
+def _role_phrase(tokens: Sequence[Token], start: int) -> str:
+    """The role that starts at a title word, up to punctuation or a word that ends it."""
+    stop = start
+    while stop < len(tokens) and stop - start < MAX_ROLE_TOKENS:
+        tok = tokens[stop]
+        if tok.text in BOUNDARY or tok.text in COMMA or (stop > start and tok.norm in role_stops()):
+            break
+        stop += 1
+    return _span_text(tokens, start, stop)
+
+
+def _span_text(tokens: Sequence[Token], start: int, end: int) -> str:
+    return " ".join(tok.text for tok in tokens[start:end]).strip() if end > start else ""
+
+
+def to_mentions(found: Iterable[Found], on: date | None = None) -> list[Mention]:
+    """Mentions for storage and display: known people get their role at that date."""
+    out = []
+    for item in found:
+        entry = item.entry
+        if entry.kind == "place":
+            continue
+        role_ar, role_en = item.role_ar, None
+        if entry.actor is not None and entry.actor.roles:
+            role = current_role(entry.actor, on)
+            role_ar = role_ar or role.ar
+            role_en = role.en
+        out.append(
+            Mention(
+                key=entry.key,
+                kind=entry.kind,
+                name_ar=entry.name_ar,
+                name_en=entry.name_en,
+                role_ar=role_ar or None,
+                role_en=role_en,
+                known=item.known,
+                count=len(item.spans),
+            )
+        )
+    return out
+
+
+def current_role(actor: Actor, on: date | None) -> Role:
+    """The role the actor held on that day, else their latest."""
+    if on is not None:
+        for role in reversed(actor.roles):
+            if (role.start or 0) <= on.year <= (role.end or 9999):
+                return role
+    return actor.roles[-1]
+
+
+def find_in_text(text: str, gazetteer: Gazetteer, on: date | None = None) -> list[Mention]:
+    """Mentions in a plain text: a convenience over tokenize, find_entities and to_mentions."""
+    return to_mentions(find_entities(tokenize(text), gazetteer, on=on), on)

@@ -1,0 +1,63 @@
+"""Which words of a text a search matched, and the passage that shows them best."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.text.normalize import normalize
+from bot.text.stem import readings
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+SNIPPET_CHARS = 280
+
+
+def matched_spans(text: str, groups: Sequence[Sequence[str]]) -> list[tuple[int, int]]:
+    """(start, end) of every word in `text` that shares a reading with a query group."""
+    wanted = {term for group in groups for term in group}
+    spans = []
+    for match in _WORD.finditer(text):
+        norm = normalize(match.group())
+        if norm and wanted.intersection(readings(norm)):
+            spans.append(match.span())
+    return spans
+
+
+def snippet(
+    text: str, groups: Sequence[Sequence[str]], width: int = SNIPPET_CHARS
+) -> list[tuple[str, bool]]:
+    """The passage of about `width` characters with the most matches, as (piece, matched) runs."""
+    spans = matched_spans(text, groups)
+    if not spans:
+        cut = text[:width]
+        return [(cut + ("…" if len(text) > width else ""), False)]
+    best_start, best_count = 0, -1
+    for start, _ in spans:
+        count = sum(1 for s, e in spans if start <= s and e <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    # Open on a word boundary a little before the first match, for context.
+    begin = max(0, best_start - width // 4)
+    if begin:
+        space = text.rfind(" ", 0, begin)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    runs: list[tuple[str, bool]] = []
+    if begin:
+        runs.append(("…", False))
+    pos = begin
+    for s, e in spans:
+        if s < begin or e > end:
+            continue
+        if s > pos:
+            runs.append((text[pos:s], False))
+        runs.append((text[s:e], True))
+        pos = e
+    if pos < end:
+        runs.append((text[pos:end], False))
+    if end < len(text):
+        runs.append(("…", False))
+    return runs

@@ -1,0 +1,46 @@
+"""Tokens with their place in the original text, punctuation kept: what extractors walk."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.text.normalize import normalize
+from bot.text.stem import unclitic
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|\n", re.UNICODE)
+# Sentence and clause boundaries: a name, a title or a meeting does not run across them.
+BOUNDARY = frozenset('.!?؟;؛:«»"()[]{}\n')
+COMMA = frozenset(",،")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or punctuation mark: as written, normalized, and where it stands."""
+
+    text: str
+    norm: str
+    start: int
+    end: int
+    bare: tuple[str, ...]  # normalized, clitics off (و ب ل ال ...), one per reading
+
+    @property
+    def is_word(self) -> bool:
+        """Whether it is a word (letters or digits) rather than punctuation."""
+        return self.text[:1].isalnum()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every word and punctuation mark of a text, in order."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        if raw == "\n":
+            out.append(Token(raw, raw, match.start(), match.end(), (raw,)))
+            continue
+        norm = normalize(raw)
+        if not norm:
+            continue  # a lone tatweel or mark
+        bare = unclitic(norm) if raw[:1].isalpha() else (norm,)
+        out.append(Token(raw, norm, match.start(), match.end(), bare))
+    return out

@@ -1,0 +1,271 @@
+"""/who, /topic and /search: each parses, calls one service, renders and replies."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.models import ActorProfile, ActorRecord, StoryPage, Topic
+from bot.services import Services
+from bot.text.highlight import snippet
+from bot.tg.cards import (
+    people_list,
+    profile,
+    search_hit,
+    topic_list,
+    topic_name,
+)
+from bot.tg.i18n import Lang, t
+from bot.tg.render import esc, join_blocks, story_item
+from bot.tg.replies import send_chunks, user_lang
+
+WHO = "who"
+TOPIC = "topic"
+SEARCH = "search"
+MAX_REMEMBERED_SEARCHES = 20
+
+
+def _plain(name: str) -> str:
+    # Button labels are plain text: no HTML, and Telegram cuts them anyway past ~64 chars.
+    return name[:60]
+
+
+def _people_keyboard(actors: list[ActorRecord], lang: Lang) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            _plain(a.name_ar if lang == "ar" else a.name_en), callback_data=f"{WHO}:{a.ref}"
+        )
+        for a in actors
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+class ExploreCommands:
+    """People, topics and search over the analyzed stories."""
+
+    def __init__(self, services: Services, zone: ZoneInfo) -> None:
+        self.services = services
+        self.zone = zone
+
+    # ---- /who --------------------------------------------------------------------------
+
+    async def who(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """People in the news, or one person's profile."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        lang = user_lang(update)
+        query = " ".join(context.args or []).strip()
+        if not query:
+            people = await self.services.people_in_news()
+            if not people:
+                await message.reply_text(t(lang, "who_empty"))
+                return
+            await message.reply_text(
+                people_list(people, lang),
+                reply_markup=_people_keyboard([p.actor for p in people], lang),
+            )
+            return
+        found = await self.services.find_person(query)
+        if found.found is not None:
+            await self._send_profile(context, chat.id, found.found.key, lang)
+        elif found.choices:
+            await message.reply_text(
+                t(lang, "who_choose", query=esc(query[:100])),
+                reply_markup=_people_keyboard(list(found.choices), lang),
+            )
+        else:
+            text = t(lang, "who_unknown", query=esc(query[:100]))
+            keyboard: InlineKeyboardMarkup | None = None
+            if found.suggestions:
+                text += "\n" + t(lang, "who_suggest")
+                keyboard = _people_keyboard(list(found.suggestions), lang)
+            await message.reply_text(text, reply_markup=keyboard)
+
+    async def who_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A name button: that person's profile."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None:
+            return
+        lang = user_lang(update)
+        ref = (query.data or "").partition(":")[2]
+        item = await self.services.profile_by_ref(int(ref)) if ref.isdecimal() else None
+        if item is None:
+            await query.answer(t(lang, "stale_button"), show_alert=True)
+            return
+        await query.answer()
+        await self._reply_profile(context, chat.id, item, lang)
+
+    async def _send_profile(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: str, lang: Lang
+    ) -> None:
+        item = await self.services.profile(key)
+        if item is not None:
+            await self._reply_profile(context, chat_id, item, lang)
+
+    async def _reply_profile(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, item: ActorProfile, lang: Lang
+    ) -> None:
+        text = profile(item, lang, self.zone, self.services.place_label)
+        await send_chunks(context, chat_id, join_blocks([text]))
+
+    # ---- /topic ------------------------------------------------------------------------
+
+    async def topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Topics with this week's counts, or one topic's latest stories."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        lang = user_lang(update)
+        query = " ".join(context.args or []).strip()
+        if not query:
+            counts = await self.services.topic_counts()
+            topics = self.services.topics()
+            buttons = [
+                InlineKeyboardButton(
+                    _plain(topic_name(tp, lang)), callback_data=f"{TOPIC}:{tp.id}:0"
+                )
+                for tp in topics
+            ]
+            keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+            await message.reply_text(topic_list(counts, topics, lang), reply_markup=keyboard)
+            return
+        found = self.services.find_topic(query)
+        if found is None:
+            await message.reply_text(t(lang, "topic_unknown", query=esc(query[:100])))
+            return
+        await self._topic_page(context, chat.id, found, 0, lang)
+
+    async def topic_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A topic button or its "older" button: a page of that topic's stories."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None:
+            return
+        lang = user_lang(update)
+        parts = (query.data or "").split(":")
+        found = self.services.find_topic(parts[1]) if len(parts) == 3 else None
+        if found is None or not parts[2].isdecimal():
+            await query.answer(t(lang, "stale_button"), show_alert=True)
+            return
+        await query.answer()
+        await self._topic_page(context, chat.id, found, int(parts[2]), lang)
+
+    async def _topic_page(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        topic: Topic,
+        offset: int,
+        lang: Lang,
+    ) -> None:
+        page = await self.services.topic_stories(topic.id, offset)
+        name = esc(topic_name(topic, lang))
+        if not page.stories:
+            key = "latest_end" if offset else "topic_empty"
+            await context.bot.send_message(chat_id, t(lang, key, name=name))
+            return
+        title = t(
+            lang, "topic_page", name=name, first=offset + 1,
+            last=offset + len(page.stories), total=page.total,
+        )  # fmt: skip
+        await self._send_stories(context, chat_id, title, page, lang, f"{TOPIC}:{topic.id}")
+
+    async def _send_stories(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        title: str,
+        page: StoryPage,
+        lang: Lang,
+        prefix: str,
+    ) -> None:
+        blocks = [title] + [
+            story_item(s, page.offset + i + 1, lang, self.zone) for i, s in enumerate(page.stories)
+        ]
+        keyboard = None
+        if page.has_more:
+            data = f"{prefix}:{page.offset + len(page.stories)}"
+            keyboard = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t(lang, "older"), callback_data=data)]]
+            )
+        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+
+    # ---- /search -----------------------------------------------------------------------
+
+    async def search(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stories matching the words, best first, matched words in bold."""
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
+            return
+        lang = user_lang(update)
+        query = " ".join(context.args or []).strip()
+        if not query:
+            await message.reply_text(t(lang, "search_usage"))
+            return
+        number = self._remember(context, query)
+        await self._search_page(context, chat.id, query, number, 0, lang)
+
+    async def search_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The "older" button of a search: its next page."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None:
+            return
+        lang = user_lang(update)
+        parts = (query.data or "").split(":")
+        remembered = self._searches(context)
+        if len(parts) != 3 or not parts[1].isdecimal() or not parts[2].isdecimal():
+            await query.answer(t(lang, "stale_button"), show_alert=True)
+            return
+        text = remembered.get(int(parts[1]))
+        if text is None:
+            await query.answer(t(lang, "search_expired"), show_alert=True)
+            return
+        await query.answer()
+        await self._search_page(context, chat.id, text, int(parts[1]), int(parts[2]), lang)
+
+    async def _search_page(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        text: str,
+        number: int,
+        offset: int,
+        lang: Lang,
+    ) -> None:
+        result = await self.services.search(text, offset)
+        shown = esc(text[:100] + ("…" if len(text) > 100 else ""))
+        if not result.hits:
+            key = "latest_end" if offset else "search_none"
+            await context.bot.send_message(chat_id, t(lang, key, query=shown))
+            return
+        title = t(
+            lang, "search_title", query=shown, first=offset + 1,
+            last=offset + len(result.hits), total=result.total,
+        )  # fmt: skip
+        blocks = [title] + [
+            search_hit(hit, offset + i + 1, snippet(hit.body, result.groups), lang, self.zone)
+            for i, hit in enumerate(result.hits)
+        ]
+        keyboard = None
+        if offset + len(result.hits) < result.total:
+            data = f"{SEARCH}:{number}:{offset + len(result.hits)}"
+            keyboard = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(t(lang, "older"), callback_data=data)]]
+            )
+        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+
+    def _searches(self, context: ContextTypes.DEFAULT_TYPE) -> dict[int, str]:
+        data = context.chat_data if context.chat_data is not None else {}
+        searches: dict[int, str] = data.setdefault("searches", {})
+        return searches
+
+    def _remember(self, context: ContextTypes.DEFAULT_TYPE, query: str) -> int:
+        """Keep the query for its paging button; button data cannot hold the text itself."""
+        searches = self._searches(context)
+        number = max(searches, default=0) + 1
+        searches[number] = query
+        for old in sorted(searches)[:-MAX_REMEMBERED_SEARCHES]:
+            del searches[old]
+        return number

@@ -1,0 +1,143 @@
+"""What the analysis stores per story, and the actors it knows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.models import ActorRecord, StoryAnalysis
+from storage.timefmt import to_db
+
+
+def upsert_actors(db: sqlite_utils.Database, actors: Iterable[ActorRecord]) -> int:
+    """Insert or refresh actors by key; returns how many were written."""
+    rows = [_actor_row(actor) for actor in actors]
+    with db.atomic():
+        db.conn.executemany(
+            """
+            INSERT INTO actors (key, kind, name_ar, name_en, role_ar, role_en, known, country,
+                                names)
+            VALUES (:key, :kind, :name_ar, :name_en, :role_ar, :role_en, :known, :country,
+                    :names)
+            ON CONFLICT(key) DO UPDATE SET
+                kind = excluded.kind, name_ar = excluded.name_ar, name_en = excluded.name_en,
+                role_ar = excluded.role_ar, role_en = excluded.role_en, known = excluded.known,
+                country = excluded.country, names = excluded.names
+            """,
+            rows,
+        )
+    return len(rows)
+
+
+def _actor_row(actor: ActorRecord) -> dict[str, Any]:
+    return {
+        "key": actor.key,
+        "kind": actor.kind,
+        "name_ar": actor.name_ar,
+        "name_en": actor.name_en,
+        "role_ar": actor.role_ar,
+        "role_en": actor.role_en,
+        "known": int(actor.known),
+        "country": actor.country,
+        "names": "|".join(actor.names),
+    }
+
+
+def stories_to_analyze(
+    db: sqlite_utils.Database, version: int, limit: int
+) -> list[tuple[int, str, str, str | None]]:
+    """(id, headline, body, published time) of stories an older analysis version saw."""
+    return [
+        (row[0], row[1], row[2], row[3])
+        for row in db.execute(
+            """
+            SELECT s.id, s.headline, s.body, COALESCE(s.published_at, a.published_at)
+            FROM stories s JOIN articles a ON a.id = s.article_id
+            WHERE s.analysis_version < ? ORDER BY s.id LIMIT ?
+            """,
+            [version, limit],
+        ).fetchall()
+    ]
+
+
+def recent_signatures(
+    db: sqlite_utils.Database, since: datetime, exclude: int
+) -> list[tuple[int, int | None, tuple[int, ...]]]:
+    """(id, cluster_id, signature) of relevant stories since a time, to group a new one with."""
+    rows = db.execute(
+        """
+        SELECT id, cluster_id, signature FROM stories
+        WHERE relevant = 1 AND signature IS NOT NULL AND sort_at >= ? AND id != ?
+        ORDER BY sort_at DESC LIMIT 5000
+        """,
+        [to_db(since), exclude],
+    ).fetchall()
+    return [(row[0], row[1], tuple(json.loads(row[2]))) for row in rows]
+
+
+def save_analysis(
+    db: sqlite_utils.Database,
+    story_id: int,
+    analysis: StoryAnalysis,
+    discovered: Sequence[ActorRecord],
+    version: int,
+    same_as: tuple[int, int | None] | None,
+) -> None:
+    """Store one story's analysis whole, replacing any earlier one, in one transaction."""
+    with db.atomic():
+        for actor in discovered:
+            # A discovered person keeps the English form first given to them.
+            db.conn.execute(
+                """
+                INSERT INTO actors (key, kind, name_ar, name_en, role_ar, role_en, known,
+                                    country, names)
+                VALUES (:key, :kind, :name_ar, :name_en, :role_ar, :role_en, :known, :country,
+                        :names)
+                ON CONFLICT(key) DO UPDATE SET role_ar = COALESCE(excluded.role_ar, role_ar)
+                """,
+                _actor_row(actor),
+            )
+        for table in ("mentions", "story_topics", "meetings"):
+            db.conn.execute(f"DELETE FROM {table} WHERE story_id = ?", [story_id])
+        db.conn.executemany(
+            "INSERT INTO mentions (story_id, actor_key, role_ar, count) VALUES (?, ?, ?, ?)",
+            [(story_id, m.key, m.role_ar, m.count) for m in analysis.mentions],
+        )
+        db.conn.executemany(
+            "INSERT INTO story_topics (story_id, topic, score) VALUES (?, ?, ?)",
+            [(story_id, t.topic, t.score) for t in analysis.topics],
+        )
+        db.conn.executemany(
+            "INSERT INTO meetings (story_id, a, b, place, day, kind) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (story_id, m.a, m.b, m.place, m.day.isoformat() if m.day else None, m.kind)
+                for m in analysis.meetings
+            ],
+        )
+        cluster_id = None
+        if same_as is not None:
+            other, other_cluster = same_as
+            cluster_id = other_cluster or other
+            if other_cluster is None:
+                db.conn.execute("UPDATE stories SET cluster_id = ? WHERE id = ?", [other, other])
+        db.conn.execute(
+            """
+            UPDATE stories SET relevant = ?, relevance = ?, search_stems = ?, search_tags = ?,
+                signature = ?, cluster_id = ?, analysis_version = ?
+            WHERE id = ?
+            """,
+            [
+                int(analysis.relevance.relevant),
+                analysis.relevance.score,
+                analysis.search_stems,
+                analysis.search_tags,
+                json.dumps(list(analysis.signature)),
+                cluster_id,
+                version,
+                story_id,
+            ],
+        )

@@ -1,0 +1,44 @@
+"""Full-text search over the stemmed stories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlite_utils
+
+from bot.models import SearchHit
+from storage import views
+
+
+def fts_query(groups: Sequence[Sequence[str]]) -> str:
+    """An FTS5 MATCH expression: every group must match, any reading within a group.
+
+    Each term is quoted, so user text can never be read as FTS5 syntax.
+    """
+    clauses = []
+    for group in groups:
+        terms = " OR ".join('"' + term.replace('"', '""') + '"' for term in group if term)
+        if terms:
+            clauses.append(f"({terms})")
+    return " AND ".join(clauses)
+
+
+def search_stories(
+    db: sqlite_utils.Database, groups: Sequence[Sequence[str]], *, limit: int, offset: int
+) -> tuple[list[SearchHit], int]:
+    """Shown stories matching every group, best first (bm25), with the total count."""
+    match = fts_query(groups)
+    if not match:
+        return [], 0
+    # A group member counts once, through its first story, like everywhere else.
+    base = f"""
+        FROM stories_fts f JOIN stories s ON s.id = f.rowid {views.JOINS}
+        WHERE stories_fts MATCH ? AND {views.SHOWN}
+    """
+    total = int(db.execute(f"SELECT COUNT(*) {base}", [match]).fetchone()[0])
+    rows = db.execute(
+        f"SELECT {views.COLUMNS}, s.body {base} ORDER BY bm25(stories_fts), s.sort_at DESC "
+        "LIMIT ? OFFSET ?",
+        [match, limit, offset],
+    ).fetchall()
+    return [SearchHit(story=views.story_view(row), body=row[8]) for row in rows], total
