@@ -84,3 +84,9 @@ def test_normalization_never_raises_and_is_idempotent(text: str) -> None:
     assert n.normalize(once) == once
     for word in n.tokens(text):
         assert word and all(r for r in readings(word))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text() | st.text(alphabet=st.characters(min_codepoint=0x600, max_codepoint=0x6FF)))
+def test_the_one_pass_normalize_equals_the_rules_in_order(text: str) -> None:
+    assert n.normalize(text) == n.normalize_by_rules(text)

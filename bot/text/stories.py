@@ -9,6 +9,13 @@ from bot.models import StoryDraft
 
 # Masthead lines name the paper's officers; they carry no news whatever the page.
 _MASTHEAD = re.compile(r"^(رئيس\s+(مجلس[يى]\s+الإدارة|مجلس\s+الإدارة|التحرير)|المدير\s+العام)")
+# Lines outlets add around a story: related links, share and follow prompts, tag lists,
+# bylines and photo credits. Matched at the start of a short line.
+_BOILERPLATE = re.compile(
+    r"^[\W_]*(?:[اإ]قر[أا]\s+(?:[أا]يضا|المزيد)|شارك|مشاركة|تابعونا|تابعنا|"
+    r"الوسوم|وسوم|كلمات\s+مفتاحية|الكلمات\s+المفتاحية|مواضيع\s+ذات\s+صلة|"
+    r"[أا]خبار\s+(?:ذات\s+صلة|متعلقة)|كتب[ت]?\s*:|بقلم\s*:?|تصوير\s*:|المصدر\s*:)"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?؟…:،,;؛]$")
 _BLANK = re.compile(r"^[\s\u00a0\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$")
@@ -92,6 +99,8 @@ def _content_lines(text: str) -> list[str]:
             skip_next = ":" not in line and _word_count(following) <= OFFICER_NAME_MAX_WORDS
             continue
         if counts[line] > 1 and _word_count(line) <= REPEATED_MAX_WORDS:
+            continue
+        if _BOILERPLATE.match(line) and _word_count(line) <= REPEATED_MAX_WORDS:
             continue
         kept.append(line)
     return kept
