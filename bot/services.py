@@ -69,8 +69,7 @@ class Services:
     # ---- seeds and analysis ------------------------------------------------------------
 
     async def load_seeds(self, seeds_dir: Path) -> SeedReport:
-        """Load the seed articles and the knowledge base's actors; analyze what is new."""
-        await self.store.run(analysis.upsert_actors, known_actors(self.knowledge))
+        """Load the seed articles; analyze what is new."""
         added = updated = unchanged = 0
         for doc in await asyncio.to_thread(read_seed_documents, seeds_dir):
             now = self.clock()
@@ -103,6 +102,8 @@ class Services:
 
     async def analyze_pending(self) -> int:
         """Analyze every story the current analysis has not seen; returns how many."""
+        # Mentions refer to actors by key: the knowledge base's must be stored first.
+        await self.store.run(analysis.upsert_actors, known_actors(self.knowledge))
         done = 0
         while True:
             batch = await self.store.run(

@@ -133,3 +133,103 @@ async def test_latest_pages_newest_first(services: Services) -> None:
     assert first.has_more and not second.has_more
     assert first.stories[0].id != second.stories[0].id
     assert (await services.latest(1000, -5)).limit == 20  # clamped, never an error
+
+
+def test_migration_three_indexes_stories_already_stored(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    old = sqlite_utils.Database(path)
+    migrate(old, MIGRATIONS[:2])
+    old.table("sources").insert(
+        {"url": "seed:x", "name": "X", "kind": "seed", "added_at": "2021-12-01T00:00:00+00:00"}
+    )
+    old.table("articles").insert(
+        {"source_id": 1, "fetched_at": "2021-12-01T00:00:00+00:00", "content_hash": "h",
+         "raw_text": "t"}
+    )  # fmt: skip
+    old.table("stories").insert(
+        {"article_id": 1, "position": 0, "headline": "h", "body": "b",
+         "sort_at": "2021-12-01T00:00:00+00:00"}
+    )  # fmt: skip
+    old.conn.close()
+    db = connect(path)
+    row = db.execute("SELECT relevant, analysis_version, search_stems FROM stories").fetchone()
+    assert row == (None, 0, "")  # kept, and waiting for the analysis
+    db.execute("UPDATE stories SET search_stems = 'انتخاب' WHERE id = 1")
+    hits = db.execute("SELECT rowid FROM stories_fts WHERE stories_fts MATCH 'انتخاب'").fetchall()
+    assert hits == [(1,)]  # the triggers keep the index in step
+
+
+async def test_stories_are_analyzed_once_and_again_when_the_analysis_changes(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import services as services_module
+
+    await services.load_seeds(SEEDS)
+    assert await services.analyze_pending() == 0  # load_seeds analyzed them already
+    monkeypatch.setattr(services_module, "ANALYSIS_VERSION", services_module.ANALYSIS_VERSION + 1)
+    assert await services.analyze_pending() == 2
+    assert await services.analyze_pending() == 0
+    mentions = await services.store.run(lambda db: db.table("mentions").count)
+    assert mentions > 0
+    # Re-analysis replaces, never duplicates.
+    keys = await services.store.run(
+        lambda db: [r[0] for r in db.execute("SELECT actor_key FROM mentions WHERE story_id = 1")]
+    )
+    assert len(keys) == len(set(keys)) and "najla_mangoush" in keys
+
+
+async def test_an_irrelevant_story_is_stored_but_never_listed(services: Services) -> None:
+    from bot.models import StoryDraft
+    from storage import articles, sources
+
+    await services.load_seeds(SEEDS)
+    source = await services.store.run(
+        sources.ensure_source, url="seed:sport", name="Sport", name_ar="رياضة", kind="seed",
+        language="ar", now=FIXED_NOW,
+    )  # fmt: skip
+    body = (
+        "فاز منتخب ليبيريا على منتخب غانا بهدفين مقابل هدف في مباراة ودية أقيمت في مونروفيا، "
+        "وسجل المهاجم هدف الفوز في الدقيقة التسعين أمام جماهير غفيرة."
+    )
+    drafts = [StoryDraft(position=0, headline="ليبيريا تفوز على غانا وديا", body=body, lead=body)]
+    await services.store.run(
+        articles.upsert_seed_article, seed_key="sport", source_id=source, url=None,
+        language="ar", published_at=FIXED_NOW, content_hash="s", raw_text=body,
+        stories=drafts, now=FIXED_NOW,
+    )  # fmt: skip
+    await services.analyze_pending()
+    stored = await services.store.run(lambda db: db.table("stories").count)
+    page = await services.latest(20)
+    assert stored == 3
+    assert page.total == 2
+    assert "ليبيريا" not in " ".join(s.headline for s in page.stories)
+
+
+async def test_the_same_story_from_two_outlets_is_listed_once_with_its_sources(
+    services: Services,
+) -> None:
+    import json
+
+    from bot.models import StoryDraft
+    from storage import articles, sources
+
+    pairs = json.loads(
+        (Path(__file__).parent / "fixtures" / "cluster" / "pairs.json").read_text("utf-8")
+    )
+    pair = next(p for p in pairs["same"] if p["id"] == "mangoush_russian_delegation")
+    for n, text in enumerate((pair["a"], pair["b"])):
+        headline, _, body = text.partition("\n")
+        source = await services.store.run(
+            sources.ensure_source, url=f"seed:outlet{n}", name=f"Outlet {n}", name_ar="منفذ",
+            kind="seed", language="ar", now=FIXED_NOW,
+        )  # fmt: skip
+        draft = StoryDraft(position=0, headline=headline, body=body, lead=body[:200])
+        await services.store.run(
+            articles.upsert_seed_article, seed_key=f"o{n}", source_id=source, url=None,
+            language="ar", published_at=FIXED_NOW, content_hash=f"h{n}", raw_text=text,
+            stories=[draft], now=FIXED_NOW,
+        )  # fmt: skip
+    await services.analyze_pending()
+    page = await services.latest(20)
+    assert page.total == 1
+    assert page.stories[0].sources == 2
