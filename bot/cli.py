@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.core import Core, build_core
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.operator import add_operator_commands, run_operator_command
 from bot.seeds import SeedError
-from bot.services import Services
 from storage import DatabaseError, Store
 
 NO_TOKEN = (
@@ -51,6 +52,7 @@ def parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("folder", nargs="?", help="a folder of labeled JSON stories")
     evaluate.add_argument("--verbose", action="store_true", help="list every miss")
+    add_operator_commands(sub)
     return top
 
 
@@ -73,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return chat(settings, getattr(args, "lang", "en"))
         if command == "seed":
             return seed(settings)
+        if command in ("sources", "ingest"):
+            return run_operator_command(settings, args, open_core)
         if command == "evaluate":
             return evaluate(settings, args.folder, verbose=args.verbose)
         if command == "analyze":
@@ -90,8 +94,8 @@ def run(settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    services = open_services(settings)
-    serve_forever(build_application(settings, services, heartbeat=True), settings)
+    core = open_core(settings)
+    serve_forever(build_application(settings, core, serving=True), settings)
     return 0
 
 
@@ -103,11 +107,11 @@ def chat(settings: Settings, lang: str) -> int:
     if interactive:
         import readline  # noqa: F401 - loading it gives input() line editing and history
 
-    services = open_services(settings)
+    core = open_core(settings)
     asyncio.run(
         run_chat(
             settings,
-            services,
+            core,
             sys.stdin,
             sys.stdout,
             interactive=interactive,
@@ -119,10 +123,10 @@ def chat(settings: Settings, lang: str) -> int:
 
 def seed(settings: Settings) -> int:
     """Load the seeds and report what changed."""
-    services = open_services(settings)
+    core = open_core(settings)
 
     async def load() -> str:
-        report = await services.load_seeds(settings.seeds_dir)
+        report = await core.services.load_seeds(settings.seeds_dir)
         return (
             f"seeds: {report.added} added, {report.updated} updated, {report.unchanged} unchanged"
         )
@@ -130,15 +134,15 @@ def seed(settings: Settings) -> int:
     try:
         print(asyncio.run(load()))
     finally:
-        services.store.close()
+        core.store.close()
     return 0
 
 
-def open_services(settings: Settings) -> Services:
-    """The composition of the core: the store, opened, and the knowledge base, compiled."""
+def open_core(settings: Settings) -> Core:
+    """The composition of the core: the store, opened, and the services over it."""
     store = Store(settings.database_path)
     store.open_sync()  # a database that cannot open stops start-up with a clear message
-    return Services(store, load_knowledge(settings.seeds_dir))
+    return build_core(settings, store)
 
 
 def analyze(

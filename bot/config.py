@@ -37,6 +37,10 @@ class Settings:
     webhook_port: int
     webhook_secret: str | None
     heartbeat_path: Path
+    poll_interval_minutes: int = 15
+    allow_private_sources: bool = False
+    source_max_failures: int = 5
+    default_sources: bool = True
 
     @property
     def bot_api_url(self) -> str:
@@ -81,6 +85,12 @@ def load_settings(environ: Mapping[str, str], dotenv_path: Path | None = Path(".
         webhook_port=_port(get("WEBHOOK_PORT")),
         webhook_secret=_webhook_secret(get("WEBHOOK_SECRET")),
         heartbeat_path=Path(get("HEARTBEAT_PATH") or data_dir / "heartbeat"),
+        poll_interval_minutes=_int(
+            "POLL_INTERVAL_MINUTES", get("POLL_INTERVAL_MINUTES"), 15, 1, 1440
+        ),
+        allow_private_sources=_bool("ALLOW_PRIVATE_SOURCES", get("ALLOW_PRIVATE_SOURCES"), False),
+        source_max_failures=_int("SOURCE_MAX_FAILURES", get("SOURCE_MAX_FAILURES"), 5, 1, 100),
+        default_sources=_bool("DEFAULT_SOURCES", get("DEFAULT_SOURCES"), True),
     )
 
 
@@ -151,6 +161,25 @@ def _port(value: str | None) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"WEBHOOK_PORT: expected a port number 1-65535, got {value!r}")
     return int(value)
+
+
+def _int(name: str, value: str | None, default: int, low: int, high: int) -> int:
+    if value is None:
+        return default
+    if not value.isdecimal() or not low <= int(value) <= high:
+        raise ConfigError(f"{name}: expected a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def _bool(name: str, value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: expected true or false, got {value!r}")
 
 
 def _webhook_secret(value: str | None) -> str | None:

@@ -29,19 +29,33 @@ def find_actor(query: str, actors: Sequence[ActorRecord]) -> Lookup:
     wanted = normalize(" ".join(query.split()))
     if not wanted:
         return Lookup(found=None)
-    forms = {wanted, *(" ".join(unclitic(w)[0] for w in wanted.split()),)}
+    parts = wanted.split()
+    forms = {wanted, " ".join(unclitic(w)[0] for w in parts), " ".join(map(_article_form, parts))}
     exact = [a for a in actors if forms & set(a.names)]
+    words = [a for a in actors if any(forms & _name_words(name) for name in a.names)]
+    same_kind = [a for a in words if a.kind in {e.kind for e in exact}]
+    if exact and len(parts) == 1 and len({a.key for a in exact + same_kind}) > 1:
+        # A bare surname that is one person's usual name ("Haftar") is shared by others
+        # (Saddam, Khaled): offer the choice, the usual one first.
+        usual = {a.key: a for a in exact}
+        kinds = {a.kind for a in exact}
+        # "قوات حفتر" names a body after him; a surname asks for people.
+        others = {a.key: a for a in words if a.key not in usual and a.kind in kinds}
+        alternatives = sorted(others.values(), key=lambda a: (not a.known, a.name_en))
+        return Lookup(found=None, choices=(*usual.values(), *alternatives)[:8])
     if exact:
         return _one_or_choice(exact)
-    words = [a for a in actors if any(forms & _name_words(name) for name in a.names)]
     if words:
         return _one_or_choice(words)
     names: list[str] = []
     owners: list[ActorRecord] = []
     for actor in actors:
         for name in actor.names:
-            names.append(name)
-            owners.append(actor)
+            # A name under half as long as the query is no misspelling of it, but WRatio's
+            # partial match finds it inside: "lia" (the investment authority) in "wiliams".
+            if 2 * len(name) >= len(wanted):
+                names.append(name)
+                owners.append(actor)
     scored: dict[str, tuple[float, ActorRecord]] = {}
     for _, score, index in process.extract(wanted, names, scorer=fuzz.WRatio, limit=25):
         actor = owners[index]
@@ -57,6 +71,12 @@ def find_actor(query: str, actors: Sequence[ActorRecord]) -> Lookup:
     return Lookup(
         found=None, suggestions=tuple(actor for score, actor in ranked[:4] if score >= SUGGEST)
     )
+
+
+def _article_form(word: str) -> str:
+    """A word as names list it: "للدبيبة" and "والمنقوش" are الدبيبة and المنقوش."""
+    bare = unclitic(word)[0]
+    return "ال" + bare if word[: len(word) - len(bare)].endswith(("ال", "لل")) else word
 
 
 def _name_words(name: str) -> set[str]:

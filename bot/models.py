@@ -240,3 +240,42 @@ class SearchHit:
 
     story: StoryView
     body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A place news comes from, with how fetching it has gone."""
+
+    id: int
+    url: str  # what is fetched: a feed, a listing page, or one article page
+    site_url: str | None  # what the admin gave, when it differs
+    name: str
+    name_ar: str
+    kind: str  # "feed" | "listing" | "article" | "seed"
+    language: str
+    state: str  # "ok" | "failing" | "paused" | "removed"
+    failures: int = 0
+    failing_since: datetime | None = None
+    last_error: str | None = None
+    last_fetch_at: datetime | None = None
+    last_ok_at: datetime | None = None
+    last_new_at: datetime | None = None
+    items_total: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    next_fetch_at: datetime | None = None
+    admins_told: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article ready to store, with the stories cut out of it."""
+
+    url: str | None
+    canonical_url: str | None
+    title: str
+    language: str
+    published_at: datetime | None
+    content_hash: str
+    raw_text: str
+    stories: tuple[StoryDraft, ...]

@@ -198,11 +198,19 @@ class Services:
 
     async def search(self, query: str, offset: int = 0) -> SearchResult:
         """Stories matching every word of the query in any of its forms, best first."""
-        groups = tuple(await asyncio.to_thread(query_terms, query[:MAX_QUERY_CHARS]))
+        if len(query) > MAX_QUERY_CHARS:
+            # Cut between words: a word cut in two would become a required word that matches
+            # nothing.
+            query = query[: MAX_QUERY_CHARS + 1].rsplit(None, 1)[0]
+        groups = tuple(await asyncio.to_thread(query_terms, query))
         hits, total = await self.store.run(
             search.search_stories, groups, limit=SEARCH_PAGE, offset=max(0, offset)
         )
         return SearchResult(hits=tuple(hits), groups=groups, offset=offset, total=total)
+
+    async def language_code(self, chat_id: int) -> str | None:
+        """The Telegram language code a chat last used, for messages the bot starts."""
+        return await self.store.run(users.language_code, chat_id)
 
     async def seen(self, user: ChatUser) -> None:
         """Record that a person talked to the bot."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 import sqlite_utils
 
-from bot.models import StoryDraft, StoryPage
+from bot.models import NewArticle, StoryDraft, StoryPage
 from storage import views
 from storage.rows import last_id
 from storage.timefmt import to_db
@@ -57,6 +57,66 @@ def upsert_seed_article(
             db.execute("DELETE FROM stories WHERE article_id = ?", [article_id])
         _insert_stories(db, article_id, stories, published_at or now)
     return "added" if row is None else "updated"
+
+
+def known_article(db: sqlite_utils.Database, canonical_url: str | None, content_hash: str) -> bool:
+    """Whether this article is stored already, by canonical URL or by the hash of its text."""
+    row = db.execute(
+        "SELECT 1 FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1",
+        [canonical_url, content_hash],
+    ).fetchone()
+    return row is not None
+
+
+def known_urls(db: sqlite_utils.Database, canonical_urls: list[str]) -> set[str]:
+    """Which of these canonical URLs are stored already."""
+    found: set[str] = set()
+    for start in range(0, len(canonical_urls), 500):
+        chunk = canonical_urls[start : start + 500]
+        marks = ",".join("?" for _ in chunk)
+        rows = db.execute(
+            f"SELECT canonical_url FROM articles WHERE canonical_url IN ({marks})", chunk
+        )
+        found.update(row[0] for row in rows)
+    return found
+
+
+def store_article(
+    db: sqlite_utils.Database, source_id: int, article: NewArticle, fetched_at: datetime
+) -> int | None:
+    """Store an article and its stories whole, or nothing; its id, None when known already."""
+    with db.atomic():
+        if known_article(db, article.canonical_url, article.content_hash):
+            return None
+        table = db.table("articles")
+        table.insert(
+            {
+                "source_id": source_id,
+                "url": article.url,
+                "canonical_url": article.canonical_url,
+                "title": article.title,
+                "language": article.language,
+                "published_at": to_db(article.published_at),
+                "fetched_at": to_db(fetched_at),
+                "content_hash": article.content_hash,
+                "raw_text": article.raw_text,
+            }
+        )
+        article_id = last_id(table)
+        _insert_stories(db, article_id, list(article.stories), article.published_at or fetched_at)
+    return article_id
+
+
+def relevant_stories(db: sqlite_utils.Database, article_ids: list[int]) -> int:
+    """How many stories of these articles the analysis found relevant."""
+    if not article_ids:
+        return 0
+    marks = ",".join("?" for _ in article_ids)
+    row = db.execute(
+        f"SELECT COUNT(*) FROM stories WHERE relevant = 1 AND article_id IN ({marks})",
+        article_ids,
+    ).fetchone()
+    return int(row[0])
 
 
 def _insert_stories(

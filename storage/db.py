@@ -181,8 +181,48 @@ def _m003_analysis(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+_M004_SQL = (
+    # What admins gave (site_url) may differ from what is fetched (url, e.g. a discovered feed).
+    "ALTER TABLE sources ADD COLUMN site_url TEXT",
+    "ALTER TABLE sources ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sources ADD COLUMN failing_since TEXT",
+    "ALTER TABLE sources ADD COLUMN last_error TEXT",
+    "ALTER TABLE sources ADD COLUMN last_fetch_at TEXT",
+    "ALTER TABLE sources ADD COLUMN last_ok_at TEXT",
+    "ALTER TABLE sources ADD COLUMN last_new_at TEXT",
+    "ALTER TABLE sources ADD COLUMN items_total INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sources ADD COLUMN etag TEXT",
+    "ALTER TABLE sources ADD COLUMN last_modified TEXT",
+    "ALTER TABLE sources ADD COLUMN next_fetch_at TEXT",
+    "ALTER TABLE sources ADD COLUMN admins_told INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX sources_due ON sources(state, next_fetch_at)",
+    """CREATE TABLE source_runs (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        entries INTEGER NOT NULL DEFAULT 0,
+        new INTEGER NOT NULL DEFAULT 0,
+        relevant INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    )""",
+    "CREATE INDEX source_runs_source ON source_runs(source_id, at)",
+    """CREATE TABLE admins (
+        user_id INTEGER PRIMARY KEY,
+        added_by INTEGER,
+        added_at TEXT NOT NULL
+    )""",
+)
+
+
+def _m004_sources(db: sqlite_utils.Database) -> None:
+    """Fetch state per source, a log of fetch runs, and the admins the owner added."""
+    for statement in _M004_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
-MIGRATIONS: tuple[Migration, ...] = (_m001_core, _m002_users, _m003_analysis)
+MIGRATIONS: tuple[Migration, ...] = (_m001_core, _m002_users, _m003_analysis, _m004_sources)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

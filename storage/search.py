@@ -17,7 +17,9 @@ def fts_query(groups: Sequence[Sequence[str]]) -> str:
     """
     clauses = []
     for group in groups:
-        terms = " OR ".join('"' + term.replace('"', '""') + '"' for term in group if term)
+        # FTS5 reads its query as a C string: a NUL would end it inside the quotes.
+        clean = (term.replace("\0", "") for term in group)
+        terms = " OR ".join('"' + term.replace('"', '""') + '"' for term in clean if term)
         if terms:
             clauses.append(f"({terms})")
     return " AND ".join(clauses)

@@ -24,3 +24,9 @@ def touch_user(db: sqlite_utils.Database, user: ChatUser, now: datetime) -> None
         """,
         [user.chat_id, user.user_id, user.language_code, stamp, stamp],
     )
+
+
+def language_code(db: sqlite_utils.Database, chat_id: int) -> str | None:
+    """The Telegram language code this chat last used, if it ever talked to the bot."""
+    row = db.execute("SELECT language_code FROM users WHERE chat_id = ?", [chat_id]).fetchone()
+    return row[0] if row else None

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.admins import Admins
 from bot.config import Settings, load_settings
+from bot.core import Core
+from bot.ingest.fetch import Fetcher
+from bot.ingest.service import IngestService
 from bot.knowledge import Knowledge, load_knowledge
 from bot.services import Services
 from storage import Store
@@ -45,5 +49,15 @@ def knowledge() -> Knowledge:
 
 
 @pytest.fixture
-def services(store: Store, knowledge: Knowledge) -> Services:
-    return Services(store, knowledge, clock=lambda: FIXED_NOW)
+def core(settings: Settings, store: Store, knowledge: Knowledge) -> Core:
+    """The composition the bot runs on, with a fixed clock; fetching may reach 127.0.0.1."""
+    services = Services(store, knowledge, clock=lambda: FIXED_NOW)
+    fetcher = Fetcher(allow_private=True)
+    ingest = IngestService(store, fetcher, services.analyze_pending, services.clock)
+    admins = Admins(store, settings.admin_ids, services.clock)
+    return Core(services=services, ingest=ingest, admins=admins, fetcher=fetcher)
+
+
+@pytest.fixture
+def services(core: Core) -> Services:
+    return core.services

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.core import Core
 from bot.models import StoryPage
 from bot.services import Services
 from bot.tg.app import build_application, running
@@ -52,11 +53,11 @@ class Chat:
 
 
 @asynccontextmanager
-async def polling(settings: Settings, services: Services) -> AsyncIterator[Chat]:
+async def polling(settings: Settings, core: Core) -> AsyncIterator[Chat]:
     api = FakeBotApi(token=TOKEN)
     with serve(api) as base_url:
         wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
-        app = build_application(wired, services)
+        app = build_application(wired, core)
         async with running(app):
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -64,8 +65,8 @@ async def polling(settings: Settings, services: Services) -> AsyncIterator[Chat]
 
 
 @pytest.fixture
-async def chat(settings: Settings, services: Services) -> AsyncIterator[Chat]:
-    async with polling(settings, services) as chat:
+async def chat(settings: Settings, core: Core) -> AsyncIterator[Chat]:
+    async with polling(settings, core) as chat:
         yield chat
 
 
@@ -210,9 +211,12 @@ class FailingServices(Services):
 
 
 async def test_errors_are_logged_and_the_user_told_without_internals(
-    settings: Settings, services: Services, caplog: pytest.LogCaptureFixture
+    settings: Settings, core: Core, caplog: pytest.LogCaptureFixture
 ) -> None:
-    failing = FailingServices(services.store, services.knowledge, services.clock)
+    services = core.services
+    failing = replace(
+        core, services=FailingServices(services.store, services.knowledge, services.clock)
+    )
     async with polling(settings, failing) as chat:
         with caplog.at_level(logging.ERROR):
             [reply] = await chat.say("/latest")
@@ -228,9 +232,11 @@ async def test_errors_are_logged_and_the_user_told_without_internals(
 
 
 async def test_a_long_listing_is_split_into_valid_messages_with_the_button_last(
-    settings: Settings, services: Services
+    settings: Settings, core: Core
 ) -> None:
     from bot.models import StoryDraft
+
+    services = core.services
     from storage import articles, sources
     from tests.conftest import FIXED_NOW
 
@@ -259,7 +265,7 @@ async def test_a_long_listing_is_split_into_valid_messages_with_the_button_last(
         url="https://x.test/a?b=1&c=2", language="ar", published_at=FIXED_NOW + timedelta(hours=1),
         content_hash="h", raw_text="x", stories=drafts, now=FIXED_NOW,
     )  # fmt: skip
-    async with polling(settings, services) as chat:
+    async with polling(settings, core) as chat:
         await asyncio.sleep(0.2)
         chat.api.user_sends("/latest 20")
         replies = await asyncio.to_thread(chat.api.wait_for_outbox, 4, 3.0)

@@ -116,6 +116,7 @@ def find_entities(
         found.setdefault(entry.key, Found(entry)).spans.append((start, end))
         for k in range(start, end):
             taken[k] = entry.kind
+    _defer_surnames(tokens, found, taken)
     _resolve_surnames(tokens, found, taken)
     for person in _discover(tokens, taken):
         key = person.entry.key
@@ -131,14 +132,12 @@ def find_entities(
     for item in found.values():
         item.spans.sort()
         if item.entry.kind == "person" and item.role_ar is None:
-            item.role_ar = _role_near(tokens, item)
+            item.role_ar = _role_near(tokens, item, taken)
     return sorted(found.values(), key=lambda f: f.first)
 
 
-def _resolve_surnames(
-    tokens: Sequence[Token], found: dict[str, Found], taken: list[str | None]
-) -> None:
-    """A surname alone belongs to the one person of the story whose full name ends with it."""
+def _full_name_owners(tokens: Sequence[Token], found: dict[str, Found]) -> dict[str, set[str]]:
+    """Each last word of a person's full name (two words or more) in the story, and whose."""
     owners: dict[str, set[str]] = {}
     for item in found.values():
         if item.entry.kind != "person":
@@ -147,6 +146,39 @@ def _resolve_surnames(
             if end - start >= 2:
                 for form in _forms(tokens[end - 1]):
                     owners.setdefault(form, set()).add(item.entry.key)
+    return owners
+
+
+def _defer_surnames(
+    tokens: Sequence[Token], found: dict[str, Found], taken: list[str | None]
+) -> None:
+    """A surname the knowledge base gives to one person yields to those the story names in full.
+
+    With Saddam and Khaled Haftar named, "حفتر" alone is one of them, not Khalifa: it goes to
+    the only one whose full name ends with it, or to no one when several do.
+    """
+    owners = _full_name_owners(tokens, found)
+    for key, item in list(found.items()):
+        if item.entry.kind != "person":
+            continue
+        kept = []
+        for start, end in item.spans:
+            claim = {k for form in _forms(tokens[start]) for k in owners.get(form, ())}
+            if end - start > 1 or not claim or key in claim:
+                kept.append((start, end))
+                continue
+            taken[start] = None  # _resolve_surnames gives it to a single owner
+        if kept:
+            item.spans[:] = kept
+        else:
+            del found[key]
+
+
+def _resolve_surnames(
+    tokens: Sequence[Token], found: dict[str, Found], taken: list[str | None]
+) -> None:
+    """A surname alone belongs to the one person of the story whose full name ends with it."""
+    owners = _full_name_owners(tokens, found)
     for i, tok in enumerate(tokens):
         if taken[i] or not tok.is_word:
             continue
@@ -174,16 +206,25 @@ def _is_title(tok: Token) -> bool:
 def _discover(tokens: Sequence[Token], taken: list[str | None]) -> list[Found]:
     """People introduced by a title before the name, or an appositive after it."""
     people: list[Found] = []
-    for i, tok in enumerate(tokens):
-        if not _is_title(tok) or taken[i]:
-            continue
-        person = _after_title(tokens, taken, i)
-        if person is not None:
+    claimed: set[int] = set()  # tokens of the names found so far
+
+    def keep(person: Found | None) -> bool:
+        if person is None:
+            return False
+        span = set(range(*person.spans[0]))
+        # "نائب رئيس الوزراء ...": each title word leads to the same name; it is named once.
+        if not span & claimed:
+            claimed.update(span)
             people.append(person)
-        if i >= 2 and tokens[i - 1].text in COMMA:
-            person = _before_appositive(tokens, taken, i)
-            if person is not None:
-                people.append(person)
+        return True
+
+    for i, tok in enumerate(tokens):
+        if not _is_title(tok) or taken[i] or i in claimed:
+            continue
+        # "ماتيا كولومبو، منسق برامج الحماية": the title is his, and no name follows it.
+        if i >= 2 and tokens[i - 1].text in COMMA and keep(_before_appositive(tokens, taken, i)):
+            continue
+        keep(_after_title(tokens, taken, i))
     return people
 
 
@@ -233,21 +274,34 @@ def _new_person(tokens: Sequence[Token], start: int, end: int, role: str | None)
     return Found(entry, spans=[(start, end)], role_ar=role, known=False)
 
 
-def _role_near(tokens: Sequence[Token], item: Found) -> str | None:
+def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) -> str | None:
     """The title phrase just before a known person's first full mention, if there is one."""
     start = item.first
     # "الأمين العام للأمم المتحدة، أنطونيو غوتيريش": the title may stand before a comma.
     end = start - 1 if start >= 1 and tokens[start - 1].text in COMMA else start
     k = end - 1
+    # "التقى وزير الخارجية الروسي بالمنقوش": a title is not the role of a preposition's object.
+    if tokens[start].norm.startswith(_PREPOSITION_ARTICLE):
+        k = -1
     while k >= 0 and end - k <= MAX_TITLE_PHRASE and tokens[k].is_word:
+        if taken[k] == "person":
+            break  # "رئيس الحكومة عبد الحميد الدبيبة بالمنقوش": that title is the other's
         if _is_title(tokens[k]):
             return _span_text(tokens, k, end)
         k -= 1
-    # "ستيفاني ويليامز، مستشارة خاصة": or after it, as an appositive.
+    # "ستيفاني ويليامز، مستشارة خاصة": or after it, as an appositive; a title with و after
+    # the comma starts the next item of a list ("خليفة حفتر، ورئيس مجلس النواب ...").
     after = item.spans[0][1]
-    if after + 1 < len(tokens) and tokens[after].text in COMMA and _is_title(tokens[after + 1]):
+    if (
+        after + 1 < len(tokens)
+        and tokens[after].text in COMMA
+        and tokens[after + 1].norm in titles()
+    ):
         return _role_phrase(tokens, after + 1)
     return None
+
+
+_PREPOSITION_ARTICLE = ("بال", "وبال", "فبال", "لل", "ولل", "فلل", "كال", "وكال")
 
 
 def _role_phrase(tokens: Sequence[Token], start: int) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from bot.text.normalize import WORD as _WORD
 from bot.text.normalize import normalize
 from bot.text.stem import readings
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SNIPPET_CHARS = 280
 
 
@@ -42,9 +41,12 @@ def snippet(
         space = text.rfind(" ", 0, begin)
         begin = space + 1 if space >= 0 else begin
     end = min(len(text), begin + width)
+    first_match_end = next(e for s, e in spans if s >= best_start)
     if end < len(text):
-        space = text.rfind(" ", begin, end)
+        space = max(text.rfind(" ", begin, end), text.rfind("\n", begin, end))
         end = space if space > begin else end
+    # Never end the passage before the match it was chosen for.
+    end = max(end, first_match_end)
     runs: list[tuple[str, bool]] = []
     if begin:
         runs.append(("…", False))

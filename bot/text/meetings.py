@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot.models import Meeting
@@ -44,7 +45,7 @@ def find_meetings(
             at[start] = (item, end)
     sentences = _sentences(tokens)
     meetings: list[Meeting] = []
-    seen: set[frozenset[str]] = set()
+    seen: dict[frozenset[str], int] = {}  # each pair once, at its index in meetings
     for index, (s_start, s_end) in enumerate(sentences):
         verb = next((k for k in range(s_start, s_end) if tokens[k].norm in meet), None)
         calls = [k for k in range(s_start, s_end) if tokens[k].norm in call]
@@ -56,20 +57,22 @@ def find_meetings(
         look_end = sentences[min(index + PLACE_LOOKAHEAD_SENTENCES, len(sentences) - 1)][1]
         place = None if calls else _place(at, s_start, look_end)
         day = _day(tokens, s_start, s_end, on, weekdays)
+        kind = "call" if calls else "meeting"
         for a, b in _pairs(tokens, sides):
             pair = frozenset((a.entry.key, b.entry.key))
-            if len(pair) < 2 or pair in seen:
+            if len(pair) < 2:
                 continue
-            seen.add(pair)
-            meetings.append(
-                Meeting(
-                    a=a.entry.key,
-                    b=b.entry.key,
-                    place=place,
-                    day=day,
-                    kind="call" if calls else "meeting",
+            if pair in seen:
+                # A headline names the pair, the body tells where and when: keep what it adds.
+                first = meetings[seen[pair]]
+                meetings[seen[pair]] = replace(
+                    first,
+                    place=first.place or (place if first.kind == kind else None),
+                    day=first.day or day,
                 )
-            )
+                continue
+            seen[pair] = len(meetings)
+            meetings.append(Meeting(a=a.entry.key, b=b.entry.key, place=place, day=day, kind=kind))
     return meetings
 
 
@@ -142,7 +145,7 @@ def _day(
         bare = tokens[k].bare
         if norm == normalize("اليوم"):
             return on
-        if norm in (normalize("أمس"), normalize("الأمس")):
+        if normalize("أمس") in (norm, *bare):  # أمس, الأمس, بالأمس
             return on - timedelta(days=1)
         day = next((weekdays[f] for f in (norm, *bare) if f in weekdays), None)
         if day is not None:

@@ -141,6 +141,10 @@ def normalize_by_rules(text: str) -> str:
     return text
 
 
+# Harakat, Quranic marks and invisible characters inside a word do not split it, in text as
+# published: الانْتِخَابَات and نَجْلاء are one word each.
+WORD_INNER = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u00ad\u200b-\u200f"
+WORD = re.compile(rf"[^\W_](?:[^\W_]|[{WORD_INNER}])*")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 

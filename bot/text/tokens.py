@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text.normalize import normalize
+from bot.text.normalize import WORD, WORD_INNER, normalize
 from bot.text.stem import unclitic
 
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|\n", re.UNICODE)
+_TOKEN = re.compile(rf"{WORD.pattern}|[^\w\s{WORD_INNER}]|\n")
 # Sentence and clause boundaries: a name, a title or a meeting does not run across them.
 BOUNDARY = frozenset('.!?؟;؛:«»"()[]{}\n')
 COMMA = frozenset(",،")

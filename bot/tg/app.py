@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -27,27 +28,34 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.services import Services
-from bot.tg.commands import LATEST_PREFIX, PublicCommands, help_entries
+from bot.core import Core
+from bot.tg.admin import AdminCommands
+from bot.tg.commands import LATEST_PREFIX, PublicCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
-from bot.tg.i18n import t
+from bot.tg.i18n import lang_of, t
+from bot.tg.menus import ADMIN_COMMANDS, register_menus
 from bot.tg.replies import user_lang
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30
+POLL_TICK_SECONDS = 60
 BotApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def build_application(
     settings: Settings,
-    services: Services,
+    core: Core,
     *,
     token: str | None = None,
     request: BaseRequest | None = None,
-    heartbeat: bool = False,
+    serving: bool = False,
 ) -> BotApp:
-    """The bot, wired: every handler, HTML defaults, the rate limiter and the lifecycle hooks."""
+    """The bot, wired: every handler, HTML defaults, the rate limiter and the lifecycle hooks.
+
+    `serving` is the real bot's mode: heartbeat, default sources and polling them on
+    schedule. The offline chat and most tests leave it off, so nothing reaches the network.
+    """
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
@@ -63,6 +71,7 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    services = core.services
 
     async def post_init(app: BotApp) -> None:
         await services.store.open()
@@ -73,15 +82,12 @@ def build_application(
             report.updated,
             report.unchanged,
         )
-        await register_menus(app)
-        if heartbeat and app.job_queue is not None:
-            # The first beat says "started"; later ones say the event loop still turns.
-            await asyncio.to_thread(_write_heartbeat, settings.heartbeat_path)
-            app.job_queue.run_repeating(
-                _beat(settings.heartbeat_path), interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS
-            )
+        await register_menus(app.bot, await core.admins.all())
+        if serving and app.job_queue is not None:
+            await _start_jobs(app, settings, core)
 
     async def post_shutdown(app: BotApp) -> None:
+        await core.aclose()
         await asyncio.to_thread(services.store.close)
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
@@ -89,12 +95,58 @@ def build_application(
         app,
         PublicCommands(services, settings.timezone),
         ExploreCommands(services, settings.timezone),
+        AdminCommands(core.ingest, core.admins, settings.timezone),
     )
     return app
 
 
-def add_handlers(app: BotApp, commands: PublicCommands, explore: ExploreCommands) -> None:
+async def _start_jobs(app: BotApp, settings: Settings, core: Core) -> None:
+    """The heartbeat, the default sources, and the poll that keeps the sources fetched."""
+    assert app.job_queue is not None
+    # The first beat says "started"; later ones say the event loop still turns.
+    await asyncio.to_thread(_write_heartbeat, settings.heartbeat_path)
+    app.job_queue.run_repeating(
+        _beat(settings.heartbeat_path), interval=HEARTBEAT_SECONDS, first=HEARTBEAT_SECONDS
+    )
+    defaults = settings.seeds_dir / "sources.json"
+    if settings.default_sources and defaults.is_file():
+        added = await core.ingest.load_default_sources(defaults)
+        log.info("default sources: %d added", added)
+
+    async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
+        runs = await core.ingest.ingest_due()
+        if runs:
+            log.info("polled %d sources: %d new stories", len(runs), sum(r.new for r in runs))
+        await _tell_admins(context, core)
+
+    # Each source is due at its own time, so ticking every minute spreads the fetches.
+    app.job_queue.run_repeating(
+        poll, interval=POLL_TICK_SECONDS, first=5, job_kwargs={"max_instances": 1}
+    )
+
+
+async def _tell_admins(context: ContextTypes.DEFAULT_TYPE, core: Core) -> None:
+    """Tell every admin, once, about sources paused after repeated failures."""
+    for source in await core.ingest.sources_to_report():
+        for admin in await core.admins.all():
+            lang = lang_of(await core.services.language_code(admin))
+            text = t(
+                lang, "source_paused_alert", id=source.id, name=html.escape(source.name),
+                n=source.failures, error=html.escape(source.last_error or "?"),
+            )  # fmt: skip
+            try:
+                await context.bot.send_message(admin, text)
+            except TelegramError as exc:
+                log.warning("could not tell admin %s: %s", admin, exc)
+
+
+def add_handlers(
+    app: BotApp, commands: PublicCommands, explore: ExploreCommands, admin: AdminCommands
+) -> None:
     """Register every handler; order matters: specific commands before the catch-alls."""
+    for name in ADMIN_COMMANDS:
+        method = "admins_command" if name == "admins" else name
+        app.add_handler(CommandHandler(name, admin.guarded(getattr(admin, method))))
     app.add_handler(CommandHandler("start", commands.start))
     app.add_handler(CommandHandler("help", commands.help))
     app.add_handler(CommandHandler("latest", commands.latest))
@@ -111,13 +163,6 @@ def add_handlers(app: BotApp, commands: PublicCommands, explore: ExploreCommands
     app.add_handler(MessageHandler(private & filters.TEXT, commands.chatter))
     app.add_handler(MessageHandler(private & ~filters.TEXT, commands.not_text))
     app.add_error_handler(on_error)
-
-
-async def register_menus(app: BotApp) -> None:
-    """The command menus, in English by default and in Arabic for Arabic clients."""
-    for lang in ("en", "ar"):
-        commands = [BotCommand(name, t(lang, f"menu_{name}")) for name, _, _ in help_entries(lang)]
-        await app.bot.set_my_commands(commands, language_code=None if lang == "en" else "ar")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -49,7 +49,9 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
     if not actor.known:
         lines.append(f"<i>{esc(t(lang, 'discovered'))}</i>")
     if item.story_count:
-        lines.append(t(lang, "profile_in", stories=story_count(item.story_count, lang)))
+        lines.append(
+            t(lang, "profile_in", stories=story_count(item.story_count, lang, genitive=True))
+        )
     else:
         lines.append(t(lang, "profile_none"))
     if item.met:

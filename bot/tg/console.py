@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.services import Services
+from bot.core import Core
 from bot.tg.app import build_application, running
 from bot.tg.fake_api import FakeBotApi, Outgoing
 
@@ -36,7 +36,7 @@ class ConsoleChat:
     def __init__(
         self,
         settings: Settings,
-        services: Services,
+        core: Core,
         out: TextIO,
         *,
         language_code: str = "en",
@@ -44,7 +44,7 @@ class ConsoleChat:
     ) -> None:
         self.api = FakeBotApi()
         request = HTTPXRequest(httpx_kwargs={"transport": self.api.transport})
-        self.app = build_application(settings, services, token=self.api.token, request=request)
+        self.app = build_application(settings, core, token=self.api.token, request=request)
         self.out = out
         self.language_code = language_code
         self.color = color
@@ -84,7 +84,7 @@ class ConsoleChat:
 
 async def run_chat(
     settings: Settings,
-    services: Services,
+    core: Core,
     source: TextIO,
     out: TextIO,
     *,
@@ -92,7 +92,7 @@ async def run_chat(
     language_code: str = "en",
 ) -> None:
     """Run the chat until end of input or /quit; one message per line when not interactive."""
-    chat = ConsoleChat(settings, services, out, language_code=language_code, color=interactive)
+    chat = ConsoleChat(settings, core, out, language_code=language_code, color=interactive)
     async with running(chat.app):
         if interactive:
             out.write(

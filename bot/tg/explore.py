@@ -32,6 +32,11 @@ def _plain(name: str) -> str:
     return name[:60]
 
 
+def _small(number: str) -> bool:
+    # A forged button's number past SQLite's 64-bit integers would raise, not answer.
+    return number.isdecimal() and len(number) <= 9
+
+
 def _people_keyboard(actors: list[ActorRecord], lang: Lang) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
@@ -91,7 +96,7 @@ class ExploreCommands:
             return
         lang = user_lang(update)
         ref = (query.data or "").partition(":")[2]
-        item = await self.services.profile_by_ref(int(ref)) if ref.isdecimal() else None
+        item = await self.services.profile_by_ref(int(ref)) if _small(ref) else None
         if item is None:
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
@@ -146,7 +151,7 @@ class ExploreCommands:
         lang = user_lang(update)
         parts = (query.data or "").split(":")
         found = self.services.find_topic(parts[1]) if len(parts) == 3 else None
-        if found is None or not parts[2].isdecimal():
+        if found is None or not _small(parts[2]):
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
         await query.answer()
@@ -215,7 +220,7 @@ class ExploreCommands:
         lang = user_lang(update)
         parts = (query.data or "").split(":")
         remembered = self._searches(context)
-        if len(parts) != 3 or not parts[1].isdecimal() or not parts[2].isdecimal():
+        if len(parts) != 3 or not _small(parts[1]) or not _small(parts[2]):
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
         text = remembered.get(int(parts[1]))

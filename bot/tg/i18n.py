@@ -61,6 +61,129 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "menu_topic": {"en": "Topics", "ar": "الموضوعات"},
     "menu_search": {"en": "Search the stories", "ar": "البحث في الأخبار"},
     "menu_start": {"en": "Welcome", "ar": "البداية"},
+    "menu_addsource": {"en": "Admin: add a source", "ar": "إدارة: إضافة مصدر"},
+    "menu_sources": {"en": "Admin: list sources", "ar": "إدارة: قائمة المصادر"},
+    "menu_removesource": {"en": "Admin: remove a source", "ar": "إدارة: حذف مصدر"},
+    "menu_pausesource": {"en": "Admin: pause a source", "ar": "إدارة: إيقاف مصدر مؤقتاً"},
+    "menu_resumesource": {"en": "Admin: resume a source", "ar": "إدارة: استئناف مصدر"},
+    "menu_fetchnow": {"en": "Admin: fetch sources now", "ar": "إدارة: جلب المصادر الآن"},
+    "menu_admins": {"en": "Owner: manage admins", "ar": "المالك: إدارة المشرفين"},
+    "admin_only": {
+        "en": "This command is for the bot's admins.",
+        "ar": "هذا الأمر مخصص لمشرفي البوت.",
+    },
+    "owner_only": {
+        "en": "Only the bot's owner (the first id in ADMIN_IDS) can change admins.",
+        "ar": "وحده مالك البوت (أول معرّف في ADMIN_IDS) يستطيع تغيير المشرفين.",
+    },
+    "admin_configured": {
+        "en": "Admins listed in ADMIN_IDS are changed in the settings, not here.",
+        "ar": "المشرفون المذكورون في ADMIN_IDS يُغيَّرون في الإعدادات، لا من هنا.",
+    },
+    "addsource_usage": {
+        "en": "Usage: /addsource URL [name], for example /addsource https://example.com/rss.xml",
+        "ar": "الاستخدام: /addsource رابط [اسم]، مثل /addsource https://example.com/rss.xml",
+    },
+    "source_ref_usage": {
+        "en": "Usage: {command} followed by a source id or URL (see /sources).",
+        "ar": "الاستخدام: {command} متبوعاً برقم المصدر أو رابطه (انظر /sources).",
+    },
+    "addsource_checking": {
+        "en": "Checking {url} …",
+        "ar": "جارٍ فحص {url} …",
+    },
+    "addsource_done": {
+        "en": "Added source {id}: <b>{name}</b> "
+        "({kind}, {entries} items, {relevant} about Libya, {new} new).",
+        "ar": "أُضيف المصدر {id}: <b>{name}</b> "
+        "({kind}، {entries} عنصراً، {relevant} عن ليبيا، {new} جديداً).",
+    },
+    "kind_feed": {"en": "feed", "ar": "موجز"},
+    "kind_listing": {"en": "page of article links", "ar": "صفحة روابط أخبار"},
+    "kind_article": {"en": "single article page", "ar": "صفحة خبر واحد"},
+    "kind_seed": {"en": "seed", "ar": "بذرة"},
+    "source_scheme": {
+        "en": "Only http and https addresses can be sources.",
+        "ar": "يمكن إضافة عناوين http وhttps فقط.",
+    },
+    "source_unreadable": {
+        "en": "That address is neither a feed nor a page with articles I can read.",
+        "ar": "هذا العنوان ليس موجزاً ولا صفحة أخبار أستطيع قراءتها.",
+    },
+    "source_exists": {
+        "en": "That address is already listed as source {detail}.",
+        "ar": "هذا العنوان مُدرج بالفعل بوصفه المصدر {detail}.",
+    },
+    "source_unknown": {
+        "en": "There is no source {detail}. Send /sources to see them.",
+        "ar": "لا يوجد مصدر {detail}. أرسل /sources لرؤية المصادر.",
+    },
+    "source_fetch": {
+        "en": "I could not fetch it: {why}.",
+        "ar": "تعذّر جلبه: {why}.",
+    },
+    "why_timeout": {"en": "it took too long to answer", "ar": "استغرق وقتاً طويلاً للرد"},
+    "why_too_large": {"en": "it is too large", "ar": "حجمه كبير جداً"},
+    "why_blocked": {
+        "en": "it points to a private or local network address",
+        "ar": "يشير إلى عنوان شبكة خاصة أو محلية",
+    },
+    "why_dns": {"en": "its host name does not resolve", "ar": "تعذّر العثور على اسم المضيف"},
+    "why_redirects": {"en": "it redirects too many times", "ar": "يعيد التوجيه مرات كثيرة"},
+    "why_http": {
+        "en": "the site answered with HTTP {status}",
+        "ar": "ردّ الموقع برمز HTTP {status}",
+    },
+    "why_network": {"en": "the connection failed", "ar": "فشل الاتصال"},
+    "why_scheme": {"en": "only http and https are allowed", "ar": "يُسمح بـ http وhttps فقط"},
+    "sources_title": {"en": "<b>Sources</b> ({n})", "ar": "<b>المصادر</b> ({n})"},
+    "sources_empty": {
+        "en": "No sources yet. Add one with /addsource URL.",
+        "ar": "لا توجد مصادر بعد. أضف مصدراً بالأمر /addsource رابط.",
+    },
+    "state_ok": {"en": "ok", "ar": "يعمل"},
+    "state_failing": {
+        "en": "failing since {since} ({n} failures: {error})",
+        "ar": "متعثر منذ {since} ({n} إخفاقات: {error})",
+    },
+    "state_paused": {"en": "paused", "ar": "موقوف مؤقتاً"},
+    "source_stats": {
+        "en": "last fetch {fetch} · {items} items · last new {new}",
+        "ar": "آخر جلب {fetch} · {items} عنصراً · آخر جديد {new}",
+    },
+    "never": {"en": "never", "ar": "لم يحدث"},
+    "source_paused": {"en": "Paused source {id}: {name}.", "ar": "أُوقف المصدر {id}: {name}."},
+    "source_resumed": {
+        "en": "Resumed source {id}: {name}. It will be fetched within a minute.",
+        "ar": "استُؤنف المصدر {id}: {name}. سيُجلب خلال دقيقة.",
+    },
+    "source_removed": {
+        "en": "Removed source {id}: {name}. Its stories stay in the archive.",
+        "ar": "حُذف المصدر {id}: {name}. تبقى أخباره في الأرشيف.",
+    },
+    "fetch_started": {"en": "Fetching …", "ar": "جارٍ الجلب …"},
+    "fetch_line": {
+        "en": "{id}. {name}: {entries} items, {new} new, {relevant} about Libya",
+        "ar": "{id}. {name}: {entries} عنصراً، {new} جديداً، {relevant} عن ليبيا",
+    },
+    "fetch_not_modified": {"en": "{id}. {name}: unchanged", "ar": "{id}. {name}: دون تغيير"},
+    "fetch_failed": {"en": "{id}. {name}: failed, {error}", "ar": "{id}. {name}: فشل، {error}"},
+    "fetch_none": {"en": "No sources to fetch.", "ar": "لا توجد مصادر للجلب."},
+    "source_paused_alert": {
+        "en": "Source {id} ({name}) failed {n} times in a row and is paused: {error}. "
+        "Resume it with /resumesource {id}.",
+        "ar": "أخفق المصدر {id} ({name}) {n} مرات متتالية فأُوقف: {error}. "
+        "استأنفه بالأمر /resumesource {id}.",
+    },
+    "admins_list": {"en": "<b>Admins</b>\n{ids}", "ar": "<b>المشرفون</b>\n{ids}"},
+    "admins_usage": {
+        "en": "Usage: /admins, /admins add USER_ID or /admins remove USER_ID",
+        "ar": "الاستخدام: /admins أو /admins add معرّف أو /admins remove معرّف",
+    },
+    "admin_added": {"en": "{id} is now an admin.", "ar": "أصبح {id} مشرفاً."},
+    "admin_already": {"en": "{id} was already an admin.", "ar": "{id} مشرف بالفعل."},
+    "admin_removed": {"en": "{id} is no longer an admin.", "ar": "لم يعد {id} مشرفاً."},
+    "admin_not": {"en": "{id} was not an admin.", "ar": "{id} ليس مشرفاً."},
     "menu_help": {"en": "All commands", "ar": "كل الأوامر"},
     "menu_latest": {"en": "Newest stories", "ar": "أحدث الأخبار"},
     "latest_title": {
@@ -197,12 +320,12 @@ def format_day(day: date, lang: Lang) -> str:
     return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
 
 
-def story_count(n: int, lang: Lang) -> str:
-    """'1 story', '3 stories'; in Arabic 'خبر واحد', 'خبران', '3 أخبار', '11 خبراً'."""
+def story_count(n: int, lang: Lang, *, genitive: bool = False) -> str:
+    """'1 story', '3 stories'; in Arabic 'خبر واحد', 'خبران' (after في: 'خبرين'), '3 أخبار'."""
     if n == 1:
         return t(lang, "one_story")
     if lang == "ar":
         if n == 2:
-            return "خبران"
-        return f"{n} أخبار" if 3 <= n <= 10 else f"{n} خبراً"
+            return "خبرين" if genitive else "خبران"
+        return f"{n} أخبار" if 3 <= n <= 10 else f"{n} خبرًا"
     return t(lang, "stories_count", n=n)

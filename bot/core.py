@@ -1,0 +1,59 @@
+"""The composition root of everything that is not Telegram: store, knowledge, services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.admins import Admins
+from bot.config import Settings
+from bot.ingest.fetch import Fetcher
+from bot.ingest.service import IngestService
+from bot.knowledge import load_knowledge
+from bot.services import Clock, Services, utc_now
+from storage import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """The services the bot, the jobs and the CLI share, built once."""
+
+    services: Services
+    ingest: IngestService
+    admins: Admins
+    fetcher: Fetcher
+
+    @property
+    def store(self) -> Store:
+        """The one store."""
+        return self.services.store
+
+    async def aclose(self) -> None:
+        """Close the network client; the store is closed by its owner."""
+        await self.fetcher.aclose()
+
+
+def build_core(
+    settings: Settings,
+    store: Store,
+    *,
+    fetcher: Fetcher | None = None,
+    clock: Clock = utc_now,
+) -> Core:
+    """Compile the knowledge base and wire the services over one store and one clock."""
+    services = Services(store, load_knowledge(settings.seeds_dir), clock)
+    fetcher = fetcher or Fetcher(allow_private=settings.allow_private_sources)
+    ingest = IngestService(
+        store,
+        fetcher,
+        services.analyze_pending,
+        clock,
+        poll_interval=timedelta(minutes=settings.poll_interval_minutes),
+        max_failures=settings.source_max_failures,
+    )
+    return Core(
+        services=services,
+        ingest=ingest,
+        admins=Admins(store, settings.admin_ids, clock),
+        fetcher=fetcher,
+    )

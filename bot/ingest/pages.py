@@ -1,0 +1,415 @@
+"""Web pages into what the bot can use: feeds they announce, one article, or article links.
+
+Pure: bytes in, data out; the caller fetches and runs this off the event loop. Pages are
+decoded here (BOM, then valid UTF-8, then the meta charset, then an Arabic windows-1256
+guess, then windows-1252) because trafilatura ignores the meta charset and guesses from
+the bytes alone.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+
+import trafilatura
+from trafilatura.settings import Document
+
+from bot.ingest.feeds import WESTERN_DEFAULTS, fold
+
+
+@dataclass(frozen=True, slots=True)
+class PageArticle:
+    """The main text of an article page."""
+
+    title: str | None
+    text: str  # paragraphs joined by "\n", whitespace folded within each
+    published: datetime | None  # aware UTC; None when the page gives no date
+    url: str  # the URL the page was fetched from
+
+
+FEED_LINK_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json"}
+)
+MIN_ARTICLE_CHARS = 200
+# Share of an extraction's text that may be link text before it counts as a list of links.
+MAX_LINK_SHARE = 0.5
+# A page with this many headlines that link to articles is a listing, unless it says it is
+# an article (og:type, article:published_time).
+LISTING_HEADLINES = 5
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg"})
+_NOT_PAGES = (
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".ico", ".pdf", ".doc", ".docx",
+    ".xls", ".xlsx", ".ppt", ".zip", ".rar", ".mp3", ".mp4", ".m4a", ".avi", ".mov", ".webm",
+    ".css", ".js", ".json", ".xml", ".rss", ".txt",
+)  # fmt: skip
+# Path segments of pages that are not articles: sections, tags, people, accounts, sharing,
+# site information, pagination. Arabic CMSs use the English words in their URLs as well.
+_NOT_ARTICLE_SEGMENTS = frozenset(
+    {
+        "category", "categories", "cat", "section", "sections", "tag", "tags", "topic", "topics",
+        "author", "authors", "writer", "writers", "people", "login", "logout", "signin",
+        "sign-in", "signup", "sign-up", "register", "account", "accounts", "profile", "user",
+        "users", "search", "share", "sharer", "sharer.php", "feed", "feeds", "rss", "atom",
+        "contact", "contact-us", "contact.php", "about", "about-us", "privacy",
+        "privacy-policy", "terms", "subscribe", "newsletter", "wp-login.php", "wp-admin",
+        "cart", "page",
+        "تصنيف", "قسم", "وسم", "الوسوم", "كاتب", "الكاتب", "بحث",
+    }
+)  # fmt: skip
+_NOT_ARTICLE_QUERY_KEYS = frozenset(
+    {"page", "cat", "category", "tag", "share", "replytocom", "q", "s"}
+)
+_ID_QUERY_KEYS = frozenset({"id", "p", "nid", "aid", "article", "articleid", "story", "newsid"})
+_LONG_NUMBER = re.compile(r"\d{4,}")
+_DATE_IN_PATH = re.compile(r"(?:^|/)(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-]\d{1,2})?(?:/|$)")
+_SLUG_WORD = re.compile(r"[^\W_]+")
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+
+def _codec(name: str) -> str | None:
+    try:
+        found = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # As browsers do: pages labelled Latin-1 or ASCII are windows-1252.
+    return "cp1252" if found in WESTERN_DEFAULTS else found
+
+
+def _arabic_share(text: str) -> float:
+    high = [ch for ch in text if ord(ch) > 127]
+    if not high:
+        return 0.0
+    return sum(1 for ch in high if "\u0600" <= ch <= "\u06ff") / len(high)
+
+
+def decode_html(html: bytes) -> str:
+    """The page as text: by BOM, valid UTF-8, meta charset, Arabic windows-1256, or cp1252."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if html.startswith(bom):
+            return html[len(bom) :].decode(codec, errors="replace")
+    try:
+        # Valid UTF-8 beats a meta charset: windows-1256 Arabic is never valid UTF-8, and
+        # sites that moved to UTF-8 often kept the old meta tag.
+        return html.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(html[:8192])
+    charset = _codec(declared.group(1).decode("ascii")) if declared else None
+    if charset and charset != "utf-8" and charset not in WESTERN_DEFAULTS:
+        return html.decode(charset, errors="replace")
+    # Undeclared, or labelled with a Western default that templates carry unexamined.
+    legacy = html.decode("cp1256", errors="replace")
+    if _arabic_share(legacy) >= 0.6:
+        return legacy
+    # Not UTF-8 and not Arabic: the Western default, as browsers guess.
+    return html.decode(charset or "cp1252", errors="replace")
+
+
+# --- one pass over the markup ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Anchor:
+    href: str
+    text: list[str] = field(default_factory=list)
+    in_heading: bool = False
+
+
+class _PageScan(HTMLParser):
+    """The parts of a page that link discovery and the listing check need."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.feeds: list[tuple[str, str]] = []  # (type, href)
+        self.anchors: list[_Anchor] = []
+        self.og_type: str | None = None
+        self.has_published_time = False
+        self._open: list[_Anchor] = []
+        self._headings = 0
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in _SKIPPED:
+            self._skipping += 1
+        elif tag == "base" and self.base is None and values.get("href"):
+            self.base = values["href"].strip()
+        elif tag == "link":
+            rels = values.get("rel", "").lower().split()
+            kind = values.get("type", "").split(";")[0].strip().lower()
+            if "alternate" in rels and "stylesheet" not in rels and values.get("href"):
+                self.feeds.append((kind, values["href"].strip()))
+        elif tag == "meta":
+            name = (values.get("property") or values.get("name") or "").lower()
+            if name == "og:type":
+                self.og_type = values.get("content", "").strip().lower()
+            elif name == "article:published_time" and values.get("content"):
+                self.has_published_time = True
+        elif tag in _HEADINGS:
+            self._headings += 1
+        elif tag == "a" and values.get("href"):
+            anchor = _Anchor(values["href"].strip(), in_heading=self._headings > 0)
+            self.anchors.append(anchor)
+            self._open.append(anchor)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _HEADINGS:
+            self._headings = max(0, self._headings - 1)
+        elif tag == "a" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._open and not self._skipping:
+            self._open[-1].text.append(data)
+
+
+def _scan(html: bytes) -> _PageScan:
+    scan = _PageScan()
+    try:
+        scan.feed(decode_html(html))
+        scan.close()
+    except AssertionError:
+        # html.parser asserts on some malformed "<!" declarations; what was read is kept.
+        pass
+    return scan
+
+
+def _base(scan: _PageScan, base_url: str) -> str:
+    """The URL relative links resolve against: the page's <base href>, else its own URL."""
+    if scan.base:
+        resolved = _resolve(base_url, scan.base)
+        if resolved:
+            return resolved
+    return base_url
+
+
+def _http_url(url: str) -> str | None:
+    """The URL without its fragment when it is http(s) with a host, else None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1" in hostile markup
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def _resolve(base: str, href: str) -> str | None:
+    try:
+        joined = urljoin(base, href)
+    except ValueError:
+        return None
+    return _http_url(joined)
+
+
+def feed_links(html: bytes, base_url: str) -> list[str]:
+    """Feeds the page announces with <link rel="alternate">, absolute, first seen first."""
+    scan = _scan(html)
+    base = _base(scan, base_url)
+    found: list[str] = []
+    for kind, href in scan.feeds:
+        if kind not in FEED_LINK_TYPES:
+            continue
+        url = _resolve(base, href)
+        if url and url not in found:
+            found.append(url)
+    return found
+
+
+# --- article links on listing pages ---------------------------------------------------------
+
+
+def _site(host: str) -> str:
+    return host.lower().removeprefix("www.").removeprefix("m.")
+
+
+def _same_site(url: str, base: str) -> bool:
+    host, base_host = urlsplit(url).hostname or "", urlsplit(base).hostname or ""
+    a, b = _site(host), _site(base_host)
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _looks_like_article(url: str) -> bool:
+    """Whether a same-site URL has the shape of an article rather than a section or tool."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    segments = [s for s in path.lower().split("/") if s]
+    if not segments and not parts.query:
+        return False  # the home page
+    if any(path.lower().endswith(ext) for ext in _NOT_PAGES):
+        return False
+    if any(s in _NOT_ARTICLE_SEGMENTS for s in segments):
+        return False
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if any(key.lower() in _NOT_ARTICLE_QUERY_KEYS for key in query):
+        return False
+    if any(key.lower() in _ID_QUERY_KEYS and value.isdigit() for key, value in query.items()):
+        return True  # /news.php?id=48190, /?p=48213
+    if not segments:
+        return False
+    last = segments[-1].rsplit(".", 1)[0]
+    if last.isdigit():
+        # /news/48213 is an article; /2025 and /2025/03 are date archives.
+        is_year = len(last) == 4 and last[:2] in ("19", "20")
+        return len(last) >= 3 and not is_year and (len(segments) > 1 or len(last) >= 5)
+    if _LONG_NUMBER.search(last):
+        return True  # /article/48213-some-title, /news/20250314-title
+    if _DATE_IN_PATH.search(path):
+        return True  # /2025/03/14/slug
+    # A slug of three or more words, Arabic or Latin: sections are one or two words.
+    return len(_SLUG_WORD.findall(last)) >= 3
+
+
+def article_links(html: bytes, base_url: str, limit: int = 50) -> list[str]:
+    """Same-site links that look like articles, absolute, de-duplicated, first seen first."""
+    scan = _scan(html)
+    base = _base(scan, base_url)
+    page = _http_url(base_url)
+    found: list[str] = []
+    for anchor in scan.anchors:
+        if len(found) >= limit:
+            break
+        url = _resolve(base, anchor.href)
+        if url is None or url == page or url in found:
+            continue
+        if _same_site(url, base_url) and _looks_like_article(url):
+            found.append(url)
+    return found
+
+
+# --- one article ----------------------------------------------------------------------------
+
+
+def _published(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    # htmldate keeps the page's offset when it gives one; a bare date or time is read as
+    # UTC, the only reading that needs no guess about the site's time zone.
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _lines(text: str) -> list[str]:
+    """The extraction's lines, folded, with the cells of table rows as lines of their own."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = fold(raw)
+        # Table output is "| cell | cell |"; older sites lay articles out in tables.
+        if line.startswith("|") and line.endswith("|"):
+            lines.extend(fold(cell) for cell in line.strip("|").split(" | "))
+        else:
+            lines.append(line.lstrip("-•*· "))
+    return [line for line in lines if line]
+
+
+def _is_link_text(line: str, link_texts: list[str]) -> bool:
+    """Whether the line is made of nothing but the texts of links (a menu, a related list)."""
+    rest = line
+    for link_text in link_texts:
+        if link_text in rest:
+            rest = rest.replace(link_text, " ")
+    return not any(ch.isalnum() for ch in rest)
+
+
+def _is_listing(scan: _PageScan, base_url: str) -> bool:
+    if scan.og_type == "article" or scan.has_published_time:
+        return False
+    base = _base(scan, base_url)
+    headlines = set()
+    for anchor in scan.anchors:
+        if not anchor.in_heading:
+            continue
+        url = _resolve(base, anchor.href)
+        if url and _same_site(url, base_url) and _looks_like_article(url):
+            headlines.add(url)
+    return len(headlines) >= LISTING_HEADLINES
+
+
+def extract_article(html: bytes, url: str) -> PageArticle | None:
+    """The page's one article (title, date, text); None when it is not an article page."""
+    text_html = decode_html(html)
+    if not text_html.strip():
+        return None
+    try:
+        document = trafilatura.bare_extraction(
+            text_html,
+            url=url,
+            with_metadata=True,
+            favor_precision=True,  # a news page's boilerplate costs more than a lost line
+            include_comments=False,
+            # Older Arabic sites lay whole articles out in tables.
+            include_tables=True,
+            include_links=False,
+            date_extraction_params={
+                "original_date": True,  # publication, not last modification
+                "extensive_search": True,
+                "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+                # The page's own markup first: a date in the URL has no time of day, and
+                # htmldate would otherwise stop there.
+                "deferred_url_extractor": True,
+            },
+        )
+    except Exception:
+        # trafilatura, lxml and htmldate run on hostile markup here; a page they fail on
+        # is a page with no article we can use.
+        return None
+    if not isinstance(document, Document) or not isinstance(document.text, str):
+        return None
+    title = fold(document.title) if isinstance(document.title, str) else ""
+    lines = _lines(document.text)
+    if lines and title and lines[0] == title:
+        lines = lines[1:]  # the headline is kept in title, not repeated in the text
+    scan = _scan(html)
+    # Longest first, so that a link's text is removed before a shorter one inside it.
+    link_texts = sorted({fold("".join(a.text)) for a in scan.anchors} - {""}, key=len, reverse=True)
+    linked = [line for line in lines if _is_link_text(line, link_texts)]
+    total = sum(len(line) for line in lines)
+    if not total or sum(len(line) for line in linked) / total >= MAX_LINK_SHARE:
+        return None  # a list of links, not an article
+    if _is_listing(scan, url):
+        return None
+    # Menus and related-story lists that the extractor let through are not the article.
+    text = "\n".join(line for line in lines if line not in linked)
+    if len(text) < MIN_ARTICLE_CHARS:
+        return None
+    return PageArticle(
+        title=title or None,
+        text=text,
+        published=_published(document.date if isinstance(document.date, str) else None),
+        url=url,
+    )
+
+
+def page_kind(html: bytes, url: str) -> str:
+    """Classify a page: "feed-link" if it announces a feed, "article" if it is one, or "listing"."""
+    if feed_links(html, url):
+        return "feed-link"
+    if extract_article(html, url) is not None:
+        return "article"
+    return "listing"

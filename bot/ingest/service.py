@@ -1,0 +1,434 @@
+"""Sources and ingest: add and manage sources, fetch them on schedule, store what is new."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.ingest.feeds import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
+from bot.ingest.fetch import Fetcher, FetchError, FetchResult
+from bot.ingest.pages import article_links, extract_article, feed_links
+from bot.ingest.urls import canonical_url, is_http_url
+from bot.models import NewArticle, Source, StoryDraft
+from bot.text.normalize import normalize
+from bot.text.stories import make_lead, split_page
+from storage import Store, articles, sources
+from storage.sources import SourceExists
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Analyze = Callable[[], Awaitable[int]]
+
+# A feed entry this short is a teaser: the article page holds the text.
+TEASER_CHARS = 400
+MAX_BACKOFF = timedelta(hours=24)
+MAX_LISTING_ARTICLES = 20
+PAGE_WORKERS = 4
+SOURCE_WORKERS = 4
+
+
+class SourceError(ValueError):
+    """A source request that cannot be met.
+
+    `reason` is one of: scheme, fetch (with the FetchError's kind and status), unreadable,
+    exists (with the source id), unknown (with what was asked).
+    """
+
+    def __init__(self, reason: str, detail: str | None = None, status: int | None = None):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one ingest of one source did."""
+
+    source: Source
+    entries: int = 0
+    new: int = 0
+    relevant: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """A source just added, what it turned out to be, and what its first ingest found."""
+
+    source: Source
+    run: RunResult
+
+
+@dataclass(slots=True)
+class _Items:
+    """What a fetch yielded: articles to store, and how many entries it listed."""
+
+    entries: int = 0
+    articles: list[NewArticle] = field(default_factory=list)
+
+
+class IngestService:
+    """Source management and ingest over the store, a fetcher, and the analysis."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        analyze: Analyze,
+        clock: Clock,
+        *,
+        poll_interval: timedelta = timedelta(minutes=15),
+        max_failures: int = 5,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.analyze = analyze
+        self.clock = clock
+        self.poll_interval = poll_interval
+        self.max_failures = max_failures
+
+    # ---- managing sources ---------------------------------------------------------------
+
+    async def add_source(self, url: str, name: str | None, by: int | None) -> AddResult:
+        """Validate a URL by fetching it once, list it as a feed, listing or article, ingest it."""
+        url = url.strip()
+        if not is_http_url(url):
+            raise SourceError("scheme")
+        first = await self._fetch_or_explain(url)
+        kind, fetched = await self._classify(first)
+        title = name or await self._title(kind, fetched) or fetched.url
+        source = await self._store_source(fetched.url, url, title, kind, by)
+        return AddResult(source=source, run=await self._ingest(source, fetched))
+
+    async def _fetch_or_explain(self, url: str) -> FetchResult:
+        try:
+            return await self.fetcher.fetch(url)
+        except FetchError as exc:
+            raise SourceError("fetch", exc.kind, exc.status) from exc
+
+    async def _classify(self, first: FetchResult) -> tuple[str, FetchResult]:
+        """A feed, a page announcing a feed (followed), one article, or a listing of links."""
+        if await asyncio.to_thread(_feed_of, first) is not None:
+            return "feed", first
+        announced = await asyncio.to_thread(feed_links, first.body, first.url)
+        for link in announced[:3]:
+            try:
+                candidate = await self.fetcher.fetch(link)
+            except FetchError:
+                continue
+            if await asyncio.to_thread(_feed_of, candidate) is not None:
+                return "feed", candidate
+        page = await asyncio.to_thread(extract_article, first.body, first.url)
+        links = await asyncio.to_thread(article_links, first.body, first.url)
+        if page is not None and len(links) < 5:
+            return "article", first
+        if links:
+            return "listing", first
+        if page is not None:
+            return "article", first
+        raise SourceError("unreadable")
+
+    async def _title(self, kind: str, fetched: FetchResult) -> str | None:
+        if kind == "feed":
+            feed = await asyncio.to_thread(_feed_of, fetched)
+            return feed.title if feed and feed.title else None
+        page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
+        return page.title if page and page.title else None
+
+    async def _store_source(
+        self, url: str, site_url: str, name: str, kind: str, by: int | None
+    ) -> Source:
+        try:
+            return await self.store.run(
+                sources.add_source,
+                url=url,
+                site_url=site_url if site_url != url else None,
+                name=name[:120],
+                name_ar="",
+                kind=kind,
+                language="ar",
+                added_by=by,
+                now=self.clock(),
+            )
+        except SourceExists as exc:
+            raise SourceError("exists", str(exc.source.id)) from exc
+
+    async def list_sources(self) -> list[Source]:
+        """Every listed source with its state."""
+        return await self.store.run(sources.list_sources)
+
+    async def find(self, ref: str) -> Source | None:
+        """A listed source by id or URL."""
+        found = await self.store.run(sources.find_source, ref.strip())
+        return found if found is not None and found.state != "removed" else None
+
+    async def set_state(self, ref: str, state: str) -> Source:
+        """Pause ("paused"), resume ("ok") or remove ("removed") a source by id or URL."""
+        source = await self.find(ref)
+        if source is None:
+            raise SourceError("unknown", ref)
+        await self.store.run(sources.set_state, source.id, state, self.clock())
+        updated = await self.store.run(sources.get_source, source.id)
+        assert updated is not None
+        return updated
+
+    async def load_default_sources(self, path: Path) -> int:
+        """List the default sources once; one an admin removed stays removed."""
+        import json
+
+        data = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8"))
+        entries = data.get("sources", [])
+        added = 0
+        now = self.clock()
+        for index, entry in enumerate(entries):
+            if await self.store.run(sources.find_source, entry["url"]) is not None:
+                continue
+            source = await self.store.run(
+                sources.add_source,
+                url=entry["url"],
+                site_url=None,
+                name=entry["name"],
+                name_ar=entry.get("name_ar", ""),
+                kind=entry.get("kind", "feed"),
+                language=entry.get("language", "ar"),
+                added_by=None,
+                now=now,
+            )
+            # Spread the first fetches over the interval rather than all at once.
+            offset = self.poll_interval * (index / max(1, len(entries)))
+            await self.store.run(sources.schedule, source.id, now + offset)
+            added += 1
+        return added
+
+    # ---- ingest ---------------------------------------------------------------------------
+
+    async def ingest_due(self) -> list[RunResult]:
+        """Fetch every source whose time has come, a few at a time."""
+        due = await self.store.run(sources.due_sources, self.clock())
+        gate = asyncio.Semaphore(SOURCE_WORKERS)
+
+        async def one(source: Source) -> RunResult:
+            async with gate:
+                return await self.ingest_source(source)
+
+        return list(await asyncio.gather(*(one(s) for s in due)))
+
+    async def ingest_now(self, ref: str | None) -> list[RunResult]:
+        """Fetch one source, or every listed one that is not paused, right now."""
+        if ref is not None:
+            source = await self.find(ref)
+            if source is None:
+                raise SourceError("unknown", ref)
+            return [await self.ingest_source(source)]
+        listed = [s for s in await self.list_sources() if s.state != "paused"]
+        return [await self.ingest_source(s) for s in listed]
+
+    async def ingest_source(self, source: Source) -> RunResult:
+        """Fetch one source and store what is new; a failure is recorded, never raised."""
+        try:
+            fetched = await self.fetcher.fetch(
+                source.url, etag=source.etag, last_modified=source.last_modified
+            )
+        except FetchError as exc:
+            return await self._failed(source, str(exc))
+        if fetched.not_modified:
+            await self._succeeded(source, fetched, entries=0, new_ids=[])
+            return RunResult(source=source, not_modified=True)
+        try:
+            return await self._ingest(source, fetched)
+        except Exception as exc:  # one bad source never stops the others
+            log.exception("ingest of source %s failed", source.id)
+            return await self._failed(source, f"could not read it: {type(exc).__name__}")
+
+    async def ingest_file(self, path: Path, source_ref: str | None) -> RunResult:
+        """Ingest a saved feed or page, as if fetched from its source (or a 'file' source)."""
+        body = await asyncio.to_thread(path.read_bytes)
+        found = await self.find(source_ref) if source_ref is not None else None
+        if source_ref is not None and found is None:
+            raise SourceError("unknown", source_ref)
+        source = found or await self._file_source(path)
+        fetched = FetchResult(
+            url=source.url, status=200, body=body, headers={}, etag=None, last_modified=None
+        )
+        return await self._ingest(source, fetched, record=source.kind != "file")
+
+    async def _file_source(self, path: Path) -> Source:
+        """The source standing for files given on the command line, made on first use."""
+        url = (await asyncio.to_thread(path.resolve)).as_uri()
+        found = await self.store.run(sources.find_source, url)
+        if found is not None:
+            return found
+        return await self.store.run(
+            sources.add_source, url=url, site_url=None, name=path.name, name_ar="",
+            kind="file", language="ar", added_by=None, now=self.clock(),
+        )  # fmt: skip
+
+    async def _ingest(self, source: Source, fetched: FetchResult, record: bool = True) -> RunResult:
+        items = await self._items(source, fetched)
+        new_ids: list[int] = []
+        now = self.clock()
+        for article in items.articles:
+            stored = await self.store.run(articles.store_article, source.id, article, now)
+            if stored is not None:
+                new_ids.append(stored)
+        await self.analyze()
+        relevant = await self.store.run(articles.relevant_stories, new_ids)
+        if record:
+            await self._succeeded(source, fetched, items.entries, new_ids, relevant)
+        return RunResult(source=source, entries=items.entries, new=len(new_ids), relevant=relevant)
+
+    async def _items(self, source: Source, fetched: FetchResult) -> _Items:
+        feed = await asyncio.to_thread(_feed_of, fetched)
+        if feed is not None:
+            return await self._from_feed(feed, fetched.url)
+        if source.kind == "listing":
+            return await self._from_listing(fetched)
+        page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
+        if page is None:
+            return _Items()
+        article = await asyncio.to_thread(
+            _article, fetched.url, page.title or "", page.text, page.published, True
+        )
+        return _Items(entries=1, articles=[article] if article else [])
+
+    async def _from_feed(self, feed: ParsedFeed, feed_url: str) -> _Items:
+        gate = asyncio.Semaphore(PAGE_WORKERS)
+        links = [canonical_url(e.link) for e in feed.entries if e.link]
+        known = await self.store.run(articles.known_urls, links)
+
+        async def one(entry: FeedEntry) -> NewArticle | None:
+            link = entry.link
+            if link and canonical_url(link) in known:
+                return None
+            text = entry.content or entry.summary
+            if link and len(text) < TEASER_CHARS:
+                async with gate:
+                    text = await self._full_text(link, text)
+            return await asyncio.to_thread(
+                _article, link, entry.title, text, entry.published, False
+            )
+
+        built = await asyncio.gather(*(one(e) for e in feed.entries))
+        return _Items(entries=len(feed.entries), articles=[a for a in built if a is not None])
+
+    async def _full_text(self, link: str, summary: str) -> str:
+        """The article page's main text when it says more than the feed's summary."""
+        try:
+            page = await self.fetcher.fetch(link)
+        except FetchError as exc:
+            log.info("keeping the summary of %s: %s", link, exc)
+            return summary
+        extracted = await asyncio.to_thread(extract_article, page.body, page.url)
+        if extracted is not None and len(extracted.text) > len(summary):
+            return extracted.text
+        return summary
+
+    async def _from_listing(self, fetched: FetchResult) -> _Items:
+        links = await asyncio.to_thread(article_links, fetched.body, fetched.url)
+        canon = {link: canonical_url(link) for link in links}
+        known = await self.store.run(articles.known_urls, list(canon.values()))
+        fresh = [link for link in links if canon[link] not in known][:MAX_LISTING_ARTICLES]
+        gate = asyncio.Semaphore(PAGE_WORKERS)
+
+        async def one(link: str) -> NewArticle | None:
+            async with gate:
+                try:
+                    page = await self.fetcher.fetch(link)
+                except FetchError:
+                    return None
+            extracted = await asyncio.to_thread(extract_article, page.body, page.url)
+            if extracted is None:
+                return None
+            return await asyncio.to_thread(
+                _article, link, extracted.title or "", extracted.text, extracted.published, True
+            )
+
+        built = await asyncio.gather(*(one(link) for link in fresh))
+        return _Items(entries=len(links), articles=[a for a in built if a is not None])
+
+    async def _succeeded(
+        self,
+        source: Source,
+        fetched: FetchResult,
+        entries: int,
+        new_ids: Sequence[int],
+        relevant: int = 0,
+    ) -> None:
+        await self.store.run(
+            sources.record_success,
+            source.id,
+            now=self.clock(),
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            entries=entries,
+            new=len(new_ids),
+            relevant=relevant,
+            next_fetch_at=self.clock() + self.poll_interval,
+        )
+
+    async def _failed(self, source: Source, error: str) -> RunResult:
+        backoff = min(MAX_BACKOFF, self.poll_interval * (2 ** min(source.failures + 1, 10)))
+        await self.store.run(
+            sources.record_failure,
+            source.id,
+            now=self.clock(),
+            error=error,
+            next_fetch_at=self.clock() + backoff,
+            pause_after=self.max_failures,
+        )
+        return RunResult(source=source, error=error)
+
+    async def sources_to_report(self) -> list[Source]:
+        """Sources paused by failures that admins have not heard about yet; marks them told."""
+        listed = await self.list_sources()
+        fresh = [s for s in listed if s.state == "paused" and s.failures and not s.admins_told]
+        for source in fresh:
+            await self.store.run(sources.mark_admins_told, source.id)
+        return fresh
+
+
+def _feed_of(fetched: FetchResult) -> ParsedFeed | None:
+    if not looks_like_feed(fetched.body, fetched.headers.get("content-type")):
+        return None
+    return parse_feed(fetched.body, url=fetched.url, headers=fetched.headers)
+
+
+def _article(
+    url: str | None,
+    title: str,
+    text: str,
+    published: datetime | None,
+    may_carry_several: bool,
+) -> NewArticle | None:
+    """An article ready to store: its stories, canonical URL and a hash of its text."""
+    text = text.strip()
+    if not text:
+        return None
+    if may_carry_several:
+        drafts = split_page(f"{title}\n\n{text}" if title else text)
+    else:
+        paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+        drafts = [StoryDraft(0, title or "", "\n\n".join(paragraphs), make_lead(paragraphs[0]))]
+        if not title:
+            drafts = split_page(text)
+    if not drafts:
+        return None
+    digest = hashlib.sha256(normalize(f"{title}\n{text}").encode()).hexdigest()
+    return NewArticle(
+        url=url,
+        canonical_url=canonical_url(url) if url else None,
+        title=title or drafts[0].headline,
+        language="ar",
+        published_at=published,
+        content_hash=digest,
+        raw_text=text,
+        stories=tuple(drafts),
+    )
