@@ -35,6 +35,7 @@ def bot_process(tmp_path: Path, api_url: str, **extra: str) -> Iterator[subproce
         TELEGRAM_API_BASE_URL=api_url,
         DATABASE_PATH=str(tmp_path / "bot.db"),
         HEARTBEAT_PATH=str(tmp_path / "heartbeat"),
+        DEFAULT_SOURCES="false",  # the real feeds are never fetched from tests
         **extra,
     )
     proc = subprocess.Popen(
