@@ -41,6 +41,9 @@ class Settings:
     allow_private_sources: bool = False
     source_max_failures: int = 5
     default_sources: bool = True
+    translator: str = "google"
+    translator_url: str | None = None
+    translator_api_key: str | None = None
 
     @property
     def bot_api_url(self) -> str:
@@ -91,6 +94,9 @@ def load_settings(environ: Mapping[str, str], dotenv_path: Path | None = Path(".
         allow_private_sources=_bool("ALLOW_PRIVATE_SOURCES", get("ALLOW_PRIVATE_SOURCES"), False),
         source_max_failures=_int("SOURCE_MAX_FAILURES", get("SOURCE_MAX_FAILURES"), 5, 1, 100),
         default_sources=_bool("DEFAULT_SOURCES", get("DEFAULT_SOURCES"), True),
+        translator=_translator(get("TRANSLATOR"), get("TRANSLATOR_URL"), get("TRANSLATOR_API_KEY")),
+        translator_url=get("TRANSLATOR_URL"),
+        translator_api_key=get("TRANSLATOR_API_KEY"),
     )
 
 
@@ -161,6 +167,22 @@ def _port(value: str | None) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError(f"WEBHOOK_PORT: expected a port number 1-65535, got {value!r}")
     return int(value)
+
+
+_TRANSLATORS = ("google", "mymemory", "libre", "deepl", "none")
+
+
+def _translator(value: str | None, url: str | None, key: str | None) -> str:
+    name = (value or "google").lower()
+    if name not in _TRANSLATORS:
+        raise ConfigError(f"TRANSLATOR: expected one of {', '.join(_TRANSLATORS)}, got {value!r}")
+    if name == "libre" and not url:
+        raise ConfigError("TRANSLATOR_URL: the libre translator needs its server's URL")
+    if url:
+        _http_url("TRANSLATOR_URL", url)
+    if name == "deepl" and not key:
+        raise ConfigError("TRANSLATOR_API_KEY: the deepl translator needs an API key")
+    return name
 
 
 def _int(name: str, value: str | None, default: int, low: int, high: int) -> int:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.admins import Admins
 from bot.config import Settings
+from bot.digests import DigestService, SubscriptionService, Translations
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.knowledge import load_knowledge
@@ -22,6 +23,8 @@ class Core:
     ingest: IngestService
     admins: Admins
     fetcher: Fetcher
+    subscriptions: SubscriptionService
+    digests: DigestService
 
     @property
     def store(self) -> Store:
@@ -38,6 +41,7 @@ def build_core(
     store: Store,
     *,
     fetcher: Fetcher | None = None,
+    translations: Translations | None = None,
     clock: Clock = utc_now,
 ) -> Core:
     """Compile the knowledge base and wire the services over one store and one clock."""
@@ -56,4 +60,8 @@ def build_core(
         ingest=ingest,
         admins=Admins(store, settings.admin_ids, clock),
         fetcher=fetcher,
+        subscriptions=SubscriptionService(store, clock),
+        digests=DigestService(
+            store, translations, clock, [t.id for t in services.knowledge.topics]
+        ),
     )

@@ -279,3 +279,63 @@ class NewArticle:
     content_hash: str
     raw_text: str
     stories: tuple[StoryDraft, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A subscriber's digest settings and where their schedule stands."""
+
+    chat_id: int
+    active: bool
+    local_time: str  # "HH:MM" in the subscriber's zone
+    timezone: str  # an IANA zone name, e.g. "Africa/Tripoli"
+    digest_lang: str  # "ar" (as published) | "en" | "both"
+    topics: tuple[str, ...]  # empty: every topic
+    max_items: int
+    empty_notice: bool  # send "nothing new" rather than nothing
+    next_due: datetime  # UTC
+    last_period_end: datetime | None  # UTC; the end of the last digest delivered
+
+
+@dataclass(frozen=True, slots=True)
+class DigestCandidate:
+    """A shown story that may go into a digest, with what ranking and grouping need."""
+
+    story: StoryView
+    sort_at: datetime
+    topics: tuple[str, ...]
+    people: tuple[tuple[str, str, str], ...]  # (actor key, Arabic name, English name)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One story in a digest, and whether the subscriber follows something in it."""
+
+    story: StoryView
+    topic: str | None
+    followed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A built digest: items grouped by topic, best first, and the people in the news."""
+
+    period_start: datetime
+    period_end: datetime
+    sections: tuple[tuple[str | None, tuple[DigestItem, ...]], ...]
+    people: tuple[tuple[str, str], ...]  # (Arabic name, English name)
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing new happened in the period."""
+        return not self.sections
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A story's headline and lead in another language."""
+
+    story_id: int
+    lang: str
+    headline: str
+    lead: str

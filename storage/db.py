@@ -221,8 +221,93 @@ def _m004_sources(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+_M005_SQL = (
+    # The interface language a user chose with /lang; NULL follows their Telegram language.
+    "ALTER TABLE users ADD COLUMN ui_lang TEXT",
+    """CREATE TABLE subscriptions (
+        chat_id INTEGER PRIMARY KEY,
+        active INTEGER NOT NULL DEFAULT 1,
+        local_time TEXT NOT NULL DEFAULT '08:00',
+        timezone TEXT NOT NULL DEFAULT 'Africa/Tripoli',
+        digest_lang TEXT NOT NULL DEFAULT 'ar',
+        topics TEXT NOT NULL DEFAULT '',
+        max_items INTEGER NOT NULL DEFAULT 10,
+        empty_notice INTEGER NOT NULL DEFAULT 1,
+        next_due TEXT NOT NULL,
+        last_period_end TEXT,
+        created_at TEXT NOT NULL,
+        deactivated_reason TEXT
+    )""",
+    "CREATE INDEX subscriptions_due ON subscriptions(active, next_due)",
+    # One row per subscriber and period: written in the same transaction that moves the
+    # subscription on, so a digest is claimed once and a crash can resume it.
+    """CREATE TABLE deliveries (
+        chat_id INTEGER NOT NULL,
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        status TEXT NOT NULL,
+        chunks TEXT NOT NULL DEFAULT '[]',
+        chunks_sent INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT NOT NULL,
+        sent_at TEXT,
+        error TEXT,
+        PRIMARY KEY (chat_id, period_end)
+    )""",
+    "CREATE INDEX deliveries_status ON deliveries(status)",
+    """CREATE TABLE follows (
+        chat_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, kind, key)
+    )""",
+    "CREATE INDEX follows_key ON follows(kind, key)",
+    """CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        UNIQUE (chat_id, story_id)
+    )""",
+    "CREATE INDEX alerts_pending ON alerts(sent_at, chat_id)",
+    """CREATE TABLE translations (
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        lang TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        lead TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (story_id, lang)
+    )""",
+    # Small named values the jobs keep between runs, e.g. the last story checked for alerts.
+    "CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE name_translations (
+        source_text TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        translated TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (source_text, lang)
+    )""",
+)
+
+
+def _m005_subscriptions(db: sqlite_utils.Database) -> None:
+    """Subscriptions, the delivery ledger, follows and alerts, and the translation caches."""
+    for statement in _M005_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
-MIGRATIONS: tuple[Migration, ...] = (_m001_core, _m002_users, _m003_analysis, _m004_sources)
+MIGRATIONS: tuple[Migration, ...] = (
+    _m001_core,
+    _m002_users,
+    _m003_analysis,
+    _m004_sources,
+    _m005_subscriptions,
+)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

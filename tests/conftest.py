@@ -10,6 +10,7 @@ import pytest
 from bot.admins import Admins
 from bot.config import Settings, load_settings
 from bot.core import Core
+from bot.digests import DigestService, SubscriptionService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.knowledge import Knowledge, load_knowledge
@@ -55,7 +56,15 @@ def core(settings: Settings, store: Store, knowledge: Knowledge) -> Core:
     fetcher = Fetcher(allow_private=True)
     ingest = IngestService(store, fetcher, services.analyze_pending, services.clock)
     admins = Admins(store, settings.admin_ids, services.clock)
-    return Core(services=services, ingest=ingest, admins=admins, fetcher=fetcher)
+    topic_ids = [t.id for t in knowledge.topics]
+    return Core(
+        services=services,
+        ingest=ingest,
+        admins=admins,
+        fetcher=fetcher,
+        subscriptions=SubscriptionService(store, services.clock),
+        digests=DigestService(store, None, services.clock, topic_ids),
+    )
 
 
 @pytest.fixture

@@ -168,7 +168,10 @@ class IngestService:
     async def find(self, ref: str) -> Source | None:
         """A listed source by id or URL."""
         found = await self.store.run(sources.find_source, ref.strip())
-        return found if found is not None and found.state != "removed" else None
+        # Seed pages and files given on the command line are not sources admins manage.
+        if found is None or found.state == "removed" or found.kind in ("seed", "file"):
+            return None
+        return found
 
     async def set_state(self, ref: str, state: str) -> Source:
         """Pause ("paused"), resume ("ok") or remove ("removed") a source by id or URL."""

@@ -1,0 +1,315 @@
+"""Subscriptions, follows and the scheduled digest run, exactly once per subscriber and period.
+
+Telegram stays outside: rendering and sending are functions the edge passes in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.digest import build_digest
+from bot.models import Digest, DigestCandidate, Subscription, Translation
+from bot.schedule import next_due, parse_local_time
+from storage import Store
+from storage import subscriptions as subs
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+SendOutcome = Literal["ok", "blocked", "error"]
+FIRST_PERIOD = timedelta(hours=24)
+DEFAULT_TIME = "08:00"
+DEFAULT_ZONE = "Africa/Tripoli"
+SEND_WORKERS = 20
+# About one message a second to one chat, as Telegram asks.
+PER_CHAT_GAP = 1.0
+
+
+class Translations(Protocol):
+    """What the digest needs of the translation service."""
+
+    async def stories(
+        self, items: list[tuple[int, str, str]], lang: str = "en"
+    ) -> tuple[dict[int, Translation], bool]:
+        """Translations of (story id, headline, lead), and whether all came."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What makes two subscribers' digests the same: rendered once, sent to both."""
+
+    lang: str
+    topics: tuple[str, ...]
+    max_items: int
+    empty_notice: bool
+    follows: frozenset[str]
+    period_start: datetime
+    period_end: datetime
+
+
+Render = Callable[[Digest, Variant, dict[int, Translation], bool], list[str]]
+Send = Callable[[int, str], Awaitable[SendOutcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """What one digest run did."""
+
+    due: int
+    claimed: int
+    variants: int
+    messages: int
+    blocked: int
+    errors: int
+    resumed: int
+
+
+class SubscriptionService:
+    """Subscribe, change settings, follow; all about one chat at a time."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def get(self, chat_id: int) -> Subscription | None:
+        """A chat's subscription, active or not."""
+        return await self.store.run(subs.get_subscription, chat_id)
+
+    async def subscribe(
+        self, chat_id: int, local_time: str | None, digest_lang: str
+    ) -> Subscription:
+        """Subscribe at HH:MM (08:00 by default) in the chat's zone (Tripoli by default)."""
+        current = await self.get(chat_id)
+        zone = current.timezone if current else DEFAULT_ZONE
+        when = local_time or (current.local_time if current else DEFAULT_TIME)
+        parsed = parse_local_time(when)
+        if parsed is None:
+            raise ValueError(f"not a time of day: {when}")
+        due = next_due(self.clock(), parsed, zone)
+        return await self.store.run(
+            subs.subscribe,
+            chat_id,
+            local_time=parsed.strftime("%H:%M"),
+            timezone=zone,
+            digest_lang=current.digest_lang if current else digest_lang,
+            next_due=due,
+            now=self.clock(),
+        )
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        """Stop the digest; False when there was none."""
+        current = await self.get(chat_id)
+        if current is None or not current.active:
+            return False
+        await self.store.run(subs.deactivate, chat_id, "user")
+        return True
+
+    async def change(self, chat_id: int, **fields: Any) -> Subscription | None:
+        """Change settings; a new time or zone reschedules the next digest."""
+        current = await self.get(chat_id)
+        if current is None:
+            return None
+        if "local_time" in fields or "timezone" in fields:
+            when = parse_local_time(fields.get("local_time", current.local_time))
+            zone = fields.get("timezone", current.timezone)
+            if when is None:
+                raise ValueError("not a time of day")
+            ZoneInfo(zone)  # raises for an unknown zone
+            fields["next_due"] = next_due(self.clock(), when, zone)
+        await self.store.run(subs.update_subscription, chat_id, **fields)
+        return await self.get(chat_id)
+
+    async def returned(self, chat_id: int) -> bool:
+        """A user who had blocked the bot sent /start: their digest resumes."""
+        current = await self.get(chat_id)
+        if current is None or current.active:
+            return False
+        when = parse_local_time(current.local_time)
+        assert when is not None
+        due = next_due(self.clock(), when, current.timezone)
+        return await self.store.run(subs.reactivate_blocked, chat_id, due)
+
+    async def follow(self, chat_id: int, kind: str, key: str) -> bool:
+        """Follow an actor or a topic."""
+        return await self.store.run(subs.follow, chat_id, kind, key, self.clock())
+
+    async def unfollow(self, chat_id: int, kind: str, key: str) -> bool:
+        """Stop following an actor or a topic."""
+        return await self.store.run(subs.unfollow, chat_id, kind, key)
+
+    async def following(self, chat_id: int) -> list[tuple[str, str]]:
+        """(kind, key) of what a chat follows."""
+        return await self.store.run(subs.follows_of, chat_id)
+
+    async def my_data(self, chat_id: int) -> dict[str, Any]:
+        """Everything stored about a chat."""
+        return await self.store.run(subs.user_data, chat_id)
+
+    async def forget(self, chat_id: int) -> None:
+        """Delete everything stored about a chat."""
+        await self.store.run(subs.forget, chat_id)
+
+    async def set_ui_lang(self, chat_id: int, lang: str | None) -> None:
+        """Keep the interface language a user chose."""
+        await self.store.run(subs.set_ui_lang, chat_id, lang)
+
+    async def ui_lang(self, chat_id: int) -> str | None:
+        """The interface language a user chose, if any."""
+        return await self.store.run(subs.ui_lang, chat_id)
+
+
+class DigestService:
+    """The scheduled run: build each variant once, claim, send, and resume after a crash."""
+
+    def __init__(
+        self,
+        store: Store,
+        translations: Translations | None,
+        clock: Clock,
+        topic_order: Sequence[str],
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.translations = translations
+        self.clock = clock
+        self.topic_order = tuple(topic_order)
+        self.sleep = sleep
+
+    async def preview(self, chat_id: int, render: Render) -> list[str]:
+        """A chat's digest as it would be now, for /digest; the schedule does not move."""
+        subscription = await self.store.run(subs.get_subscription, chat_id)
+        now = self.clock()
+        start = (subscription.last_period_end if subscription else None) or now - FIRST_PERIOD
+        variant = await self._variant(subscription, chat_id, start, now)
+        return await self._render(variant, render, {}, force=True)
+
+    async def run(self, render: Render, send: Send) -> RunReport:
+        """Resume what a crash interrupted, then deliver every digest that is due."""
+        resumed = await self._send_pending(send)
+        now = self.clock()
+        due = await self.store.run(subs.due_subscriptions, now)
+        rendered: dict[Variant, list[str]] = {}
+        candidates: dict[tuple[datetime, datetime], list[DigestCandidate]] = {}
+        claimed = 0
+        for subscription in due:
+            start = subscription.last_period_end or now - FIRST_PERIOD
+            variant = await self._variant(subscription, subscription.chat_id, start, now)
+            if variant not in rendered:
+                rendered[variant] = await self._render(variant, render, candidates)
+            when = parse_local_time(subscription.local_time)
+            assert when is not None
+            if await self.store.run(
+                subs.claim_delivery,
+                subscription,
+                period_start=start,
+                period_end=now,
+                chunks=rendered[variant],
+                next_due=next_due(now, when, subscription.timezone),
+                now=now,
+            ):
+                claimed += 1
+        sent = await self._send_pending(send)
+        return RunReport(
+            due=len(due),
+            claimed=claimed,
+            variants=len(rendered),
+            messages=resumed.messages + sent.messages,
+            blocked=resumed.blocked + sent.blocked,
+            errors=resumed.errors + sent.errors,
+            resumed=resumed.deliveries,
+        )
+
+    async def _variant(
+        self, subscription: Subscription | None, chat_id: int, start: datetime, end: datetime
+    ) -> Variant:
+        follows = await self.store.run(subs.follows_of, chat_id)
+        return Variant(
+            lang=subscription.digest_lang if subscription else "ar",
+            topics=subscription.topics if subscription else (),
+            max_items=subscription.max_items if subscription else 10,
+            empty_notice=subscription.empty_notice if subscription else True,
+            follows=frozenset(key for _, key in follows),
+            period_start=start,
+            period_end=end,
+        )
+
+    async def _render(
+        self,
+        variant: Variant,
+        render: Render,
+        cache: dict[tuple[datetime, datetime], list[DigestCandidate]],
+        force: bool = False,
+    ) -> list[str]:
+        period = (variant.period_start, variant.period_end)
+        if period not in cache:
+            cache[period] = await self.store.run(subs.digest_candidates, *period)
+        digest = build_digest(
+            cache[period],
+            period_start=variant.period_start,
+            period_end=variant.period_end,
+            topics=variant.topics,
+            max_items=variant.max_items,
+            follows=variant.follows,
+            topic_order=self.topic_order,
+        )
+        if digest.empty and not variant.empty_notice and not force:
+            return []
+        translated: dict[int, Translation] = {}
+        complete = True
+        if variant.lang in ("en", "both") and not digest.empty:
+            items = [
+                (item.story.id, item.story.headline, item.story.lead)
+                for _, section in digest.sections
+                for item in section
+            ]
+            if self.translations is None:
+                complete = False
+            else:
+                translated, complete = await self.translations.stories(items, "en")
+        return render(digest, variant, translated, complete)
+
+    @dataclass(frozen=True, slots=True)
+    class _Sent:
+        deliveries: int = 0
+        messages: int = 0
+        blocked: int = 0
+        errors: int = 0
+
+    async def _send_pending(self, send: Send) -> _Sent:
+        pending = await self.store.run(subs.pending_deliveries)
+        gate = asyncio.Semaphore(SEND_WORKERS)
+        counts = {"messages": 0, "blocked": 0, "errors": 0}
+
+        async def deliver(chat_id: int, period_end: str, chunks: list[str], done: int) -> None:
+            async with gate:
+                for index in range(done, len(chunks)):
+                    if index > done:
+                        await self.sleep(PER_CHAT_GAP)
+                    outcome = await send(chat_id, chunks[index])
+                    if outcome == "blocked":
+                        counts["blocked"] += 1
+                        await self.store.run(subs.deactivate, chat_id, "blocked")
+                        await self.store.run(
+                            subs.finish_delivery, chat_id, period_end, "failed", self.clock(),
+                            "the user blocked the bot",
+                        )  # fmt: skip
+                        return
+                    if outcome == "error":
+                        counts["errors"] += 1  # that message only; the rest still go
+                    else:
+                        counts["messages"] += 1
+                    await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1)
+                await self.store.run(
+                    subs.finish_delivery, chat_id, period_end, "sent", self.clock()
+                )
+
+        await asyncio.gather(*(deliver(*item) for item in pending))
+        return self._Sent(deliveries=len(pending), **counts)

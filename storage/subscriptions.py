@@ -1,0 +1,356 @@
+"""Subscriptions, the delivery ledger, follows and alerts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.models import DigestCandidate, Subscription
+from storage import views
+from storage.timefmt import from_db, to_db
+
+_COLUMNS = (
+    "chat_id, active, local_time, timezone, digest_lang, topics, max_items, empty_notice, "
+    "next_due, last_period_end"
+)
+
+
+def _subscription(row: Sequence[Any]) -> Subscription:
+    next_due = from_db(row[8])
+    assert next_due is not None
+    return Subscription(
+        chat_id=row[0], active=bool(row[1]), local_time=row[2], timezone=row[3],
+        digest_lang=row[4], topics=tuple(t for t in row[5].split(",") if t),
+        max_items=row[6], empty_notice=bool(row[7]), next_due=next_due,
+        last_period_end=from_db(row[9]),
+    )  # fmt: skip
+
+
+def get_subscription(db: sqlite_utils.Database, chat_id: int) -> Subscription | None:
+    """One chat's subscription, active or not."""
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ?", [chat_id]
+    ).fetchone()
+    return _subscription(row) if row else None
+
+
+def subscribe(
+    db: sqlite_utils.Database,
+    chat_id: int,
+    *,
+    local_time: str,
+    timezone: str,
+    digest_lang: str,
+    next_due: datetime,
+    now: datetime,
+) -> Subscription:
+    """Start (or restart) a subscription; settings a returning subscriber chose are kept."""
+    db.execute(
+        """
+        INSERT INTO subscriptions (chat_id, active, local_time, timezone, digest_lang,
+                                   next_due, created_at)
+        VALUES (?, 1, ?, ?, ?, ?, ?)
+        ON CONFLICT(chat_id) DO UPDATE SET active = 1, local_time = excluded.local_time,
+            timezone = excluded.timezone, next_due = excluded.next_due,
+            deactivated_reason = NULL
+        """,
+        [chat_id, local_time, timezone, digest_lang, to_db(next_due), to_db(now)],
+    )
+    found = get_subscription(db, chat_id)
+    assert found is not None
+    return found
+
+
+def update_subscription(db: sqlite_utils.Database, /, chat_id: int, **fields: Any) -> None:
+    """Change some of a subscription's settings (and next_due, computed by the caller)."""
+    allowed = {"local_time", "timezone", "digest_lang", "topics", "max_items", "empty_notice",
+               "next_due"}  # fmt: skip
+    values = {}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"unknown subscription field {name}")
+        if name == "topics":
+            value = ",".join(value)
+        elif name == "next_due":
+            value = to_db(value)
+        elif name == "empty_notice":
+            value = int(value)
+        values[name] = value
+    if values:
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        db.execute(
+            f"UPDATE subscriptions SET {assignments} WHERE chat_id = :chat_id",
+            {**values, "chat_id": chat_id},
+        )
+
+
+def deactivate(db: sqlite_utils.Database, chat_id: int, reason: str) -> None:
+    """Stop a subscription: the user unsubscribed ("user") or blocked the bot ("blocked")."""
+    db.execute(
+        "UPDATE subscriptions SET active = 0, deactivated_reason = ? WHERE chat_id = ?",
+        [reason, chat_id],
+    )
+
+
+def reactivate_blocked(db: sqlite_utils.Database, chat_id: int, next_due: datetime) -> bool:
+    """A user who had blocked the bot came back: resume their subscription."""
+    cursor = db.execute(
+        "UPDATE subscriptions SET active = 1, deactivated_reason = NULL, next_due = ? "
+        "WHERE chat_id = ? AND active = 0 AND deactivated_reason = 'blocked'",
+        [to_db(next_due), chat_id],
+    )
+    return bool(cursor.rowcount)
+
+
+def due_subscriptions(
+    db: sqlite_utils.Database, now: datetime, limit: int = 1000
+) -> list[Subscription]:
+    """Active subscriptions whose digest time has come, the most overdue first."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM subscriptions WHERE active = 1 AND next_due <= ? "
+        "ORDER BY next_due LIMIT ?",
+        [to_db(now), limit],
+    ).fetchall()
+    return [_subscription(row) for row in rows]
+
+
+def claim_delivery(
+    db: sqlite_utils.Database,
+    subscription: Subscription,
+    *,
+    period_start: datetime,
+    period_end: datetime,
+    chunks: list[str],
+    next_due: datetime,
+    now: datetime,
+) -> bool:
+    """Record the digest to send and move the schedule on, in one transaction.
+
+    False when someone else moved this subscription on already: then nothing is recorded,
+    so no digest is sent twice.
+    """
+    with db.atomic():
+        moved = db.execute(
+            "UPDATE subscriptions SET next_due = ?, last_period_end = ? "
+            "WHERE chat_id = ? AND next_due = ? AND active = 1",
+            [to_db(next_due), to_db(period_end), subscription.chat_id,
+             to_db(subscription.next_due)],
+        )  # fmt: skip
+        if not moved.rowcount:
+            return False
+        db.execute(
+            "INSERT INTO deliveries (chat_id, period_start, period_end, status, chunks, "
+            "claimed_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+            [subscription.chat_id, to_db(period_start), to_db(period_end),
+             json.dumps(chunks, ensure_ascii=False), to_db(now)],
+        )  # fmt: skip
+    return True
+
+
+def pending_deliveries(db: sqlite_utils.Database) -> list[tuple[int, str, list[str], int]]:
+    """(chat_id, period_end, chunks, chunks_sent) of digests claimed but not fully sent."""
+    rows = db.execute(
+        "SELECT chat_id, period_end, chunks, chunks_sent FROM deliveries "
+        "WHERE status = 'pending' ORDER BY claimed_at"
+    ).fetchall()
+    return [(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+
+
+def chunk_sent(db: sqlite_utils.Database, chat_id: int, period_end: str, sent: int) -> None:
+    """Record how many of a digest's messages went out."""
+    db.execute(
+        "UPDATE deliveries SET chunks_sent = ? WHERE chat_id = ? AND period_end = ?",
+        [sent, chat_id, period_end],
+    )
+
+
+def finish_delivery(
+    db: sqlite_utils.Database,
+    chat_id: int,
+    period_end: str,
+    status: str,
+    now: datetime,
+    error: str | None = None,
+) -> None:
+    """Close a delivery: "sent", or "failed" with why."""
+    db.execute(
+        "UPDATE deliveries SET status = ?, sent_at = ?, error = ? "
+        "WHERE chat_id = ? AND period_end = ?",
+        [status, to_db(now), error, chat_id, period_end],
+    )
+
+
+def digest_candidates(
+    db: sqlite_utils.Database, since: datetime, until: datetime
+) -> list[DigestCandidate]:
+    """Shown stories of a period with their topics and the people named in them."""
+    rows = db.execute(
+        f"SELECT {views.COLUMNS}, s.sort_at FROM stories s {views.JOINS} "
+        f"WHERE {views.SHOWN} AND s.sort_at >= ? AND s.sort_at < ? {views.ORDER} LIMIT 2000",
+        [to_db(since), to_db(until)],
+    ).fetchall()
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    marks = ",".join("?" for _ in ids)
+    topics: dict[int, list[str]] = {}
+    for story_id, topic in db.execute(
+        f"SELECT story_id, topic FROM story_topics WHERE story_id IN ({marks}) ORDER BY score DESC",
+        ids,
+    ):
+        topics.setdefault(story_id, []).append(topic)
+    people: dict[int, list[tuple[str, str, str]]] = {}
+    for story_id, key, name_ar, name_en in db.execute(
+        f"SELECT m.story_id, a.key, a.name_ar, a.name_en FROM mentions m "
+        f"JOIN actors a ON a.key = m.actor_key WHERE a.kind = 'person' "
+        f"AND m.story_id IN ({marks}) ORDER BY m.count DESC",
+        ids,
+    ):
+        people.setdefault(story_id, []).append((key, name_ar, name_en))
+    out = []
+    for row in rows:
+        sort_at = from_db(row[8])
+        assert sort_at is not None
+        out.append(
+            DigestCandidate(
+                story=views.story_view(row),
+                sort_at=sort_at,
+                topics=tuple(topics.get(row[0], ())),
+                people=tuple(people.get(row[0], ())),
+            )
+        )
+    return out
+
+
+def follow(db: sqlite_utils.Database, chat_id: int, kind: str, key: str, now: datetime) -> bool:
+    """Follow an actor ("actor") or a topic ("topic"); False when already followed."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO follows (chat_id, kind, key, created_at) VALUES (?, ?, ?, ?)",
+        [chat_id, kind, key, to_db(now)],
+    )
+    return bool(cursor.rowcount)
+
+
+def unfollow(db: sqlite_utils.Database, chat_id: int, kind: str, key: str) -> bool:
+    """Stop following; False when it was not followed."""
+    cursor = db.execute(
+        "DELETE FROM follows WHERE chat_id = ? AND kind = ? AND key = ?", [chat_id, kind, key]
+    )
+    return bool(cursor.rowcount)
+
+
+def follows_of(db: sqlite_utils.Database, chat_id: int) -> list[tuple[str, str]]:
+    """(kind, key) of everything a chat follows."""
+    rows = db.execute(
+        "SELECT kind, key FROM follows WHERE chat_id = ? ORDER BY created_at", [chat_id]
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def queue_alerts(db: sqlite_utils.Database, now: datetime) -> int:
+    """Queue an alert for every new shown story that matches a follow; returns how many.
+
+    A watermark remembers the last story checked, so each story is matched once.
+    """
+    with db.atomic():
+        row = db.execute("SELECT value FROM state WHERE key = 'alerts_after'").fetchone()
+        after = (
+            int(row[0])
+            if row
+            else int(db.execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
+        )
+        newest = int(
+            db.execute(
+                "SELECT COALESCE(MAX(id), ?) FROM stories WHERE id > ? AND relevant IS NOT NULL",
+                [after, after],
+            ).fetchone()[0]
+        )
+        stamp = to_db(now)
+        added = db.execute(
+            f"""
+            INSERT OR IGNORE INTO alerts (chat_id, story_id, reason, created_at)
+            SELECT f.chat_id, s.id, f.kind || ':' || f.key, ?
+            FROM follows f
+            JOIN stories s ON s.id > ? AND s.id <= ? AND {views.SHOWN}
+            WHERE (f.kind = 'actor' AND EXISTS (
+                    SELECT 1 FROM mentions m WHERE m.story_id = s.id AND m.actor_key = f.key))
+               OR (f.kind = 'topic' AND EXISTS (
+                    SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = f.key))
+            """,
+            [stamp, after, newest],
+        ).rowcount
+        db.execute(
+            "INSERT INTO state (key, value) VALUES ('alerts_after', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [str(newest)],
+        )
+    return int(added)
+
+
+def pending_alerts(db: sqlite_utils.Database) -> dict[int, list[tuple[int, str]]]:
+    """(alert id, reason) per chat for alerts not yet sent."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for alert_id, chat_id, reason in db.execute(
+        "SELECT id, chat_id, reason FROM alerts WHERE sent_at IS NULL ORDER BY id"
+    ):
+        out.setdefault(chat_id, []).append((alert_id, reason))
+    return out
+
+
+def alert_stories(db: sqlite_utils.Database, alert_ids: list[int]) -> list[Any]:
+    """The stories behind alerts, for rendering."""
+    marks = ",".join("?" for _ in alert_ids)
+    rows = db.execute(
+        f"SELECT {views.COLUMNS} FROM alerts al JOIN stories s ON s.id = al.story_id "
+        f"{views.JOINS} WHERE al.id IN ({marks}) ORDER BY s.sort_at DESC",
+        alert_ids,
+    ).fetchall()
+    return [views.story_view(row) for row in rows]
+
+
+def alerts_sent(db: sqlite_utils.Database, alert_ids: list[int], now: datetime) -> None:
+    """Mark alerts as sent."""
+    marks = ",".join("?" for _ in alert_ids)
+    db.execute(f"UPDATE alerts SET sent_at = ? WHERE id IN ({marks})", [to_db(now), *alert_ids])
+
+
+def user_data(db: sqlite_utils.Database, chat_id: int) -> dict[str, Any]:
+    """Everything stored about a chat, for /mydata."""
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        cursor = db.execute(sql, [chat_id])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    return {
+        "user": rows("SELECT * FROM users WHERE chat_id = ?"),
+        "subscription": rows("SELECT * FROM subscriptions WHERE chat_id = ?"),
+        "follows": rows("SELECT kind, key, created_at FROM follows WHERE chat_id = ?"),
+        "deliveries": rows(
+            "SELECT period_start, period_end, status, sent_at FROM deliveries "
+            "WHERE chat_id = ? ORDER BY period_end DESC LIMIT 10"
+        ),
+        "alerts": rows("SELECT COUNT(*) AS alerts FROM alerts WHERE chat_id = ?"),
+    }
+
+
+def forget(db: sqlite_utils.Database, chat_id: int) -> None:
+    """Delete everything stored about a chat."""
+    with db.atomic():
+        for table in ("alerts", "follows", "deliveries", "subscriptions", "users"):
+            db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [chat_id])
+
+
+def set_ui_lang(db: sqlite_utils.Database, chat_id: int, lang: str | None) -> None:
+    """The interface language a user chose, or None to follow Telegram's."""
+    db.execute("UPDATE users SET ui_lang = ? WHERE chat_id = ?", [lang, chat_id])
+
+
+def ui_lang(db: sqlite_utils.Database, chat_id: int) -> str | None:
+    """The interface language a user chose with /lang, if any."""
+    row = db.execute("SELECT ui_lang FROM users WHERE chat_id = ?", [chat_id]).fetchone()
+    return row[0] if row else None
