@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.knowledge import Knowledge
 from bot.report import analyze_article
 from bot.text.normalize import normalize
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,18 +74,31 @@ def _surname_keys(ar: str | None, en: str | None) -> set[str]:
     return keys
 
 
-def _matches(predicted: list[set[str]], labeled: list[set[str]], score: Score, case: str) -> None:
+def _match(
+    predicted: Sequence[T],
+    labeled: Sequence[T],
+    same: Callable[[T, T], bool],
+    score: Score,
+    case: str,
+) -> None:
+    """Pair each prediction with at most one label; count hits, extras and misses."""
     unmatched = list(labeled)
-    for keys in predicted:
-        hit = next((lab for lab in unmatched if lab & keys), None)
+    for item in predicted:
+        hit = next((lab for lab in unmatched if same(lab, item)), None)
         if hit is None:
             score.false_pos += 1
-            score.misses.append(f"{case}: extra {sorted(keys)}")
+            score.misses.append(f"{case}: extra {_show(item)}")
         else:
             score.true_pos += 1
             unmatched.remove(hit)
     score.false_neg += len(unmatched)
-    score.misses.extend(f"{case}: missed {sorted(keys)}" for keys in unmatched)
+    score.misses.extend(f"{case}: missed {_show(item)}" for item in unmatched)
+
+
+def _show(item: object) -> str:
+    if isinstance(item, tuple):
+        return "meeting " + " ".join(str(sorted(side)) for side in item)
+    return str(sorted(item)) if isinstance(item, set) else str(item)
 
 
 def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
@@ -103,9 +119,10 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
             continue
         stories = report["stories"]
         people = {p["en"]: p for s in stories for p in s["people"]}
-        _matches(
+        _match(
             [_surname_keys(p["ar"], p["en"]) for p in people.values()],
             [_surname_keys(p.get("ar"), p.get("en")) for p in case.get("people", [])],
+            lambda a, b: bool(a & b),
             result.people,
             name,
         )
@@ -127,7 +144,7 @@ def evaluate(folder: Path, knowledge: Knowledge) -> Evaluation:
             (_surname_keys(arabic.get(m["a"]), m["a"]), _surname_keys(arabic.get(m["b"]), m["b"]))
             for m in case.get("meetings", [])
         ]
-        _match_pairs(met, labeled, result.meetings, name)
+        _match(met, labeled, _same_pair, result.meetings, name)
     return result
 
 
@@ -137,20 +154,6 @@ Pair = tuple[set[str], set[str]]
 def _same_pair(one: Pair, other: Pair) -> bool:
     (a, b), (c, d) = one, other
     return bool((a & c and b & d) or (a & d and b & c))
-
-
-def _match_pairs(predicted: list[Pair], labeled: list[Pair], score: Score, case: str) -> None:
-    unmatched = list(labeled)
-    for pair in predicted:
-        hit = next((lab for lab in unmatched if _same_pair(lab, pair)), None)
-        if hit is None:
-            score.false_pos += 1
-            score.misses.append(f"{case}: extra meeting {sorted(pair[0])} {sorted(pair[1])}")
-        else:
-            score.true_pos += 1
-            unmatched.remove(hit)
-    score.false_neg += len(unmatched)
-    score.misses.extend(f"{case}: missed meeting {sorted(a)} {sorted(b)}" for a, b in unmatched)
 
 
 def summary(result: Evaluation) -> str:

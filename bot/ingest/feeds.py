@@ -22,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
+from bot.ingest.dates import iso_utc
+
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
@@ -490,22 +492,6 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed 
 # --- JSON Feed ------------------------------------------------------------------------------
 
 
-def _json_date(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    # RFC 3339 requires an offset; a feed that leaves it out is read as UTC.
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
 def _json_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -547,8 +533,7 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed | None:
                 else None,
                 summary=summary or (content or ""),
                 content=content,
-                published=_json_date(item.get("date_published"))
-                or _json_date(item.get("date_modified")),
+                published=iso_utc(item.get("date_published")) or iso_utc(item.get("date_modified")),
             )
         )
     return ParsedFeed(

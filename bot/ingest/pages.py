@@ -11,13 +11,14 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
 import trafilatura
 from trafilatura.settings import Document
 
+from bot.ingest.dates import iso_utc
 from bot.ingest.feeds import WESTERN_DEFAULTS, fold
 
 
@@ -298,23 +299,6 @@ def article_links(html: bytes, base_url: str, limit: int = 50) -> list[str]:
 # --- one article ----------------------------------------------------------------------------
 
 
-def _published(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    # htmldate keeps the page's offset when it gives one; a bare date or time is read as
-    # UTC, the only reading that needs no guess about the site's time zone.
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
 def _lines(text: str) -> list[str]:
     """The extraction's lines, folded, with the cells of table rows as lines of their own."""
     lines: list[str] = []
@@ -401,7 +385,7 @@ def extract_article(html: bytes, url: str) -> PageArticle | None:
     return PageArticle(
         title=title or None,
         text=text,
-        published=_published(document.date if isinstance(document.date, str) else None),
+        published=iso_utc(document.date if isinstance(document.date, str) else None),
         url=url,
     )
 
