@@ -333,9 +333,9 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = MIGRA
 
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) a database in WAL mode with foreign keys on, migrated."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         # The connection lives on the store's single thread, which may not be the opener's.
         conn = sqlite3.connect(str(path), check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 5000")
@@ -345,7 +345,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
             db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc
     return db
 

@@ -347,12 +347,16 @@ def to_mentions(found: Iterable[Found], on: date | None = None) -> list[Mention]
 
 
 def current_role(actor: Actor, on: date | None) -> Role:
-    """The role the actor held on that day, else their latest."""
-    if on is not None:
-        for role in reversed(actor.roles):
-            if (role.start or 0) <= on.year <= (role.end or 9999):
-                return role
-    return actor.roles[-1]
+    """The role the actor held on that day, else their latest.
+
+    Among roles held together, the most recent start wins, and on a tie the one the
+    knowledge base lists first, its main one (Prime Minister before Minister of Defence).
+    """
+    roles = list(actor.roles)
+    held = [r for r in roles if on is None or (r.start or 0) <= on.year <= (r.end or 9999)]
+    pool = held or roles
+    # No end year means none is recorded, not that the role goes on: sort by start only.
+    return max(pool, key=lambda r: (r.start or 0, -roles.index(r)))
 
 
 def find_in_text(text: str, gazetteer: Gazetteer, on: date | None = None) -> list[Mention]:
