@@ -148,7 +148,12 @@ def set_state(db: sqlite_utils.Database, source_id: int, state: str, now: dateti
             [to_db(now), source_id],
         )
     else:
-        db.execute("UPDATE sources SET state = ? WHERE id = ?", [state, source_id])
+        # Admins who pause a source know it is paused: they are not told it again.
+        db.execute(
+            "UPDATE sources SET state = ?, admins_told = CASE WHEN ? = 'paused' THEN 1 "
+            "ELSE admins_told END WHERE id = ?",
+            [state, state, source_id],
+        )
 
 
 def due_sources(db: sqlite_utils.Database, now: datetime, limit: int = 50) -> list[Source]:
@@ -177,11 +182,15 @@ def record_success(
     relevant: int,
     next_fetch_at: datetime,
 ) -> None:
-    """A fetch went well: clear failures, keep the validators, log the run."""
+    """A fetch went well: clear failures, keep the validators, log the run.
+
+    A paused source stays paused: an admin may fetch it by hand, and it waits for resuming.
+    """
     with db.atomic():
         db.execute(
             """
-            UPDATE sources SET state = 'ok', failures = 0, failing_since = NULL,
+            UPDATE sources SET state = CASE WHEN state = 'paused' THEN 'paused' ELSE 'ok' END,
+                failures = 0, failing_since = NULL,
                 last_error = NULL, admins_told = 0, last_fetch_at = :now, last_ok_at = :now,
                 last_new_at = CASE WHEN :new > 0 THEN :now ELSE last_new_at END,
                 items_total = items_total + :new,

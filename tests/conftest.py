@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -49,11 +50,22 @@ def knowledge() -> Knowledge:
     return load_knowledge(SEEDS)
 
 
+async def local_only_resolver(host: str, port: int) -> list[str]:
+    """A resolver for tests: IP literals and localhost only, never the network."""
+    if host == "localhost":
+        return ["127.0.0.1"]
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        raise OSError(f"{host}: not resolved in tests") from None
+
+
 @pytest.fixture
 def core(settings: Settings, store: Store, knowledge: Knowledge) -> Core:
     """The composition the bot runs on, with a fixed clock; fetching may reach 127.0.0.1."""
     services = Services(store, knowledge, clock=lambda: FIXED_NOW)
-    fetcher = Fetcher(allow_private=True)
+    # Names never resolve here: a fixture's link to *.example.ly must not become a DNS query.
+    fetcher = Fetcher(allow_private=True, resolver=local_only_resolver)
     ingest = IngestService(store, fetcher, services.analyze_pending, services.clock)
     admins = Admins(store, settings.admin_ids, services.clock)
     topic_ids = [t.id for t in knowledge.topics]

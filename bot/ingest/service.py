@@ -15,7 +15,8 @@ from bot.ingest.fetch import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import article_links, extract_article, feed_links
 from bot.ingest.urls import canonical_url, is_http_url
 from bot.models import NewArticle, Source, StoryDraft
-from bot.text.normalize import normalize
+from bot.text.normalize import normalize, tokens
+from bot.text.stem import stem
 from bot.text.stories import make_lead, split_page
 from storage import Store, articles, sources
 from storage.sources import SourceExists
@@ -27,6 +28,8 @@ Analyze = Callable[[], Awaitable[int]]
 
 # A feed entry this short is a teaser: the article page holds the text.
 TEASER_CHARS = 400
+# The share of a teaser's words (title and summary) its article page must contain.
+MIN_SHARED_WORDS = 0.4
 MAX_BACKOFF = timedelta(hours=24)
 MAX_LISTING_ARTICLES = 20
 PAGE_WORKERS = 4
@@ -126,14 +129,13 @@ class IngestService:
                 continue
             if await asyncio.to_thread(_feed_of, candidate) is not None:
                 return "feed", candidate
-        page = await asyncio.to_thread(extract_article, first.body, first.url)
-        links = await asyncio.to_thread(article_links, first.body, first.url)
-        if page is not None and len(links) < 5:
+        # extract_article already refuses listings (headlines linking to articles, text
+        # that is mostly links), so a page it reads is one article, however many related
+        # stories its sidebars link to.
+        if await asyncio.to_thread(extract_article, first.body, first.url) is not None:
             return "article", first
-        if links:
+        if await asyncio.to_thread(article_links, first.body, first.url):
             return "listing", first
-        if page is not None:
-            return "article", first
         raise SourceError("unreadable")
 
     async def _title(self, kind: str, fetched: FetchResult) -> str | None:
@@ -194,13 +196,15 @@ class IngestService:
         for index, entry in enumerate(entries):
             if await self.store.run(sources.find_source, entry["url"]) is not None:
                 continue
+            kind = entry.get("kind", "feed")
             source = await self.store.run(
                 sources.add_source,
                 url=entry["url"],
                 site_url=None,
                 name=entry["name"],
                 name_ar=entry.get("name_ar", ""),
-                kind=entry.get("kind", "feed"),
+                # A "page" is read for the article links it lists, as /addsource would.
+                kind="listing" if kind == "page" else kind,
                 language=entry.get("language", "ar"),
                 added_by=None,
                 now=now,
@@ -247,6 +251,8 @@ class IngestService:
             return RunResult(source=source, not_modified=True)
         try:
             return await self._ingest(source, fetched)
+        except SourceError as exc:
+            return await self._failed(source, f"could not read it: {exc.detail or exc.reason}")
         except Exception as exc:  # one bad source never stops the others
             log.exception("ingest of source %s failed", source.id)
             return await self._failed(source, f"could not read it: {type(exc).__name__}")
@@ -292,6 +298,11 @@ class IngestService:
         feed = await asyncio.to_thread(_feed_of, fetched)
         if feed is not None:
             return await self._from_feed(feed, fetched.url)
+        if source.kind == "feed":
+            # A feed that now answers with an empty or HTML page (a moved or broken feed)
+            # is a failure, so it backs off, pauses and reaches the admins; read as a
+            # page it would report "0 new" for ever.
+            raise SourceError("unreadable", "not a feed any more")
         if source.kind == "listing":
             return await self._from_listing(fetched)
         page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
@@ -314,7 +325,7 @@ class IngestService:
             text = entry.content or entry.summary
             if link and len(text) < TEASER_CHARS:
                 async with gate:
-                    text = await self._full_text(link, text)
+                    text = await self._full_text(link, entry.title, text)
             return await asyncio.to_thread(
                 _article, link, entry.title, text, entry.published, False
             )
@@ -322,7 +333,7 @@ class IngestService:
         built = await asyncio.gather(*(one(e) for e in feed.entries))
         return _Items(entries=len(feed.entries), articles=[a for a in built if a is not None])
 
-    async def _full_text(self, link: str, summary: str) -> str:
+    async def _full_text(self, link: str, title: str, summary: str) -> str:
         """The article page's main text when it says more than the feed's summary."""
         try:
             page = await self.fetcher.fetch(link)
@@ -330,9 +341,14 @@ class IngestService:
             log.info("keeping the summary of %s: %s", link, exc)
             return summary
         extracted = await asyncio.to_thread(extract_article, page.body, page.url)
-        if extracted is not None and len(extracted.text) > len(summary):
-            return extracted.text
-        return summary
+        if extracted is None or len(extracted.text) <= len(summary):
+            return summary
+        if not await asyncio.to_thread(
+            _same_article, f"{title}\n{summary}", f"{extracted.title or ''}\n{extracted.text}"
+        ):
+            log.info("keeping the summary of %s: the page is not the article", link)
+            return summary
+        return extracted.text
 
     async def _from_listing(self, fetched: FetchResult) -> _Items:
         links = await asyncio.to_thread(article_links, fetched.body, fetched.url)
@@ -396,6 +412,18 @@ class IngestService:
         for source in fresh:
             await self.store.run(sources.mark_admins_told, source.id)
         return fresh
+
+
+def _same_article(entry: str, page: str) -> bool:
+    """Whether a page's text is the article a feed entry announces: they share its words.
+
+    A login, cookie or paywall page extracted in the article's place shares almost none.
+    """
+    wanted = {stem(word) for word in tokens(entry) if len(word) > 2}
+    if not wanted:
+        return True
+    found = {stem(word) for word in tokens(page)}
+    return len(wanted & found) >= MIN_SHARED_WORDS * len(wanted)
 
 
 def _feed_of(fetched: FetchResult) -> ParsedFeed | None:

@@ -251,6 +251,12 @@ class FakeBotApi:
         self.commands[key] = list(params["commands"])
         return True
 
+    def _m_deleteMyCommands(self, params: dict[str, Any]) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        key = (json.dumps(scope, sort_keys=True), params.get("language_code") or "")
+        self.commands.pop(key, None)
+        return True
+
     def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:
         return True
 
