@@ -12,6 +12,7 @@ from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.knowledge import load_knowledge
 from bot.services import Clock, Services, utc_now
+from bot.translate import TranslationService, make_translator
 from storage import Store
 
 
@@ -25,6 +26,7 @@ class Core:
     fetcher: Fetcher
     subscriptions: SubscriptionService
     digests: DigestService
+    translations: TranslationService | None = None
 
     @property
     def store(self) -> Store:
@@ -32,8 +34,10 @@ class Core:
         return self.services.store
 
     async def aclose(self) -> None:
-        """Close the network client; the store is closed by its owner."""
+        """Close the network client and the translator's threads; the store has its owner."""
         await self.fetcher.aclose()
+        if self.translations is not None:
+            self.translations.close()
 
 
 def build_core(
@@ -44,7 +48,18 @@ def build_core(
     translations: Translations | None = None,
     clock: Clock = utc_now,
 ) -> Core:
-    """Compile the knowledge base and wire the services over one store and one clock."""
+    """Compile the knowledge base and wire the services over one store and one clock.
+
+    Without an explicit `translations`, the TRANSLATOR setting chooses the provider.
+    """
+    service: TranslationService | None = None
+    if translations is None:
+        translator = make_translator(
+            settings.translator, settings.translator_url, settings.translator_api_key
+        )
+        if translator is not None:
+            service = TranslationService(store, translator, clock)
+            translations = service
     services = Services(store, load_knowledge(settings.seeds_dir), clock)
     fetcher = fetcher or Fetcher(allow_private=settings.allow_private_sources)
     ingest = IngestService(
@@ -64,4 +79,5 @@ def build_core(
         digests=DigestService(
             store, translations, clock, [t.id for t in services.knowledge.topics]
         ),
+        translations=service,
     )

@@ -121,6 +121,8 @@ class SubscriptionService:
             zone = fields.get("timezone", current.timezone)
             if when is None:
                 raise ValueError("not a time of day")
+            if "local_time" in fields:
+                fields["local_time"] = when.strftime("%H:%M")  # kept as HH:MM, like subscribe
             ZoneInfo(zone)  # raises for an unknown zone
             fields["next_due"] = next_due(self.clock(), when, zone)
         await self.store.run(subs.update_subscription, chat_id, **fields)
@@ -182,6 +184,8 @@ class DigestService:
         self.clock = clock
         self.topic_order = tuple(topic_order)
         self.sleep = sleep
+        # One run at a time: two would both send the deliveries the ledger holds as pending.
+        self._running = asyncio.Lock()
 
     async def preview(self, chat_id: int, render: Render) -> list[str]:
         """A chat's digest as it would be now, for /digest; the schedule does not move."""
@@ -193,6 +197,10 @@ class DigestService:
 
     async def run(self, render: Render, send: Send) -> RunReport:
         """Resume what a crash interrupted, then deliver every digest that is due."""
+        async with self._running:
+            return await self._run(render, send)
+
+    async def _run(self, render: Render, send: Send) -> RunReport:
         resumed = await self._send_pending(send)
         now = self.clock()
         due = await self.store.run(subs.due_subscriptions, now)
@@ -293,7 +301,13 @@ class DigestService:
                 for index in range(done, len(chunks)):
                     if index > done:
                         await self.sleep(PER_CHAT_GAP)
-                    outcome = await send(chat_id, chunks[index])
+                    try:
+                        outcome = await send(chat_id, chunks[index])
+                    except Exception:
+                        # Outside the Send contract: that message's error, not the run's, or
+                        # one bad delivery would stop every digest after it, run after run.
+                        log.exception("digest message %d to chat %d failed", index, chat_id)
+                        outcome = "error"
                     if outcome == "blocked":
                         counts["blocked"] += 1
                         await self.store.run(subs.deactivate, chat_id, "blocked")

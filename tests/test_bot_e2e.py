@@ -190,7 +190,10 @@ async def test_command_menus_are_registered_in_english_and_arabic(chat: Chat) ->
     menus = chat.api.commands
     default = menus[(json.dumps({"type": "default"}), "")]
     arabic = menus[(json.dumps({"type": "default"}), "ar")]
-    expected = ["start", "help", "latest", "who", "topic", "search"]
+    expected = [
+        "start", "help", "latest", "who", "topic", "search", "subscribe", "unsubscribe",
+        "settings", "digest", "follow", "unfollow", "following", "lang", "mydata", "forget",
+    ]  # fmt: skip
     assert [c["command"] for c in default] == expected
     assert [c["command"] for c in arabic] == expected
     assert default[2]["description"] == "Newest stories"

@@ -91,7 +91,7 @@ class AdminCommands:
             if user is None or message is None:
                 return
             if not await self.admins.is_admin(user.id):
-                await message.reply_text(t(user_lang(update), "admin_only"))
+                await message.reply_text(t(user_lang(update, context), "admin_only"))
                 return
             await handler(update, context)
 
@@ -101,7 +101,7 @@ class AdminCommands:
         """Validate a URL by fetching it, list it, and say what it holds."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         args = list(context.args or [])
         if not args:
             await message.reply_text(t(lang, "addsource_usage"))
@@ -131,7 +131,7 @@ class AdminCommands:
         """Every source with its state, last fetch, items and last new item."""
         chat = update.effective_chat
         assert chat is not None
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         listed = await self.ingest.list_sources()
         if not listed:
             await context.bot.send_message(chat.id, t(lang, "sources_empty"))
@@ -145,7 +145,7 @@ class AdminCommands:
     ) -> None:
         message = update.effective_message
         assert message is not None
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         ref = " ".join(context.args or []).strip()
         if not ref:
             command = (message.text or "/").split()[0]
@@ -174,7 +174,7 @@ class AdminCommands:
         """Ingest one source or all now, and report counts per source."""
         message, chat = update.effective_message, update.effective_chat
         assert message is not None and chat is not None
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         ref = " ".join(context.args or []).strip() or None
         await message.reply_text(t(lang, "fetch_started"))
         try:
@@ -193,7 +193,7 @@ class AdminCommands:
         """The owner lists, adds and removes admins."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         args = list(context.args or [])
         if not args:
             ids = await self.admins.all()

@@ -23,6 +23,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -32,14 +33,27 @@ from bot.core import Core
 from bot.tg.admin import AdminCommands
 from bot.tg.commands import LATEST_PREFIX, PublicCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
-from bot.tg.i18n import lang_of, t
+from bot.tg.i18n import t
 from bot.tg.menus import ADMIN_COMMANDS, register_menus
 from bot.tg.replies import user_lang
+from bot.tg.subscriptions import (
+    FOLLOW,
+    FORGET,
+    LANG,
+    SETTINGS,
+    SUBSCRIPTION_COMMANDS,
+    UNFOLLOW,
+    Deliveries,
+    SubscriptionCommands,
+    chat_lang,
+)
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30
 POLL_TICK_SECONDS = 60
+DIGEST_TICK_SECONDS = 60
+ALERTS_TICK_SECONDS = 60
 BotApp = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -93,9 +107,10 @@ def build_application(
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     add_handlers(
         app,
-        PublicCommands(services, settings.timezone),
+        PublicCommands(services, settings.timezone, core.subscriptions),
         ExploreCommands(services, settings.timezone),
         AdminCommands(core.ingest, core.admins, settings.timezone),
+        SubscriptionCommands(core, settings.timezone),
     )
     return app
 
@@ -123,13 +138,23 @@ async def _start_jobs(app: BotApp, settings: Settings, core: Core) -> None:
     app.job_queue.run_repeating(
         poll, interval=POLL_TICK_SECONDS, first=5, job_kwargs={"max_instances": 1}
     )
+    # Digests fall due at each subscriber's own minute; alerts go out within a minute.
+    deliveries = Deliveries(core, settings.timezone)
+    app.job_queue.run_repeating(
+        deliveries.digest_job, interval=DIGEST_TICK_SECONDS, first=10,
+        job_kwargs={"max_instances": 1},
+    )  # fmt: skip
+    app.job_queue.run_repeating(
+        deliveries.alerts_job, interval=ALERTS_TICK_SECONDS, first=20,
+        job_kwargs={"max_instances": 1},
+    )  # fmt: skip
 
 
 async def _tell_admins(context: ContextTypes.DEFAULT_TYPE, core: Core) -> None:
     """Tell every admin, once, about sources paused after repeated failures."""
     for source in await core.ingest.sources_to_report():
         for admin in await core.admins.all():
-            lang = lang_of(await core.services.language_code(admin))
+            lang = await chat_lang(core, admin)
             text = t(
                 lang, "source_paused_alert", id=source.id, name=html.escape(source.name),
                 n=source.failures, error=html.escape(source.last_error or "?"),
@@ -141,9 +166,15 @@ async def _tell_admins(context: ContextTypes.DEFAULT_TYPE, core: Core) -> None:
 
 
 def add_handlers(
-    app: BotApp, commands: PublicCommands, explore: ExploreCommands, admin: AdminCommands
+    app: BotApp,
+    commands: PublicCommands,
+    explore: ExploreCommands,
+    admin: AdminCommands,
+    subscriptions: SubscriptionCommands,
 ) -> None:
     """Register every handler; order matters: specific commands before the catch-alls."""
+    # Group -1 runs before every handler: the chat's /lang choice is loaded for user_lang.
+    app.add_handler(TypeHandler(Update, subscriptions.remember_lang), group=-1)
     for name in ADMIN_COMMANDS:
         method = "admins_command" if name == "admins" else name
         app.add_handler(CommandHandler(name, admin.guarded(getattr(admin, method))))
@@ -153,7 +184,14 @@ def add_handlers(
     app.add_handler(CommandHandler("who", explore.who))
     app.add_handler(CommandHandler("topic", explore.topic))
     app.add_handler(CommandHandler("search", explore.search))
+    for name in SUBSCRIPTION_COMMANDS:
+        app.add_handler(CommandHandler(name, getattr(subscriptions, name)))
     app.add_handler(CallbackQueryHandler(commands.latest_page, pattern=f"^{LATEST_PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(subscriptions.settings_button, pattern=f"^{SETTINGS}:"))
+    app.add_handler(CallbackQueryHandler(subscriptions.follow_button, pattern=f"^{FOLLOW}:"))
+    app.add_handler(CallbackQueryHandler(subscriptions.unfollow_button, pattern=f"^{UNFOLLOW}:"))
+    app.add_handler(CallbackQueryHandler(subscriptions.lang_button, pattern=f"^{LANG}:"))
+    app.add_handler(CallbackQueryHandler(subscriptions.forget_button, pattern=f"^{FORGET}:"))
     app.add_handler(CallbackQueryHandler(explore.who_button, pattern=f"^{WHO}:"))
     app.add_handler(CallbackQueryHandler(explore.topic_button, pattern=f"^{TOPIC}:"))
     app.add_handler(CallbackQueryHandler(explore.search_button, pattern=f"^{SEARCH}:"))
@@ -177,7 +215,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.debug("could not answer the callback query", exc_info=True)
     try:
         await context.bot.send_message(
-            update.effective_chat.id, html.escape(t(user_lang(update), "error"))
+            update.effective_chat.id, html.escape(t(user_lang(update, context), "error"))
         )
     except Exception:
         log.exception("could not tell the user about the error")

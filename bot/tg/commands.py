@@ -8,9 +8,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.digests import SubscriptionService
 from bot.models import StoryPage
 from bot.services import DEFAULT_LATEST, MAX_LATEST, Services
-from bot.tg.i18n import Lang, t
+from bot.tg.digest_render import zone_label
+from bot.tg.i18n import Lang, format_moment, t
 from bot.tg.render import esc, join_blocks, story_item
 from bot.tg.replies import chat_user, send_chunks, user_lang
 
@@ -30,6 +32,16 @@ def help_entries(lang: Lang) -> list[tuple[str, str, str]]:
         ("who", t(lang, "usage_who"), t(lang, "cmd_who")),
         ("topic", t(lang, "usage_topic"), t(lang, "cmd_topic")),
         ("search", t(lang, "usage_search"), t(lang, "cmd_search")),
+        ("subscribe", t(lang, "usage_subscribe"), t(lang, "cmd_subscribe")),
+        ("unsubscribe", "/unsubscribe", t(lang, "cmd_unsubscribe")),
+        ("settings", "/settings", t(lang, "cmd_settings")),
+        ("digest", "/digest", t(lang, "cmd_digest")),
+        ("follow", t(lang, "usage_follow"), t(lang, "cmd_follow")),
+        ("unfollow", t(lang, "usage_unfollow"), t(lang, "cmd_unfollow")),
+        ("following", "/following", t(lang, "cmd_following")),
+        ("lang", "/lang ar|en", t(lang, "cmd_lang")),
+        ("mydata", "/mydata", t(lang, "cmd_mydata")),
+        ("forget", "/forget", t(lang, "cmd_forget")),
     ]
 
 
@@ -69,24 +81,37 @@ def parse_latest_callback(data: str) -> tuple[int, int] | None:
 class PublicCommands:
     """Handlers for everyone: each parses, calls one service, renders and replies."""
 
-    def __init__(self, services: Services, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        services: Services,
+        zone: ZoneInfo,
+        subscriptions: SubscriptionService | None = None,
+    ) -> None:
         self.services = services
         self.zone = zone
+        self.subscriptions = subscriptions
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Greet the user in their language and say what the bot is for."""
-        lang = user_lang(update)
+        """Greet the user in their language; someone back after blocking gets their digest back."""
+        lang = user_lang(update, context)
         user = chat_user(update)
         if user is None or update.effective_message is None:
             return
         await self.services.seen(user)
         first = update.effective_user.first_name if update.effective_user else ""
         name = ("، " if lang == "ar" else ", ") + esc(first) if first else ""
-        await update.effective_message.reply_text(t(lang, "start", name=name))
+        text = t(lang, "start", name=name)
+        if self.subscriptions is not None and await self.subscriptions.returned(user.chat_id):
+            back = await self.subscriptions.get(user.chat_id)
+            if back is not None:
+                moment = format_moment(back.next_due, lang, ZoneInfo(back.timezone))
+                when = f"{moment} ({zone_label(back.timezone)})"
+                text += "\n\n" + t(lang, "start_resumed", next=esc(when))
+        await update.effective_message.reply_text(text)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """List every command with its usage."""
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         if update.effective_message is None:
             return
         lines = [t(lang, "help_title"), ""]
@@ -96,7 +121,7 @@ class PublicCommands:
 
     async def latest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show the newest stories, n of them."""
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         chat = update.effective_chat
         if chat is None or update.effective_message is None:
             return
@@ -115,7 +140,7 @@ class PublicCommands:
         chat = update.effective_chat
         if query is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         parsed = parse_latest_callback(query.data or "")
         if parsed is None:
             await query.answer(t(lang, "stale_button"), show_alert=True)
@@ -165,14 +190,16 @@ class PublicCommands:
         if message is None or not message.text:
             return
         command = message.text.split()[0][:64]
-        await message.reply_text(t(user_lang(update), "unknown_command", command=esc(command)))
+        await message.reply_text(
+            t(user_lang(update, context), "unknown_command", command=esc(command))
+        )
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A polite hint for stickers, photos, voice notes and the like."""
         if update.effective_message is not None:
-            await update.effective_message.reply_text(t(user_lang(update), "not_text"))
+            await update.effective_message.reply_text(t(user_lang(update, context), "not_text"))
 
     async def chatter(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A polite hint for plain text that is not a command."""
         if update.effective_message is not None:
-            await update.effective_message.reply_text(t(user_lang(update), "chatter"))
+            await update.effective_message.reply_text(t(user_lang(update, context), "chatter"))

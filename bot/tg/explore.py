@@ -61,7 +61,7 @@ class ExploreCommands:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         query = " ".join(context.args or []).strip()
         if not query:
             people = await self.services.people_in_news()
@@ -94,7 +94,7 @@ class ExploreCommands:
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         ref = (query.data or "").partition(":")[2]
         item = await self.services.profile_by_ref(int(ref)) if _small(ref) else None
         if item is None:
@@ -123,7 +123,7 @@ class ExploreCommands:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         query = " ".join(context.args or []).strip()
         if not query:
             counts = await self.services.topic_counts()
@@ -148,7 +148,7 @@ class ExploreCommands:
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         parts = (query.data or "").split(":")
         found = self.services.find_topic(parts[1]) if len(parts) == 3 else None
         if found is None or not _small(parts[2]):
@@ -204,7 +204,7 @@ class ExploreCommands:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         query = " ".join(context.args or []).strip()
         if not query:
             await message.reply_text(t(lang, "search_usage"))
@@ -217,7 +217,7 @@ class ExploreCommands:
         query, chat = update.callback_query, update.effective_chat
         if query is None or chat is None:
             return
-        lang = user_lang(update)
+        lang = user_lang(update, context)
         parts = (query.data or "").split(":")
         remembered = self._searches(context)
         if len(parts) != 3 or not _small(parts[1]) or not _small(parts[2]):

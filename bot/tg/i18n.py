@@ -296,6 +296,257 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "This button has expired; send /latest again.",
         "ar": "انتهت صلاحية هذا الزر؛ أرسل /latest من جديد.",
     },
+    "button_expired": {
+        "en": "This button has expired; send the command again.",
+        "ar": "انتهت صلاحية هذا الزر؛ أرسل الأمر من جديد.",
+    },
+    # ---- subscriptions, settings, follows, language, data ---------------------------
+    "cmd_subscribe": {
+        "en": "A daily digest at a time you choose (default 08:00 Tripoli time)",
+        "ar": "موجز يومي في الوقت الذي تختاره (افتراضياً 08:00 بتوقيت طرابلس)",
+    },
+    "cmd_unsubscribe": {"en": "Stop the daily digest", "ar": "إيقاف الموجز اليومي"},
+    "cmd_settings": {
+        "en": "Digest time, time zone, language, topics and length",
+        "ar": "وقت الموجز والمنطقة الزمنية واللغة والموضوعات والطول",
+    },
+    "cmd_digest": {
+        "en": "Your digest now, without changing the schedule",
+        "ar": "موجزك الآن، دون تغيير موعده",
+    },
+    "cmd_follow": {
+        "en": "Follow a person or a topic: alerts for new stories, ★ in your digest",
+        "ar": "متابعة شخص أو موضوع: تنبيه بالأخبار الجديدة، و★ في موجزك",
+    },
+    "cmd_unfollow": {"en": "Stop following a person or a topic", "ar": "إلغاء متابعة شخص أو موضوع"},
+    "cmd_following": {"en": "What you follow", "ar": "ما تتابعه"},
+    "cmd_lang": {
+        "en": "The language I answer in: Arabic or English",
+        "ar": "لغة الردود: العربية أو الإنجليزية",
+    },
+    "cmd_mydata": {"en": "Everything I keep about you", "ar": "كل ما أحفظه عنك"},
+    "cmd_forget": {"en": "Delete everything I keep about you", "ar": "حذف كل ما أحفظه عنك"},
+    "usage_subscribe": {"en": "/subscribe [HH:MM]", "ar": "/subscribe [س:د]"},
+    "usage_follow": {"en": "/follow name or topic", "ar": "/follow اسم أو موضوع"},
+    "usage_unfollow": {"en": "/unfollow name or topic", "ar": "/unfollow اسم أو موضوع"},
+    "menu_subscribe": {"en": "Daily digest", "ar": "الموجز اليومي"},
+    "menu_unsubscribe": {"en": "Stop the digest", "ar": "إيقاف الموجز"},
+    "menu_settings": {"en": "Digest settings", "ar": "إعدادات الموجز"},
+    "menu_digest": {"en": "My digest now", "ar": "موجزي الآن"},
+    "menu_follow": {"en": "Follow a person or topic", "ar": "متابعة شخص أو موضوع"},
+    "menu_unfollow": {"en": "Stop following", "ar": "إلغاء المتابعة"},
+    "menu_following": {"en": "What I follow", "ar": "ما أتابعه"},
+    "menu_lang": {"en": "Interface language", "ar": "لغة الواجهة"},
+    "menu_mydata": {"en": "My stored data", "ar": "بياناتي المحفوظة"},
+    "menu_forget": {"en": "Delete my data", "ar": "حذف بياناتي"},
+    "digest_title": {"en": "<b>Libya Brief — {day}</b>", "ar": "<b>موجز ليبيا — {day}</b>"},
+    "digest_since": {"en": "Since {when}", "ar": "منذ {when}"},
+    "digest_empty": {"en": "Nothing new since {when}.", "ar": "لا جديد منذ {when}."},
+    "digest_untranslated": {
+        "en": "Translation is unavailable right now, so the stories are in Arabic as published.",
+        "ar": "الترجمة غير متاحة حالياً، لذا تُعرض الأخبار بالعربية كما نُشرت.",
+    },
+    "digest_partly_translated": {
+        "en": "Some stories could not be translated and are in Arabic as published.",
+        "ar": "تعذّرت ترجمة بعض الأخبار فهي بالعربية كما نُشرت.",
+    },
+    "digest_other": {"en": "Other", "ar": "أخرى"},
+    "digest_people": {"en": "In the news: {names}", "ar": "في الأخبار: {names}"},
+    "digest_star": {
+        "en": "★ marks stories about what you follow.",
+        "ar": "★ تشير إلى أخبار عمّا تتابعه.",
+    },
+    "dlang_ar": {"en": "Arabic, as published", "ar": "العربية كما نُشرت"},
+    "dlang_en": {"en": "English", "ar": "الإنجليزية"},
+    "dlang_both": {"en": "Arabic and English", "ar": "العربية والإنجليزية"},
+    "sub_done": {
+        "en": "<b>You are subscribed.</b> Your digest comes every day at {time} ({zone}), "
+        "in {dlang}. The next one: {next}.\n\n"
+        "Change the time, zone, language or topics with /settings; stop it with /unsubscribe.",
+        "ar": "<b>تم اشتراكك.</b> يصلك الموجز كل يوم في {time} ({zone})، "
+        "باللغة: {dlang}. الموجز التالي: {next}.\n\n"
+        "غيّر الوقت أو المنطقة الزمنية أو اللغة أو الموضوعات بالأمر /settings، "
+        "وأوقفه بالأمر /unsubscribe.",
+    },
+    "sub_bad_time": {
+        "en": "“{text}” is not a time of day. Send it as HH:MM, for example /subscribe 07:30.",
+        "ar": "«{text}» ليس وقتاً من اليوم. اكتبه بصيغة س:د، مثل /subscribe 07:30.",
+    },
+    "unsub_done": {
+        "en": "Your daily digest is stopped. Your settings are kept: /subscribe brings it back.",
+        "ar": "أُوقف موجزك اليومي. تبقى إعداداتك محفوظة: /subscribe يعيده.",
+    },
+    "unsub_none": {
+        "en": "You are not subscribed. /subscribe starts a daily digest.",
+        "ar": "لست مشتركاً. /subscribe يبدأ موجزاً يومياً.",
+    },
+    "start_resumed": {
+        "en": "Welcome back: your daily digest resumes, next at {next}.",
+        "ar": "أهلاً بعودتك: يُستأنف موجزك اليومي، والتالي في {next}.",
+    },
+    "not_subscribed": {
+        "en": "You are not subscribed yet. Send /subscribe (or /subscribe 07:30) for a daily "
+        "digest, then /settings to tailor it.",
+        "ar": "لست مشتركاً بعد. أرسل /subscribe (أو /subscribe 07:30) لتصلك نشرة يومية، "
+        "ثم /settings لتخصيصها.",
+    },
+    "settings_title": {"en": "<b>Your digest settings</b>", "ar": "<b>إعدادات موجزك</b>"},
+    "set_active": {
+        "en": "Status: active, next digest {next}",
+        "ar": "الحالة: فعّال، والموجز التالي {next}",
+    },
+    "set_stopped": {
+        "en": "Status: stopped; /subscribe resumes it",
+        "ar": "الحالة: متوقف؛ /subscribe يستأنفه",
+    },
+    "set_time": {"en": "Time: {time} ({zone})", "ar": "الوقت: {time} ({zone})"},
+    "set_lang": {"en": "Language: {name}", "ar": "اللغة: {name}"},
+    "set_topics": {"en": "Topics: {topics}", "ar": "الموضوعات: {topics}"},
+    "set_max": {"en": "At most {stories}", "ar": "{stories} كحد أقصى"},
+    "set_empty": {"en": "When nothing is new: {what}", "ar": "إن لم يكن هناك جديد: {what}"},
+    "topics_all": {"en": "all", "ar": "كلها"},
+    "empty_notice": {"en": "a short notice", "ar": "رسالة قصيرة"},
+    "empty_silent": {"en": "no message", "ar": "لا رسالة"},
+    "set_hint": {
+        "en": "Tap to change, or type /settings time 07:30 or /settings zone Europe/Paris "
+        "(or UTC+2).",
+        "ar": "اضغط للتغيير، أو اكتب /settings time 07:30 أو /settings zone Europe/Paris "
+        "(أو UTC+2).",
+    },
+    "pick_time": {
+        "en": "Choose the delivery time, or type /settings time 07:30.",
+        "ar": "اختر وقت الإرسال، أو اكتب /settings time 07:30.",
+    },
+    "pick_zone": {
+        "en": "Choose your time zone, or type /settings zone Europe/Paris or UTC+2.",
+        "ar": "اختر منطقتك الزمنية، أو اكتب /settings zone Europe/Paris أو UTC+2.",
+    },
+    "pick_lang": {"en": "Choose the digest's language.", "ar": "اختر لغة الموجز."},
+    "pick_topics": {
+        "en": "Tap topics to include or leave out; ✓ marks what is included.",
+        "ar": "اضغط على الموضوعات لإدراجها أو استبعادها؛ ✓ تعني أنه مُدرج.",
+    },
+    "pick_max": {"en": "How many stories at most?", "ar": "كم خبراً كحد أقصى؟"},
+    "pick_empty": {
+        "en": "When nothing new happened, should I send a short notice?",
+        "ar": "إن لم يحدث جديد، هل أرسل رسالة قصيرة؟",
+    },
+    "btn_time": {"en": "Time: {v}", "ar": "الوقت: {v}"},
+    "btn_zone": {"en": "Zone: {v}", "ar": "المنطقة: {v}"},
+    "btn_lang": {"en": "Language", "ar": "اللغة"},
+    "btn_topics": {"en": "Topics", "ar": "الموضوعات"},
+    "btn_max": {"en": "Stories: {v}", "ar": "الأخبار: {v}"},
+    "btn_empty": {"en": "When nothing is new", "ar": "إن لم يكن جديد"},
+    "btn_back": {"en": "‹ Back", "ar": "رجوع ›"},
+    "btn_all_topics": {"en": "All topics", "ar": "كل الموضوعات"},
+    "btn_notice": {"en": "Send a short notice", "ar": "أرسل رسالة قصيرة"},
+    "btn_silent": {"en": "Send nothing", "ar": "لا ترسل شيئاً"},
+    "settings_usage": {
+        "en": "Usage: /settings, /settings time HH:MM, /settings zone Europe/Paris (or UTC+2), "
+        "/settings lang ar|en|both, /settings max 5|10|15|20.",
+        "ar": "الاستخدام: /settings أو /settings time س:د أو /settings zone Europe/Paris "
+        "(أو UTC+2) أو /settings lang ar|en|both أو /settings max 5|10|15|20.",
+    },
+    "settings_bad_zone": {
+        "en": "I don't know the time zone “{text}”. Use a name like Europe/Paris or an offset "
+        "like UTC+2.",
+        "ar": "لا أعرف المنطقة الزمنية «{text}». استخدم اسماً مثل Europe/Paris أو فارقاً مثل UTC+2.",
+    },
+    "settings_bad_time": {
+        "en": "“{text}” is not a time of day. Send it as HH:MM, for example /settings time 07:30.",
+        "ar": "«{text}» ليس وقتاً من اليوم. اكتبه بصيغة س:د، مثل /settings time 07:30.",
+    },
+    "follow_usage": {
+        "en": "Send /follow with a person or a topic, for example /follow Mangoush or "
+        "/follow elections.",
+        "ar": "أرسل /follow متبوعاً بشخص أو موضوع، مثل /follow المنقوش أو /follow الانتخابات.",
+    },
+    "follow_done": {
+        "en": "You now follow <b>{name}</b>. I will message you when a new story is about it, "
+        "and mark its stories ★ in your digest.",
+        "ar": "أصبحت تتابع <b>{name}</b>. سأراسلك عند ورود خبر جديد عنه، "
+        "وأميّز أخباره بـ★ في موجزك.",
+    },
+    "follow_already": {
+        "en": "You already follow <b>{name}</b>.",
+        "ar": "أنت تتابع <b>{name}</b> بالفعل.",
+    },
+    "follow_unknown": {
+        "en": "I know no person or topic called “{query}”.",
+        "ar": "لا أعرف شخصاً أو موضوعاً باسم «{query}».",
+    },
+    "follow_choose": {
+        "en": "Several people match “{query}”. Which one do you mean?",
+        "ar": "يطابق «{query}» أكثر من شخص. أيهم تقصد؟",
+    },
+    "unfollow_done": {
+        "en": "You no longer follow <b>{name}</b>.",
+        "ar": "لم تعد تتابع <b>{name}</b>.",
+    },
+    "unfollow_not": {"en": "You don't follow <b>{name}</b>.", "ar": "أنت لا تتابع <b>{name}</b>."},
+    "following_title": {"en": "<b>You follow</b>", "ar": "<b>تتابع</b>"},
+    "following_empty": {
+        "en": "You follow no one and no topic yet. Try /follow Mangoush or /follow elections.",
+        "ar": "لا تتابع أحداً ولا موضوعاً بعد. جرّب /follow المنقوش أو /follow الانتخابات.",
+    },
+    "following_hint": {
+        "en": "Tap one to stop following it, or send /unfollow with its name.",
+        "ar": "اضغط على أحدها لإلغاء متابعته، أو أرسل /unfollow متبوعاً باسمه.",
+    },
+    "topic_word": {"en": "topic", "ar": "موضوع"},
+    "lang_set": {"en": "From now on I answer in English.", "ar": "من الآن أجيبك بالعربية."},
+    "lang_auto": {
+        "en": "I answer in your Telegram language again.",
+        "ar": "أعود إلى الإجابة بلغة تيليغرام لديك.",
+    },
+    "lang_usage": {
+        "en": "I answer in English. Send /lang ar or /lang en to choose; /lang auto follows "
+        "your Telegram language.",
+        "ar": "أجيبك بالعربية. أرسل /lang ar أو /lang en للاختيار؛ و/lang auto يتبع لغة "
+        "تيليغرام لديك.",
+    },
+    "mydata_title": {"en": "<b>What I keep about you</b>", "ar": "<b>ما أحفظه عنك</b>"},
+    "mydata_none": {"en": "I keep nothing about you.", "ar": "لا أحفظ عنك شيئاً."},
+    "mydata_user": {
+        "en": "Chat {chat}; Telegram language: {code}; interface language: {ui}.\n"
+        "First seen {first}; last seen {last}.",
+        "ar": "المحادثة {chat}؛ لغة تيليغرام: {code}؛ لغة الواجهة: {ui}.\n"
+        "أول ظهور {first}؛ آخر ظهور {last}.",
+    },
+    "mydata_ui_auto": {"en": "as Telegram's", "ar": "كلغة تيليغرام"},
+    "mydata_sub": {"en": "<b>Digest</b>", "ar": "<b>الموجز</b>"},
+    "mydata_period": {
+        "en": "Last digest covered up to {when}.",
+        "ar": "آخر موجز غطّى حتى {when}.",
+    },
+    "mydata_follows": {"en": "<b>Follows</b>", "ar": "<b>المتابعات</b>"},
+    "mydata_deliveries": {"en": "<b>Last digests</b>", "ar": "<b>آخر المواجز</b>"},
+    "mydata_alerts": {
+        "en": "<b>Alerts</b>: {stories} about what you follow.",
+        "ar": "<b>التنبيهات</b>: {stories} عمّا تتابعه.",
+    },
+    "delivery_sent": {"en": "sent", "ar": "أُرسل"},
+    "delivery_pending": {"en": "being sent", "ar": "قيد الإرسال"},
+    "delivery_failed": {"en": "not delivered", "ar": "لم يُسلَّم"},
+    "mydata_footer": {"en": "Delete it all with /forget.", "ar": "احذفه كله بالأمر /forget."},
+    "forget_ask": {
+        "en": "This deletes your subscription, what you follow, your digest history and "
+        "everything else I keep about you. It cannot be undone.",
+        "ar": "سيحذف هذا اشتراكك وما تتابعه وسجل مواجزك وكل ما أحفظه عنك. لا يمكن التراجع عنه.",
+    },
+    "btn_forget_yes": {"en": "Delete everything", "ar": "احذف كل شيء"},
+    "btn_forget_no": {"en": "Cancel", "ar": "إلغاء"},
+    "forget_done": {
+        "en": "Done: I have deleted everything I kept about you.",
+        "ar": "تم: حذفت كل ما كنت أحفظه عنك.",
+    },
+    "forget_cancel": {"en": "Nothing was deleted.", "ar": "لم يُحذف شيء."},
+    "alert_title": {
+        "en": "<b>New on what you follow</b> ({about})",
+        "ar": "<b>جديد عمّا تتابعه</b> ({about})",
+    },
+    "alert_title_plain": {"en": "<b>New on what you follow</b>", "ar": "<b>جديد عمّا تتابعه</b>"},
+    "alert_more": {"en": "… and {n} more.", "ar": "… و{n} غيرها."},
 }
 
 
@@ -318,6 +569,12 @@ def format_date(moment: datetime, lang: Lang, zone: ZoneInfo) -> str:
 def format_day(day: date, lang: Lang) -> str:
     """A calendar day as readers of `lang` write it: '8 Dec 2021' or '8 ديسمبر 2021'."""
     return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def format_moment(moment: datetime, lang: Lang, zone: ZoneInfo) -> str:
+    """A day and clock time without the year, in `zone`: '28 Nov 08:00' or '28 نوفمبر 08:00'."""
+    local = moment.astimezone(zone)
+    return f"{local.day} {_MONTHS[lang][local.month - 1]} {local:%H:%M}"
 
 
 def story_count(n: int, lang: Lang, *, genitive: bool = False) -> str:

@@ -8,9 +8,15 @@ from telegram.ext import ContextTypes
 from bot.models import ChatUser
 from bot.tg.i18n import Lang, lang_of
 
+# Where the language chosen with /lang waits for the handlers, loaded once per chat.
+UI_LANG = "ui_lang"
 
-def user_lang(update: Update) -> Lang:
-    """The interface language for whoever sent this update."""
+
+def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
+    """The interface language: the one chosen with /lang, else the sender's Telegram one."""
+    chosen = context.chat_data.get(UI_LANG) if context.chat_data is not None else None
+    if chosen in ("ar", "en"):
+        return "ar" if chosen == "ar" else "en"
     user = update.effective_user
     return lang_of(user.language_code if user else None)
 

@@ -1,0 +1,143 @@
+"""The digest as Telegram HTML: header, sections by topic, people in the news, safe chunks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from bot.digests import Render, Variant
+from bot.models import Digest, DigestItem, Translation
+from bot.tg.i18n import Lang, format_day, format_moment, t
+from bot.tg.render import esc, esc_attr, join_blocks
+
+# (Arabic name, English name) of each topic id.
+TopicNames = Mapping[str, tuple[str, str]]
+
+LEAD_SENTENCES = 2
+LEAD_CHARS = 300
+STAR = "★"
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?؟…])\s+")
+_FIXED_OFFSET = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
+
+
+def ui_lang_of(digest_lang: str) -> Lang:
+    """The language of a digest's own words: English for "en", Arabic for "ar" and "both"."""
+    return "en" if digest_lang == "en" else "ar"
+
+
+def zone_label(zone_key: str) -> str:
+    """A zone as people write it: 'Europe/Paris', or 'UTC+2' for a fixed offset."""
+    match = _FIXED_OFFSET.match(zone_key)
+    if match:
+        # POSIX Etc zones count the other way: Etc/GMT-2 is two hours ahead of UTC.
+        sign = "+" if match.group(1) == "-" else "-"
+        return f"UTC{sign}{match.group(2)}"
+    return zone_key
+
+
+def short_lead(text: str, sentences: int = LEAD_SENTENCES, limit: int = LEAD_CHARS) -> str:
+    """The first sentences of a lead, cut between words when still too long."""
+    parts = _SENTENCE_BREAK.split(" ".join(text.split()))
+    lead = " ".join(parts[:sentences])
+    if len(lead) > limit:
+        lead = lead[:limit].rsplit(" ", 1)[0].rstrip("،,;:") + "…"
+    return lead
+
+
+def render_digest(
+    digest: Digest,
+    variant: Variant,
+    translations: dict[int, Translation],
+    complete: bool,
+    *,
+    zone: ZoneInfo,
+    topic_names: TopicNames,
+) -> list[str]:
+    """A digest as Telegram HTML messages of at most 4096 characters, split between items."""
+    lang = ui_lang_of(variant.lang)
+    since = f"{format_moment(digest.period_start, lang, zone)} ({zone_label(zone.key)})"
+    if digest.empty:
+        return [esc(t(lang, "digest_empty", when=since))]
+    translate = variant.lang in ("en", "both")
+    day = format_day(digest.period_end.astimezone(zone).date(), lang)
+    header = [
+        t(lang, "digest_title", day=esc(day)),
+        f"<i>{esc(t(lang, 'digest_since', when=since))}</i>",
+    ]
+    if translate and not complete:
+        key = "digest_partly_translated" if translations else "digest_untranslated"
+        header.append(f"<i>{esc(t(lang, key))}</i>")
+    blocks = ["\n".join(header)]
+    number = 0
+    for topic, items in digest.sections:
+        title = f"<u><b>{esc(_topic_name(topic, lang, topic_names))}</b></u>"
+        for index, item in enumerate(items):
+            number += 1
+            translation = translations.get(item.story.id) if translate else None
+            text = _item(item, number, variant.lang, lang, translation)
+            # The section's title rides with its first story, so a split never orphans it.
+            blocks.append(f"{title}\n{text}" if index == 0 else text)
+    footer = []
+    if digest.people:
+        names = ("، " if lang == "ar" else ", ").join(
+            esc(_person(ar, en, variant.lang)) for ar, en in digest.people
+        )
+        footer.append(f"<i>{t(lang, 'digest_people', names=names)}</i>")
+    if any(item.followed for _, items in digest.sections for item in items):
+        footer.append(f"<i>{esc(t(lang, 'digest_star'))}</i>")
+    if footer:
+        blocks.append("\n".join(footer))
+    return join_blocks(blocks)
+
+
+def digest_renderer(topic_names: TopicNames, zone: ZoneInfo) -> Render:
+    """render_digest with the zone and topic names fixed, as DigestService calls it."""
+
+    def render(
+        digest: Digest, variant: Variant, translations: dict[int, Translation], complete: bool
+    ) -> list[str]:
+        return render_digest(
+            digest, variant, translations, complete, zone=zone, topic_names=topic_names
+        )
+
+    return render
+
+
+def _topic_name(topic: str | None, lang: Lang, names: TopicNames) -> str:
+    if topic is None or topic not in names:
+        return t(lang, "digest_other") if topic is None else topic
+    name_ar, name_en = names[topic]
+    return name_en if lang == "en" else name_ar
+
+
+def _person(name_ar: str, name_en: str, digest_lang: str) -> str:
+    if digest_lang == "en":
+        return name_en or name_ar
+    if digest_lang == "both" and name_en and name_en != name_ar:
+        return f"{name_ar} ({name_en})"
+    return name_ar or name_en
+
+
+def _item(
+    item: DigestItem, number: int, digest_lang: str, lang: Lang, translation: Translation | None
+) -> str:
+    story = item.story
+    star = f"{STAR} " if item.followed else ""
+    english = translation.headline if translation and translation.headline else None
+    headline = english if digest_lang == "en" and english else story.headline
+    lines = [f"<b>{number}. {star}{esc(headline)}</b>"]
+    if digest_lang == "both" and english:
+        lines.append(f"<i>{esc(english)}</i>")
+    lead_text = translation.lead if translation and translation.lead else story.lead
+    lead = short_lead(lead_text)
+    if lead:
+        lines.append(esc(lead))
+    meta = [esc(story.outlet if lang == "en" else story.outlet_ar)]
+    if story.sources > 1:
+        meta.append(esc(t(lang, "sources", n=story.sources)))
+    if story.url and story.url.lower().startswith(("http://", "https://")):
+        # Only web links: Telegram refuses other schemes, and they would not open anyway.
+        meta.append(f'<a href="{esc_attr(story.url)}">{esc(t(lang, "read_more"))}</a>')
+    lines.append(f"<i>{' · '.join(meta)}</i>")
+    return "\n".join(lines)
