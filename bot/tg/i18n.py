@@ -170,9 +170,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "fetch_failed": {"en": "{id}. {name}: failed, {error}", "ar": "{id}. {name}: فشل، {error}"},
     "fetch_none": {"en": "No sources to fetch.", "ar": "لا توجد مصادر للجلب."},
     "source_paused_alert": {
-        "en": "Source {id} ({name}) failed {n} times in a row and is paused: {error}. "
+        # The error is a sentence of its own, on its own line.
+        "en": "Source {id} ({name}) failed {n} times in a row and is paused.\n{error}\n"
         "Resume it with /resumesource {id}.",
-        "ar": "أخفق المصدر {id} ({name}) {n} مرات متتالية فأُوقف: {error}. "
+        "ar": "أخفق المصدر {id} ({name}) {n} مرات متتالية فأُوقف.\n{error}\n"
         "استأنفه بالأمر /resumesource {id}.",
     },
     "admins_list": {"en": "<b>Admins</b>\n{ids}", "ar": "<b>المشرفون</b>\n{ids}"},
