@@ -208,6 +208,10 @@ class Services:
         )
         return SearchResult(hits=tuple(hits), groups=groups, offset=offset, total=total)
 
+    async def story_text(self, story_id: int) -> tuple[str, str] | None:
+        """A story's headline and lead, for translating on demand."""
+        return await self.store.run(articles.story_text, story_id)
+
     async def language_code(self, chat_id: int) -> str | None:
         """The Telegram language code a chat last used, for messages the bot starts."""
         return await self.store.run(users.language_code, chat_id)

@@ -151,3 +151,9 @@ def latest_stories(db: sqlite_utils.Database, *, limit: int, offset: int) -> Sto
 def count_stories(db: sqlite_utils.Database) -> int:
     """How many stories are stored."""
     return int(db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+def story_text(db: sqlite_utils.Database, story_id: int) -> tuple[str, str] | None:
+    """A story's headline and lead."""
+    row = db.execute("SELECT headline, lead FROM stories WHERE id = ?", [story_id]).fetchone()
+    return (row[0], row[1] or "") if row else None

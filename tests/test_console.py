@@ -18,6 +18,7 @@ def chat(
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env["DATABASE_PATH"] = str(tmp_path / "chat.db")
+    env["TRANSLATOR"] = "none"  # offline: no translate buttons, nothing to reach
     script = Path(sys.executable).parent / "libya-brief"
     command = [str(script)] if entry == "script" else [sys.executable, "-m", "bot"]
     return subprocess.run(

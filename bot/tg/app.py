@@ -35,7 +35,7 @@ from bot.tg.commands import LATEST_PREFIX, PublicCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
 from bot.tg.i18n import t
 from bot.tg.menus import ADMIN_COMMANDS, register_menus
-from bot.tg.replies import user_lang
+from bot.tg.replies import TRANSLATE, user_lang
 from bot.tg.subscriptions import (
     FOLLOW,
     FORGET,
@@ -47,6 +47,7 @@ from bot.tg.subscriptions import (
     SubscriptionCommands,
     chat_lang,
 )
+from bot.tg.translate_button import TranslateButton
 
 log = logging.getLogger(__name__)
 
@@ -107,10 +108,13 @@ def build_application(
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     add_handlers(
         app,
-        PublicCommands(services, settings.timezone, core.subscriptions),
-        ExploreCommands(services, settings.timezone),
+        PublicCommands(
+            services, settings.timezone, core.subscriptions, translate=core.translations is not None
+        ),
+        ExploreCommands(services, settings.timezone, translate=core.translations is not None),
         AdminCommands(core.ingest, core.admins, settings.timezone),
         SubscriptionCommands(core, settings.timezone),
+        TranslateButton(services, core.translations),
     )
     return app
 
@@ -171,10 +175,12 @@ def add_handlers(
     explore: ExploreCommands,
     admin: AdminCommands,
     subscriptions: SubscriptionCommands,
+    translate: TranslateButton,
 ) -> None:
     """Register every handler; order matters: specific commands before the catch-alls."""
     # Group -1 runs before every handler: the chat's /lang choice is loaded for user_lang.
     app.add_handler(TypeHandler(Update, subscriptions.remember_lang), group=-1)
+    app.add_handler(CallbackQueryHandler(translate.press, pattern=f"^{TRANSLATE}:"))
     for name in ADMIN_COMMANDS:
         method = "admins_command" if name == "admins" else name
         app.add_handler(CommandHandler(name, admin.guarded(getattr(admin, method))))

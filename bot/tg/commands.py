@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -14,7 +14,7 @@ from bot.services import DEFAULT_LATEST, MAX_LATEST, Services
 from bot.tg.digest_render import zone_label
 from bot.tg.i18n import Lang, format_moment, t
 from bot.tg.render import esc, join_blocks, story_item
-from bot.tg.replies import chat_user, send_chunks, user_lang
+from bot.tg.replies import chat_user, send_chunks, stories_keyboard, user_lang
 
 LATEST_PREFIX = "latest"
 
@@ -86,10 +86,13 @@ class PublicCommands:
         services: Services,
         zone: ZoneInfo,
         subscriptions: SubscriptionService | None = None,
+        *,
+        translate: bool = False,
     ) -> None:
         self.services = services
         self.zone = zone
         self.subscriptions = subscriptions
+        self.translate = translate  # "🌐 n" buttons, when a translator is configured
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greet the user in their language; someone back after blocking gets their digest back."""
@@ -175,13 +178,14 @@ class PublicCommands:
             story_item(story, page.offset + i + 1, lang, self.zone)
             for i, story in enumerate(page.stories)
         ]
-        keyboard = None
+        older = None
         if page.has_more:
-            button = InlineKeyboardButton(
+            older = InlineKeyboardButton(
                 t(lang, "older"),
                 callback_data=latest_callback(page.offset + len(page.stories), page.limit),
             )
-            keyboard = InlineKeyboardMarkup([[button]])
+        numbered = [(page.offset + i + 1, s.id) for i, s in enumerate(page.stories)]
+        keyboard = stories_keyboard(numbered, older, translate=self.translate)
         await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,7 @@ from bot.tg.cards import (
 )
 from bot.tg.i18n import Lang, t
 from bot.tg.render import esc, join_blocks, story_item
-from bot.tg.replies import send_chunks, user_lang
+from bot.tg.replies import send_chunks, stories_keyboard, user_lang
 
 WHO = "who"
 TOPIC = "topic"
@@ -50,9 +50,10 @@ def _people_keyboard(actors: list[ActorRecord], lang: Lang) -> InlineKeyboardMar
 class ExploreCommands:
     """People, topics and search over the analyzed stories."""
 
-    def __init__(self, services: Services, zone: ZoneInfo) -> None:
+    def __init__(self, services: Services, zone: ZoneInfo, *, translate: bool = False) -> None:
         self.services = services
         self.zone = zone
+        self.translate = translate  # "🌐 n" buttons, when a translator is configured
 
     # ---- /who --------------------------------------------------------------------------
 
@@ -189,12 +190,12 @@ class ExploreCommands:
         blocks = [title] + [
             story_item(s, page.offset + i + 1, lang, self.zone) for i, s in enumerate(page.stories)
         ]
-        keyboard = None
+        older = None
         if page.has_more:
             data = f"{prefix}:{page.offset + len(page.stories)}"
-            keyboard = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(t(lang, "older"), callback_data=data)]]
-            )
+            older = InlineKeyboardButton(t(lang, "older"), callback_data=data)
+        numbered = [(page.offset + i + 1, s.id) for i, s in enumerate(page.stories)]
+        keyboard = stories_keyboard(numbered, older, translate=self.translate)
         await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
 
     # ---- /search -----------------------------------------------------------------------
@@ -253,12 +254,12 @@ class ExploreCommands:
             search_hit(hit, offset + i + 1, snippet(hit.body, result.groups), lang, self.zone)
             for i, hit in enumerate(result.hits)
         ]
-        keyboard = None
+        older = None
         if offset + len(result.hits) < result.total:
             data = f"{SEARCH}:{number}:{offset + len(result.hits)}"
-            keyboard = InlineKeyboardMarkup(
-                [[InlineKeyboardButton(t(lang, "older"), callback_data=data)]]
-            )
+            older = InlineKeyboardButton(t(lang, "older"), callback_data=data)
+        numbered = [(offset + i + 1, hit.story.id) for i, hit in enumerate(result.hits)]
+        keyboard = stories_keyboard(numbered, older, translate=self.translate)
         await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
 
     def _searches(self, context: ContextTypes.DEFAULT_TYPE) -> dict[int, str]:

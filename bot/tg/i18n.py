@@ -208,6 +208,15 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ar": "أعرض {max} فقط، وهو الحد الأقصى في المرة الواحدة.",
     },
     "older": {"en": "Older ›", "ar": "‹ أقدم"},
+    "translate_off": {
+        "en": "Translation is not configured on this bot.",
+        "ar": "الترجمة غير مفعّلة في هذا البوت.",
+    },
+    "translate_failed": {
+        "en": "Translation is unavailable right now; please try again later.",
+        "ar": "الترجمة غير متاحة الآن؛ يُرجى المحاولة لاحقاً.",
+    },
+    "translated": {"en": "Machine translation from Arabic", "ar": "ترجمة آلية من العربية"},
     "sources": {"en": "{n} sources", "ar": "{n} مصادر"},
     "who_title": {"en": "<b>In the news this week</b>", "ar": "<b>في الأخبار هذا الأسبوع</b>"},
     "who_empty": {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.models import ChatUser
@@ -41,3 +43,26 @@ async def send_chunks(
         markup = keyboard if index == len(chunks) - 1 else None
         sent.append(await context.bot.send_message(chat_id, chunk, reply_markup=markup))
     return sent
+
+
+TRANSLATE = "tr"
+TRANSLATE_ROW = 5
+
+
+def stories_keyboard(
+    story_ids: Sequence[tuple[int, int]],
+    older: InlineKeyboardButton | None,
+    *,
+    translate: bool,
+) -> InlineKeyboardMarkup | None:
+    """Buttons "🌐 n" giving story n in English (with a translator set), then "older"."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if translate:
+        buttons = [
+            InlineKeyboardButton(f"🌐 {number}", callback_data=f"{TRANSLATE}:{story_id}")
+            for number, story_id in story_ids
+        ]
+        rows += [buttons[i : i + TRANSLATE_ROW] for i in range(0, len(buttons), TRANSLATE_ROW)]
+    if older is not None:
+        rows.append([older])
+    return InlineKeyboardMarkup(rows) if rows else None
