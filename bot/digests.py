@@ -192,7 +192,9 @@ class DigestService:
         subscription = await self.store.run(subs.get_subscription, chat_id)
         now = self.clock()
         start = (subscription.last_period_end if subscription else None) or now - FIRST_PERIOD
-        variant = await self._variant(subscription, chat_id, start, now)
+        # Stored times have whole seconds: a story stored this second is "now" too.
+        end = now.replace(microsecond=0) + timedelta(seconds=1)
+        variant = await self._variant(subscription, chat_id, start, end)
         return await self._render(variant, render, {}, force=True)
 
     async def run(self, render: Render, send: Send) -> RunReport:
