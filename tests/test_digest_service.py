@@ -776,8 +776,10 @@ async def test_preview_does_not_move_the_schedule(world: World) -> None:
     chunks = await world.digests.preview(1, world.render)
     [call] = world.render.calls
     assert chunks == rendered_for(world) and len(chunks) == 3
-    assert (call.variant.period_start, call.variant.period_end) == (now - DAY, now)
-    assert set(call.story_ids) == world.between(now - DAY, now)
+    # A preview reaches one second past now: what was stored this second is included.
+    end = now.replace(microsecond=0) + timedelta(seconds=1)
+    assert (call.variant.period_start, call.variant.period_end) == (now - DAY, end)
+    assert set(call.story_ids) == world.between(now - DAY, end)
     assert await world.subscription(1) == before
     assert await world.deliveries() == [] and world.outbox.sent == []
 
