@@ -82,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "analyze":
             return analyze(settings, args.file, args.title, args.date, as_json=args.json)
         return health(settings)
+    except ConfigError as exc:
+        print(f"libya-brief: configuration error: {exc}", file=sys.stderr)
+        return 2
     except (DatabaseError, SeedError, KnowledgeError) as exc:
         print(f"libya-brief: {exc}", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.admins import Admins
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.digests import DigestService, SubscriptionService, Translations
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
@@ -54,9 +54,13 @@ def build_core(
     """
     service: TranslationService | None = None
     if translations is None:
-        translator = make_translator(
-            settings.translator, settings.translator_url, settings.translator_api_key
-        )
+        try:
+            translator = make_translator(
+                settings.translator, settings.translator_url, settings.translator_api_key
+            )
+        except ValueError as exc:
+            # The message names the setting; start-up stops on it like on any bad setting.
+            raise ConfigError(str(exc)) from exc
         if translator is not None:
             service = TranslationService(store, translator, clock)
             translations = service

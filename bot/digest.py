@@ -32,7 +32,7 @@ def build_digest(
     wanted = set(topics)
     chosen: list[tuple[float, DigestCandidate, bool]] = []
     for candidate in candidates:
-        if not period_start <= candidate.sort_at < period_end:
+        if not period_start <= (candidate.arrived_at or candidate.sort_at) < period_end:
             continue
         if wanted and not wanted.intersection(candidate.topics):
             continue

@@ -305,6 +305,9 @@ class DigestCandidate:
     sort_at: datetime
     topics: tuple[str, ...]
     people: tuple[tuple[str, str, str], ...]  # (actor key, Arabic name, English name)
+    # When the bot stored it: digests count periods by this, so a story published before a
+    # digest but fetched after it comes in the next one rather than in none.
+    arrived_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,6 +281,8 @@ _M005_SQL = (
         created_at TEXT NOT NULL,
         PRIMARY KEY (story_id, lang)
     )""",
+    # Digests take the stories stored in their period.
+    "CREATE INDEX articles_fetched ON articles(fetched_at)",
     # Small named values the jobs keep between runs, e.g. the last story checked for alerts.
     "CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE name_translations (

@@ -187,10 +187,11 @@ def finish_delivery(
 def digest_candidates(
     db: sqlite_utils.Database, since: datetime, until: datetime
 ) -> list[DigestCandidate]:
-    """Shown stories of a period with their topics and the people named in them."""
+    """Shown stories the bot stored in a period, with their topics and people named."""
     rows = db.execute(
-        f"SELECT {views.COLUMNS}, s.sort_at FROM stories s {views.JOINS} "
-        f"WHERE {views.SHOWN} AND s.sort_at >= ? AND s.sort_at < ? {views.ORDER} LIMIT 2000",
+        f"SELECT {views.COLUMNS}, s.sort_at, a.fetched_at FROM stories s {views.JOINS} "
+        f"WHERE {views.SHOWN} AND a.fetched_at >= ? AND a.fetched_at < ? {views.ORDER} "
+        "LIMIT 2000",
         [to_db(since), to_db(until)],
     ).fetchall()
     if not rows:
@@ -219,6 +220,7 @@ def digest_candidates(
             DigestCandidate(
                 story=views.story_view(row),
                 sort_at=sort_at,
+                arrived_at=from_db(row[9]),
                 topics=tuple(topics.get(row[0], ())),
                 people=tuple(people.get(row[0], ())),
             )

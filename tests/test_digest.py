@@ -185,3 +185,24 @@ def test_an_empty_period_gives_an_empty_digest() -> None:
         assert digest.sections == () and digest.people == ()
         assert (digest.period_start, digest.period_end) == (START, END)
     assert not build([candidate(3, 1)]).empty
+
+
+def test_a_story_published_before_the_period_but_stored_in_it_is_included() -> None:
+    from bot.digest import build_digest
+    from bot.models import DigestCandidate, StoryView
+
+    start = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    end = start + timedelta(days=1)
+    story = StoryView(1, "h", "l", "Outlet", "منفذ", None, start - timedelta(hours=2))
+    late = DigestCandidate(
+        story, start - timedelta(hours=2), (), (), arrived_at=start + timedelta(minutes=5)
+    )
+    early = DigestCandidate(
+        StoryView(2, "h2", "l", "Outlet", "منفذ", None, None),
+        start - timedelta(hours=3),
+        (),
+        (),
+        arrived_at=start - timedelta(hours=3),
+    )
+    digest = build_digest([late, early], period_start=start, period_end=end)
+    assert [item.story.id for _, items in digest.sections for item in items] == [1]

@@ -223,10 +223,12 @@ class World:
             )  # fmt: skip
             body = entry["body"]
             draft = StoryDraft(position=0, headline=entry["headline"], body=body, lead=body[:200])
+            # Fetched when published: digests count a story from when the bot stored it.
+            when = FIRST_DUE - timedelta(hours=entry["hours_before_due"])
             await self.store.run(
                 articles.upsert_seed_article, seed_key=entry["key"], source_id=source, url=None,
-                language="ar", published_at=FIRST_DUE - timedelta(hours=entry["hours_before_due"]),
-                content_hash=entry["key"], raw_text=body, stories=[draft], now=FIXED_NOW,
+                language="ar", published_at=when, content_hash=entry["key"], raw_text=body,
+                stories=[draft], now=when,
             )  # fmt: skip
         await self.services.analyze_pending()
         rows = await self.store.run(
