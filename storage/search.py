@@ -32,14 +32,14 @@ def search_stories(
     match = fts_query(groups)
     if not match:
         return [], 0
-    # A group member counts once, through its first story, like everywhere else.
-    base = f"""
-        FROM stories_fts f JOIN stories s ON s.id = f.rowid {views.JOINS}
-        WHERE stories_fts MATCH ? AND {views.SHOWN}
-    """
-    total = int(db.execute(f"SELECT COUNT(*) {base}", [match]).fetchone()[0])
+    # The FTS query runs once, first; joined directly, SQLite would scan the stories and
+    # run the MATCH again for each one (1.2 s instead of 15 ms at 20k stories).
+    hits = "WITH hits AS MATERIALIZED (SELECT rowid AS id, rank FROM stories_fts " \
+        "WHERE stories_fts MATCH ?)"  # fmt: skip
+    base = f"FROM hits JOIN stories s ON s.id = hits.id {views.JOINS} WHERE {views.SHOWN}"
+    total = int(db.execute(f"{hits} SELECT COUNT(*) {base}", [match]).fetchone()[0])
     rows = db.execute(
-        f"SELECT {views.COLUMNS}, s.body {base} ORDER BY bm25(stories_fts), s.sort_at DESC "
+        f"{hits} SELECT {views.COLUMNS}, s.body {base} ORDER BY hits.rank, s.sort_at DESC "
         "LIMIT ? OFFSET ?",
         [match, limit, offset],
     ).fetchall()

@@ -25,7 +25,7 @@ JOIN articles a ON a.id = s.article_id
 JOIN sources src ON src.id = a.source_id
 """
 
-ORDER = "ORDER BY s.sort_at DESC, a.id DESC, s.position ASC"
+ORDER = "ORDER BY s.sort_at DESC, s.article_id DESC, s.position ASC"
 
 
 def story_view(row: Sequence[Any]) -> StoryView:
