@@ -1,0 +1,236 @@
+"""python -m bench.profile DB: where the time goes, on a database `python -m bench --workdir` kept.
+
+Works on a copy of DB (the original is left alone) and prints:
+- each step of Services._analyze_one for new stories (analyze_story, recent_signatures,
+  the same_story loop, save_analysis) and store_article;
+- each storage query the /latest, /topic, /who and /search handlers run, with its plan;
+- the digest run for the subscribers in the copy, made due again: time in build_digest
+  against time in each storage call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+import bot.digests
+from bench.corpus import SEEDS_DIR, CorpusGenerator
+from bench.digest_run import run_digests
+from bench.ingest import _feed_article
+from bench.queries import FTS_FLOOR_SQL
+from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
+from bot.knowledge import load_knowledge
+from bot.text import cluster
+from bot.text.stem import query_terms
+from storage import Store, actors, analysis, articles, search, sources, views
+from storage.db import connect
+from storage.timefmt import from_db, to_db
+
+
+def _copy(db_path: Path, into: Path) -> Path:
+    target = into / "profile.db"
+    shutil.copy(db_path, target)
+    for suffix in ("-wal", "-shm"):
+        extra = Path(f"{db_path}{suffix}")
+        if extra.exists():
+            shutil.copy(extra, Path(f"{target}{suffix}"))
+    return target
+
+
+def _ms(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    return f"p50 {ordered[len(ordered) // 2] * 1000:8.1f} ms   max {ordered[-1] * 1000:8.1f} ms"
+
+
+def _time(label: str, fn: Callable[[], Any], n: int = 5) -> None:
+    fn()
+    seconds = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - started)
+    print(f"  {label:58s} {_ms(seconds)}")
+
+
+def _plan(db: sqlite_utils.Database, sql: str, params: list[Any]) -> None:
+    for row in db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall():
+        print(f"      {row[3]}")
+
+
+def ingest_steps(db: sqlite_utils.Database, n: int) -> None:
+    """Store n new stories, then run each step of the analysis separately, timed."""
+    knowledge = load_knowledge(SEEDS_DIR)
+    now = datetime.now(UTC)
+    source = sources.ensure_source(
+        db, url="https://profile.example/feed", name="profile", name_ar="", kind="feed",
+        language="ar", now=now,
+    )  # fmt: skip
+    steps: Counter[str] = Counter()
+    started = time.perf_counter()
+    for story in CorpusGenerator(now, seed=4242, days=0.5).stories(n, start_index=80_000_000):
+        article = _feed_article(story)
+        if article is not None:
+            articles.store_article(db, source, article, now)
+    steps["store_article"] += time.perf_counter() - started
+    analysis.upsert_actors(db, known_actors(knowledge))
+    batch = analysis.stories_to_analyze(db, ANALYSIS_VERSION, n)
+    window = []
+    for story_id, headline, body, published in batch:
+        at = from_db(published) or now
+        t0 = time.perf_counter()
+        result = analyze_story(headline, body, knowledge, at.date())
+        t1 = time.perf_counter()
+        steps["analyze_story"] += t1 - t0
+        same_as = None
+        if result.relevance.relevant:
+            recent = analysis.recent_signatures(db, at - timedelta(days=4), story_id)
+            t2 = time.perf_counter()
+            window.append(len(recent))
+            same_as = next(
+                ((o, c) for o, c, sig in recent if cluster.same_story(result.signature, sig)), None
+            )
+            t3 = time.perf_counter()
+            steps["recent_signatures (SQL + JSON)"] += t2 - t1
+            steps["same_story loop"] += t3 - t2
+            t1 = t3
+        analysis.save_analysis(
+            db, story_id, result, discovered_actors(result), ANALYSIS_VERSION, same_as
+        )
+        steps["save_analysis"] += time.perf_counter() - t1
+    count = max(1, len(batch))
+    mean = sum(window) / max(1, len(window))
+    print(f"ingest of {len(batch)} new stories (signatures compared per story: {mean:.0f})")
+    for name, seconds in steps.most_common():
+        print(f"  {name:34s} {seconds * 1000 / count:8.2f} ms/story")
+    total = sum(steps.values())
+    print(f"  {'total':34s} {total * 1000 / count:8.2f} ms/story ({count / total:.0f}/s)")
+
+
+def _sql(db: sqlite_utils.Database, label: str, sql: str, params: list[Any], n: int = 5) -> None:
+    _time(label, lambda: db.execute(sql, params).fetchall(), n)
+
+
+def queries(db: sqlite_utils.Database) -> None:
+    """Each storage query of the four commands, timed, with its query plan."""
+    print("queries")
+    shown = f"SELECT COUNT(*) FROM stories s WHERE {views.SHOWN}"
+    page = (
+        f"SELECT {views.COLUMNS} FROM stories s {views.JOINS} WHERE {views.SHOWN} "
+        f"{views.ORDER} LIMIT 5 OFFSET 0"
+    )
+    _sql(db, "/latest: total (COUNT of shown stories)", shown, [])
+    _plan(db, shown, [])
+    _sql(db, "/latest: page", page, [])
+    where = f"{views.SHOWN} AND s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)"
+    count = f"SELECT COUNT(*) FROM stories s WHERE {where}"
+    _sql(db, "/topic government: total", count, ["government"])
+    _plan(db, count, ["government"])
+    key = db.execute(
+        "SELECT m.actor_key FROM mentions m JOIN actors a ON a.key = m.actor_key "
+        "WHERE a.kind = 'person' GROUP BY m.actor_key ORDER BY COUNT(*) DESC LIMIT 1"
+    ).fetchone()[0]
+    _time(
+        "/who: actor_names (persons and bodies)", lambda: actors.actor_names(db, ("person", "body"))
+    )
+    _time(f"/who: actor_profile({key})", lambda: actors.actor_profile(db, key), 3)
+    base = (
+        f"FROM stories_fts f JOIN stories s ON s.id = f.rowid {views.JOINS} "
+        f"WHERE stories_fts MATCH ? AND {views.SHOWN}"
+    )
+    ranked = f"SELECT {views.COLUMNS}, s.body {base} ORDER BY bm25(stories_fts), s.sort_at DESC"
+    for phrase in ("الدبيبة الانتخابات", "وزير الخارجية"):
+        match = search.fts_query(query_terms(phrase))
+        _sql(db, f"/search {phrase}: total", f"SELECT COUNT(*) {base}", [match], 1)
+        _sql(db, f"/search {phrase}: page", f"{ranked} LIMIT 5", [match])
+        _sql(db, f"/search {phrase}: FTS5 floor", FTS_FLOOR_SQL, [match])
+        _plan(db, f"SELECT COUNT(*) {base}", [match])
+
+
+async def digests(db_path: Path) -> None:
+    """The digest run over the copy's subscribers, made due again, with its breakdown."""
+    store = Store(db_path, timeout=60)
+    store.open_sync()
+
+    def reset(db: sqlite_utils.Database) -> int:
+        now = datetime.now(UTC)
+        db.execute("DELETE FROM deliveries")
+        db.execute(
+            "UPDATE subscriptions SET active = 1, next_due = ?, last_period_end = "
+            "CASE WHEN chat_id % 5 = 0 THEN NULL ELSE ? END",
+            [to_db(now - timedelta(minutes=5)), to_db(now - timedelta(days=1))],
+        )
+        return int(db.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0])
+
+    subscribers = await store.run(reset)
+    if not subscribers:
+        print("digests: no subscribers in this database")
+        store.close()
+        return
+    calls: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    run = store.run
+
+    async def counted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        def timed(db: sqlite_utils.Database, *a: Any, **k: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(db, *a, **k)
+            finally:
+                calls[fn.__name__] += 1
+                seconds[fn.__name__] += time.perf_counter() - started
+
+        return await run(timed, *args, **kwargs)
+
+    store.run = counted  # type: ignore[method-assign]
+    build = bot.digests.build_digest
+
+    def timed_build(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            calls["build_digest (event loop)"] += 1
+            seconds["build_digest (event loop)"] += time.perf_counter() - started
+
+    bot.digests.build_digest = timed_build  # type: ignore[assignment]
+    topics = [t.id for t in load_knowledge(SEEDS_DIR).topics]
+    service = bot.digests.DigestService(store, None, lambda: datetime.now(UTC), topics)
+    try:
+        fig = await run_digests(service, subscribers)
+    finally:
+        bot.digests.build_digest = build  # type: ignore[assignment]
+        store.close()
+    print(f"digests: {fig.subscribers} subscribers, {fig.variants} variants, {fig.seconds:.1f} s")
+    for name, spent in seconds.most_common():
+        each = spent / calls[name] * 1000
+        print(f"  {name:30s} {calls[name]:6d} calls {spent:7.2f} s {each:7.2f} ms/call")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Profile a kept bench database."""
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("db", type=Path, help="bench.db from python -m bench --workdir DIR")
+    parser.add_argument("--stories", type=int, default=300, help="new stories to ingest")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="libya-profile-") as tmp:
+        path = _copy(args.db, Path(tmp))
+        db = connect(path)
+        queries(db)
+        ingest_steps(db, args.stories)
+        db.conn.close()
+        asyncio.run(digests(path))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
