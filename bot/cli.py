@@ -97,7 +97,7 @@ def run(settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    core = open_core(settings)
+    core = open_core(settings, serving=True)
     serve_forever(build_application(settings, core, serving=True), settings)
     return 0
 
@@ -141,11 +141,11 @@ def seed(settings: Settings) -> int:
     return 0
 
 
-def open_core(settings: Settings) -> Core:
+def open_core(settings: Settings, *, serving: bool = False) -> Core:
     """The composition of the core: the store, opened, and the services over it."""
     store = Store(settings.database_path)
     store.open_sync()  # a database that cannot open stops start-up with a clear message
-    return build_core(settings, store)
+    return build_core(settings, store, translate_names=serving)
 
 
 def analyze(

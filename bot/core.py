@@ -47,6 +47,7 @@ def build_core(
     fetcher: Fetcher | None = None,
     translations: Translations | None = None,
     clock: Clock = utc_now,
+    translate_names: bool = False,
 ) -> Core:
     """Compile the knowledge base and wire the services over one store and one clock.
 
@@ -64,7 +65,14 @@ def build_core(
         if translator is not None:
             service = TranslationService(store, translator, clock)
             translations = service
-    services = Services(store, load_knowledge(settings.seeds_dir), clock)
+    services = Services(
+        store,
+        load_knowledge(settings.seeds_dir),
+        clock,
+        # Only the running bot asks the translator for names at ingest: the offline chat and
+        # the CLI must answer at once, even with no network.
+        english_name=service.name if service is not None and translate_names else None,
+    )
     fetcher = fetcher or Fetcher(allow_private=settings.allow_private_sources)
     ingest = IngestService(
         store,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from storage import Store, actors, analysis, articles, search, sources, topics, 
 from storage.timefmt import from_db
 
 Clock = Callable[[], datetime]
+NameTranslator = Callable[[str], Awaitable[str | None]]
 
 DEFAULT_LATEST = 5
 MAX_LATEST = 20
@@ -61,10 +62,20 @@ class SearchResult:
 class Services:
     """Everything the bot can do, over one store, one knowledge base and one clock."""
 
-    def __init__(self, store: Store, knowledge: Knowledge, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        store: Store,
+        knowledge: Knowledge,
+        clock: Clock = utc_now,
+        *,
+        english_name: NameTranslator | None = None,
+    ) -> None:
         self.store = store
         self.knowledge = knowledge
         self.clock = clock
+        # Gives people found in the stories an English name (cached); without it, or when
+        # it fails, they keep the rule-based romanization.
+        self.english_name = english_name
 
     # ---- seeds and analysis ------------------------------------------------------------
 
@@ -136,10 +147,19 @@ class Services:
             analysis.save_analysis,
             story_id,
             result,
-            discovered_actors(result),
+            await self._named_in_english(discovered_actors(result)),
             ANALYSIS_VERSION,
             same_as,
         )
+
+    async def _named_in_english(self, people: list[ActorRecord]) -> list[ActorRecord]:
+        if self.english_name is None:
+            return people
+        named = []
+        for person in people:
+            english = await self.english_name(person.name_ar)
+            named.append(replace(person, name_en=english) if english else person)
+        return named
 
     # ---- queries -----------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ def bot_process(tmp_path: Path, api_url: str, **extra: str) -> Iterator[subproce
         DATABASE_PATH=str(tmp_path / "bot.db"),
         HEARTBEAT_PATH=str(tmp_path / "heartbeat"),
         DEFAULT_SOURCES="false",  # the real feeds are never fetched from tests
+        TRANSLATOR="none",  # nor a real translator
         **extra,
     )
     proc = subprocess.Popen(

@@ -233,3 +233,28 @@ async def test_the_same_story_from_two_outlets_is_listed_once_with_its_sources(
     page = await services.latest(20)
     assert page.total == 1
     assert page.stories[0].sources == 2
+
+
+async def test_a_discovered_person_gets_the_translators_english_name(
+    store: Store, knowledge: object
+) -> None:
+    from bot.knowledge import Knowledge
+
+    assert isinstance(knowledge, Knowledge)
+    asked: list[str] = []
+
+    async def english(arabic: str) -> str | None:
+        asked.append(arabic)
+        return "Ivan Molotkov" if arabic == "إيفان مولوتكوف" else None
+
+    services = Services(store, knowledge, clock=lambda: FIXED_NOW, english_name=english)
+    await services.load_seeds(SEEDS)
+    names = await services.store.run(
+        lambda db: dict(
+            db.execute("SELECT name_ar, name_en FROM actors WHERE known = 0").fetchall()
+        )
+    )
+    assert names["إيفان مولوتكوف"] == "Ivan Molotkov"
+    assert "إيفان مولوتكوف" in asked
+    # Without an answer the rule-based romanization stays.
+    assert all(en for en in names.values())
