@@ -3,7 +3,9 @@
 Works on a copy of DB (the original is left alone) and prints:
 - each step of Services._analyze_one for new stories (analyze_story, recent_signatures,
   the same_story loop, save_analysis) and store_article;
-- each storage query the /latest, /topic, /who and /search handlers run, with its plan;
+- each storage call the /latest, /topic, /who and /search handlers make, then each SQL
+  statement it ran (captured with a trace callback, so it follows the product's SQL), with
+  its plan;
 - the digest run for the subscribers in the copy, made due again: time in build_digest
   against time in each storage call.
 """
@@ -32,7 +34,7 @@ from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, kno
 from bot.knowledge import load_knowledge
 from bot.text import cluster
 from bot.text.stem import query_terms
-from storage import Store, actors, analysis, articles, search, sources, views
+from storage import Store, actors, analysis, articles, search, sources, topics
 from storage.db import connect
 from storage.timefmt import from_db, to_db
 
@@ -116,25 +118,36 @@ def ingest_steps(db: sqlite_utils.Database, n: int) -> None:
     print(f"  {'total':34s} {total * 1000 / count:8.2f} ms/story ({count / total:.0f}/s)")
 
 
-def _sql(db: sqlite_utils.Database, label: str, sql: str, params: list[Any], n: int = 5) -> None:
-    _time(label, lambda: db.execute(sql, params).fetchall(), n)
+def _traced(db: sqlite_utils.Database, label: str, fn: Callable[[], Any]) -> None:
+    """Time a storage function, then each SQL statement it ran, with its query plan."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        started = time.perf_counter()
+        fn()
+        first = time.perf_counter() - started
+    finally:
+        db.conn.set_trace_callback(None)
+    repeat = 5 if first < 1.0 else 1
+    _time(label, fn, repeat)
+    for sql in dict.fromkeys(statements):
+        if sql.split(None, 1)[0].upper() not in ("SELECT", "WITH"):
+            continue
+        short = " ".join(sql.split())
+        short = short if len(short) <= 54 else short[:51] + "..."
+        _time(f"  {short}", lambda sql=sql: db.execute(sql).fetchall(), repeat)
+        _plan(db, sql, [])
 
 
 def queries(db: sqlite_utils.Database) -> None:
-    """Each storage query of the four commands, timed, with its query plan."""
-    print("queries")
-    shown = f"SELECT COUNT(*) FROM stories s WHERE {views.SHOWN}"
-    page = (
-        f"SELECT {views.COLUMNS} FROM stories s {views.JOINS} WHERE {views.SHOWN} "
-        f"{views.ORDER} LIMIT 5 OFFSET 0"
+    """The storage calls of the four commands, each SQL statement timed, with its plan."""
+    print("queries (each storage function, then the statements it ran)")
+    _traced(db, "/latest: latest_stories", lambda: articles.latest_stories(db, limit=5, offset=0))
+    _traced(
+        db,
+        "/topic government: stories_by_topic",
+        lambda: topics.stories_by_topic(db, "government", limit=5, offset=0),
     )
-    _sql(db, "/latest: total (COUNT of shown stories)", shown, [])
-    _plan(db, shown, [])
-    _sql(db, "/latest: page", page, [])
-    where = f"{views.SHOWN} AND s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)"
-    count = f"SELECT COUNT(*) FROM stories s WHERE {where}"
-    _sql(db, "/topic government: total", count, ["government"])
-    _plan(db, count, ["government"])
     key = db.execute(
         "SELECT m.actor_key FROM mentions m JOIN actors a ON a.key = m.actor_key "
         "WHERE a.kind = 'person' GROUP BY m.actor_key ORDER BY COUNT(*) DESC LIMIT 1"
@@ -142,18 +155,19 @@ def queries(db: sqlite_utils.Database) -> None:
     _time(
         "/who: actor_names (persons and bodies)", lambda: actors.actor_names(db, ("person", "body"))
     )
-    _time(f"/who: actor_profile({key})", lambda: actors.actor_profile(db, key), 3)
-    base = (
-        f"FROM stories_fts f JOIN stories s ON s.id = f.rowid {views.JOINS} "
-        f"WHERE stories_fts MATCH ? AND {views.SHOWN}"
-    )
-    ranked = f"SELECT {views.COLUMNS}, s.body {base} ORDER BY bm25(stories_fts), s.sort_at DESC"
+    _traced(db, f"/who: actor_profile({key})", lambda: actors.actor_profile(db, key))
     for phrase in ("الدبيبة الانتخابات", "وزير الخارجية"):
-        match = search.fts_query(query_terms(phrase))
-        _sql(db, f"/search {phrase}: total", f"SELECT COUNT(*) {base}", [match], 1)
-        _sql(db, f"/search {phrase}: page", f"{ranked} LIMIT 5", [match])
-        _sql(db, f"/search {phrase}: FTS5 floor", FTS_FLOOR_SQL, [match])
-        _plan(db, f"SELECT COUNT(*) {base}", [match])
+        groups = query_terms(phrase)
+        _traced(
+            db,
+            f"/search {phrase}: search_stories",
+            lambda groups=groups: search.search_stories(db, groups, limit=5, offset=0),
+        )
+        match = search.fts_query(groups)
+        _time(
+            f"/search {phrase}: FTS5 floor",
+            lambda m=match: db.execute(FTS_FLOOR_SQL, [m]).fetchall(),
+        )
 
 
 async def digests(db_path: Path) -> None:
