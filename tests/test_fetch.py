@@ -24,6 +24,7 @@ from bot.ingest.fetch import (
     Resolver,
     is_blocked_address,
 )
+from tests.fakes.network import RoutingTransport
 from tests.fakes.news_site import NewsSite, news_site
 
 PUBLIC_IP = "93.184.216.34"  # a public address; nothing here ever connects to it
@@ -56,33 +57,6 @@ class FakeResolver:
             nth = min(self.calls.count(host), len(answer)) - 1
             return list(answer[nth])
         return [a for a in answer if isinstance(a, str)]
-
-
-class RoutingTransport(httpx.AsyncBaseTransport):
-    """Carries the requests for named hosts to local servers; refuses every other host."""
-
-    def __init__(self, routes: dict[str, str]) -> None:
-        self.routes = routes
-        self.contacted: list[str] = []
-        self.inner = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
-        self.contacted.append(host)
-        if host not in self.routes:
-            raise httpx.ConnectError(f"the test network has no {host}", request=request)
-        to = httpx.URL(self.routes[host])
-        moved = httpx.Request(
-            request.method,
-            request.url.copy_with(scheme=to.scheme, host=to.host, port=to.port),
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
-        return await self.inner.handle_async_request(moved)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 class CountingTransport(httpx.AsyncBaseTransport):

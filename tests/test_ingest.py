@@ -31,6 +31,7 @@ from bot.services import Services
 from storage import Store, articles, sources
 from storage.timefmt import to_db
 from tests.conftest import FIXED_NOW, SEEDS
+from tests.fakes.network import RoutingTransport
 from tests.fakes.news_site import NewsSite, news_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -57,33 +58,6 @@ class NoDns:
         if host in self.table:
             return self.table[host]
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-
-class RoutingTransport(httpx.AsyncBaseTransport):
-    """Carries requests for named hosts to the local site; refuses every other host."""
-
-    def __init__(self, routes: dict[str, str]) -> None:
-        self.routes = routes
-        self.contacted: list[str] = []
-        self.inner = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = request.url.host
-        self.contacted.append(host)
-        if host not in self.routes:
-            raise httpx.ConnectError(f"the test network has no {host}", request=request)
-        to = httpx.URL(self.routes[host])
-        moved = httpx.Request(
-            request.method,
-            request.url.copy_with(scheme=to.scheme, host=to.host, port=to.port),
-            headers=request.headers,
-            stream=request.stream,
-            extensions=request.extensions,
-        )
-        return await self.inner.handle_async_request(moved)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 class NoNetwork(httpx.AsyncBaseTransport):
