@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.digests import DigestService, SendOutcome, Variant
-from bot.models import Digest, Translation
+from bot.models import Digest, DigestMessage, Translation
 from storage import subscriptions as subs
 from storage.timefmt import to_db
 
@@ -78,7 +78,7 @@ def top_actors(db: sqlite_utils.Database, limit: int) -> list[str]:
 
 def render(
     digest: Digest, variant: Variant, translated: dict[int, Translation], complete: bool
-) -> list[str]:
+) -> list[DigestMessage]:
     """A simple render: one HTML message, a bold line per section, a line per story."""
     lines = [f"<b>Libya Brief {variant.period_end:%Y-%m-%d}</b>"]
     if digest.empty:
@@ -90,7 +90,7 @@ def render(
             lines.append(f"• {html.escape(text or item.story.headline)}")
     if digest.people:
         lines.append("، ".join(html.escape(ar) for ar, _ in digest.people))
-    return ["\n".join(lines)]
+    return [DigestMessage("\n".join(lines))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +113,14 @@ async def run_digests(service: DigestService, subscribers: int) -> DigestFigures
 
     def timed_render(
         digest: Digest, variant: Variant, translated: dict[int, Translation], complete: bool
-    ) -> list[str]:
+    ) -> list[DigestMessage]:
         started = time.perf_counter()
         try:
             return render(digest, variant, translated, complete)
         finally:
             render_time[0] += time.perf_counter() - started
 
-    async def send(chat_id: int, text: str) -> SendOutcome:
+    async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
         counts["sent"] += 1
         return "ok"
 

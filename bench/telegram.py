@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 from bot.config import Settings
 from bot.core import Core
 from bot.digests import SendOutcome
+from bot.models import DigestMessage
 from bot.tg.app import build_application
 from bot.tg.fake_api import ApiError, FakeBotApi
 
@@ -193,7 +194,7 @@ class Driver:
 
 
 async def send_many(
-    send: Callable[[int, str], Awaitable[SendOutcome]],
+    send: Callable[[int, DigestMessage], Awaitable[SendOutcome]],
     chats: list[int],
     text: str,
     workers: int,
@@ -204,7 +205,7 @@ async def send_many(
 
     async def one(chat_id: int) -> None:
         async with gate:
-            counts[await send(chat_id, text)] += 1
+            counts[await send(chat_id, DigestMessage(text))] += 1
 
     await asyncio.gather(*(one(chat) for chat in chats))
     return counts

@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.digest import build_digest
-from bot.models import Digest, DigestCandidate, Subscription, Translation
+from bot.models import Digest, DigestCandidate, DigestMessage, Subscription, Translation
 from bot.schedule import next_due, parse_local_time
 from storage import Store
 from storage import subscriptions as subs
@@ -46,6 +46,7 @@ class Variant:
     """What makes two subscribers' digests the same: rendered once, sent to both."""
 
     lang: str
+    zone: str  # the subscriber's: the digest's times are shown in it
     topics: tuple[str, ...]
     max_items: int
     empty_notice: bool
@@ -54,8 +55,8 @@ class Variant:
     period_end: datetime
 
 
-Render = Callable[[Digest, Variant, dict[int, Translation], bool], list[str]]
-Send = Callable[[int, str], Awaitable[SendOutcome]]
+Render = Callable[[Digest, Variant, dict[int, Translation], bool], list[DigestMessage]]
+Send = Callable[[int, DigestMessage], Awaitable[SendOutcome]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,14 +188,16 @@ class DigestService:
         # One run at a time: two would both send the deliveries the ledger holds as pending.
         self._running = asyncio.Lock()
 
-    async def preview(self, chat_id: int, render: Render) -> list[str]:
+    async def preview(
+        self, chat_id: int, render: Render, *, default_zone: str = DEFAULT_ZONE
+    ) -> list[DigestMessage]:
         """A chat's digest as it would be now, for /digest; the schedule does not move."""
         subscription = await self.store.run(subs.get_subscription, chat_id)
         now = self.clock()
         start = (subscription.last_period_end if subscription else None) or now - FIRST_PERIOD
         # Stored times have whole seconds: a story stored this second is "now" too.
         end = now.replace(microsecond=0) + timedelta(seconds=1)
-        variant = await self._variant(subscription, chat_id, start, end)
+        variant = await self._variant(subscription, chat_id, start, end, default_zone)
         return await self._render(variant, render, {}, force=True)
 
     async def run(self, render: Render, send: Send) -> RunReport:
@@ -206,7 +209,7 @@ class DigestService:
         resumed = await self._send_pending(send)
         now = self.clock()
         due = await self.store.run(subs.due_subscriptions, now)
-        rendered: dict[Variant, list[str]] = {}
+        rendered: dict[Variant, list[DigestMessage]] = {}
         candidates: dict[tuple[datetime, datetime], list[DigestCandidate]] = {}
         claimed = 0
         for subscription in due:
@@ -238,11 +241,17 @@ class DigestService:
         )
 
     async def _variant(
-        self, subscription: Subscription | None, chat_id: int, start: datetime, end: datetime
+        self,
+        subscription: Subscription | None,
+        chat_id: int,
+        start: datetime,
+        end: datetime,
+        default_zone: str = DEFAULT_ZONE,
     ) -> Variant:
         follows = await self.store.run(subs.follows_of, chat_id)
         return Variant(
             lang=subscription.digest_lang if subscription else "ar",
+            zone=subscription.timezone if subscription else default_zone,
             topics=subscription.topics if subscription else (),
             max_items=subscription.max_items if subscription else 10,
             empty_notice=subscription.empty_notice if subscription else True,
@@ -257,7 +266,7 @@ class DigestService:
         render: Render,
         cache: dict[tuple[datetime, datetime], list[DigestCandidate]],
         force: bool = False,
-    ) -> list[str]:
+    ) -> list[DigestMessage]:
         period = (variant.period_start, variant.period_end)
         if period not in cache:
             cache[period] = await self.store.run(subs.digest_candidates, *period)
@@ -298,7 +307,9 @@ class DigestService:
         gate = asyncio.Semaphore(SEND_WORKERS)
         counts = {"messages": 0, "blocked": 0, "errors": 0}
 
-        async def deliver(chat_id: int, period_end: str, chunks: list[str], done: int) -> None:
+        async def deliver(
+            chat_id: int, period_end: str, chunks: list[DigestMessage], done: int
+        ) -> None:
             async with gate:
                 for index in range(done, len(chunks)):
                     if index > done:

@@ -311,6 +311,14 @@ class DigestCandidate:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestMessage:
+    """One message of a digest, with the stories in it that may get a "🌐 n" button."""
+
+    text: str
+    stories: tuple[tuple[int, int], ...] = ()  # (number in the digest, story id)
+
+
+@dataclass(frozen=True, slots=True)
 class DigestItem:
     """One story in a digest, and whether the subscriber follows something in it."""
 

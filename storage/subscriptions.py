@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.models import DigestCandidate, Subscription
+from bot.models import DigestCandidate, DigestMessage, Subscription
 from storage import views
 from storage.timefmt import from_db, to_db
 
@@ -124,7 +124,7 @@ def claim_delivery(
     *,
     period_start: datetime,
     period_end: datetime,
-    chunks: list[str],
+    chunks: list[DigestMessage],
     next_due: datetime,
     now: datetime,
 ) -> bool:
@@ -146,18 +146,37 @@ def claim_delivery(
             "INSERT INTO deliveries (chat_id, period_start, period_end, status, chunks, "
             "claimed_at) VALUES (?, ?, ?, 'pending', ?, ?)",
             [subscription.chat_id, to_db(period_start), to_db(period_end),
-             json.dumps(chunks, ensure_ascii=False), to_db(now)],
+             _dump_messages(chunks), to_db(now)],
         )  # fmt: skip
     return True
 
 
-def pending_deliveries(db: sqlite_utils.Database) -> list[tuple[int, str, list[str], int]]:
-    """(chat_id, period_end, chunks, chunks_sent) of digests claimed but not fully sent."""
+def pending_deliveries(
+    db: sqlite_utils.Database,
+) -> list[tuple[int, str, list[DigestMessage], int]]:
+    """(chat_id, period_end, messages, chunks_sent) of digests claimed but not fully sent."""
     rows = db.execute(
         "SELECT chat_id, period_end, chunks, chunks_sent FROM deliveries "
         "WHERE status = 'pending' ORDER BY claimed_at"
     ).fetchall()
-    return [(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+    return [(row[0], row[1], _load_messages(row[2]), row[3]) for row in rows]
+
+
+def _dump_messages(messages: list[DigestMessage]) -> str:
+    return json.dumps(
+        [{"text": m.text, "stories": [list(pair) for pair in m.stories]} for m in messages],
+        ensure_ascii=False,
+    )
+
+
+def _load_messages(stored: str) -> list[DigestMessage]:
+    # Deliveries claimed before messages carried buttons hold bare strings: still sent.
+    return [
+        DigestMessage(item)
+        if isinstance(item, str)
+        else DigestMessage(item["text"], tuple((int(n), int(i)) for n, i in item["stories"]))
+        for item in json.loads(stored)
+    ]
 
 
 def chunk_sent(db: sqlite_utils.Database, chat_id: int, period_end: str, sent: int) -> None:

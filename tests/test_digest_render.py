@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.digests import Variant
-from bot.models import Digest, DigestItem, StoryView, Translation
+from bot.models import Digest, DigestItem, DigestMessage, StoryView, Translation
 from bot.tg.digest_render import render_digest, short_lead, zone_label
 from bot.tg.fake_api import parse_telegram_html
 from bot.tg.render import MAX_MESSAGE, utf16_len
@@ -40,9 +40,11 @@ def story(
     )  # fmt: skip
 
 
-def variant(lang: str = "ar", follows: frozenset[str] = frozenset()) -> Variant:
+def variant(
+    lang: str = "ar", follows: frozenset[str] = frozenset(), zone: str = "Africa/Tripoli"
+) -> Variant:
     return Variant(
-        lang=lang, topics=(), max_items=10, empty_notice=True, follows=follows,
+        lang=lang, zone=zone, topics=(), max_items=10, empty_notice=True, follows=follows,
         period_start=START, period_end=END,
     )  # fmt: skip
 
@@ -78,13 +80,32 @@ def render(
     complete: bool = True,
     zone: ZoneInfo = TRIPOLI,
 ) -> list[str]:
-    chunks = render_digest(
-        digest, variant(lang), translations or {}, complete, zone=zone, topic_names=TOPICS
+    return [m.text for m in messages(digest, lang, translations, complete, zone)]
+
+
+def messages(
+    digest: Digest,
+    lang: str,
+    translations: dict[int, Translation] | None = None,
+    complete: bool = True,
+    zone: ZoneInfo = TRIPOLI,
+    *,
+    offer: bool = False,
+) -> list[DigestMessage]:
+    made = render_digest(
+        digest,
+        variant(lang, zone=zone.key),
+        translations or {},
+        complete,
+        topic_names=TOPICS,
+        offer_translation=offer,
     )
-    for chunk in chunks:
-        assert utf16_len(parse_telegram_html(chunk)) <= MAX_MESSAGE
-        assert utf16_len(chunk) <= MAX_MESSAGE
-    return chunks
+    for message in made:
+        assert utf16_len(parse_telegram_html(message.text)) <= MAX_MESSAGE
+        assert utf16_len(message.text) <= MAX_MESSAGE
+        if not offer:
+            assert message.stories == ()
+    return made
 
 
 def test_arabic_digest_has_header_sections_items_and_people() -> None:
@@ -243,6 +264,35 @@ def test_any_text_renders_into_valid_chunks(headlines: list[str], lead: str, lan
     translations = {1: Translation(1, "en", lead or "x", lead)}
     chunks = render(digest, lang, translations)
     assert chunks
+
+
+def test_translate_buttons_go_under_the_message_each_story_ends_in() -> None:
+    # Arabic: every story gets a button; the numbers are the digest's own.
+    [only] = messages(sample(), "ar", offer=True)
+    assert only.stories == ((1, 1), (2, 2), (3, 3))
+    # English and both: only the stories still in Arabic.
+    [english] = messages(sample(), "en", TRANSLATED, offer=True)
+    assert english.stories == ((2, 2),)
+    [both] = messages(sample(), "both", TRANSLATED, complete=False, offer=True)
+    assert both.stories == ((2, 2),)
+    empty = Digest(period_start=START, period_end=END, sections=(), people=())
+    assert messages(empty, "ar", offer=True)[0].stories == ()
+
+
+def test_a_split_digest_buttons_each_story_once_under_its_own_message() -> None:
+    lead = "جملة طويلة عن الدبلوماسية الليبية والعلاقات مع دول الجوار " * 5 + "."
+    items = tuple(
+        DigestItem(story(n, headline=f"خبر رقم {n}", lead=lead), None, followed=False)
+        for n in range(1, 41)
+    )
+    digest = Digest(period_start=START, period_end=END, sections=((None, items),), people=())
+    made = messages(digest, "ar", offer=True)
+    assert len(made) >= 2
+    assert [n for m in made for n, _ in m.stories] == list(range(1, 41))
+    for message in made:
+        for number, story_id in message.stories:
+            assert number == story_id
+            assert f"<b>{number}. خبر رقم {number}</b>" in message.text
 
 
 def test_short_lead_keeps_two_sentences_and_cuts_between_words() -> None:

@@ -29,7 +29,7 @@ from bot.digests import (
     Variant,
 )
 from bot.knowledge import Knowledge
-from bot.models import Digest, StoryDraft, Subscription, Translation
+from bot.models import Digest, DigestMessage, StoryDraft, Subscription, Translation
 from bot.schedule import next_due
 from bot.services import Services
 from storage import Store, articles, sources
@@ -79,16 +79,20 @@ class Renderer:
 
     def __call__(
         self, digest: Digest, variant: Variant, translated: dict[int, Translation], complete: bool
-    ) -> list[str]:
+    ) -> list[DigestMessage]:
         if self.fail is not None:
             raise self.fail
         call = RenderCall(digest, variant, translated, complete)
         self.calls.append(call)
+        return [DigestMessage(text, ((n, n),)) for n, text in enumerate(self.texts(call), 1)]
+
+    def texts(self, call: RenderCall) -> list[str]:
+        variant = call.variant
         label = (
             f"{variant.lang}|{','.join(variant.topics)}|{variant.max_items}|"
             f"{variant.period_start:%d %H:%M}-{variant.period_end:%d %H:%M}"
         )
-        if digest.empty:
+        if call.digest.empty:
             return [f"{label}|nothing new"]
         return [f"{label}|{call.story_ids}|part {n + 1}/{self.parts}" for n in range(self.parts)]
 
@@ -109,8 +113,11 @@ class Outbox:
         self.delivered = True
         self.dead = False
         self.in_flight: tuple[int, str] | None = None
+        self.buttons: list[tuple[tuple[int, int], ...]] = []
 
-    async def __call__(self, chat_id: int, text: str) -> SendOutcome:
+    async def __call__(self, chat_id: int, message: DigestMessage) -> SendOutcome:
+        text = message.text
+        self.buttons.append(message.stories)
         if self.dead:
             raise ProcessDied
         self.calls += 1
@@ -286,9 +293,11 @@ def rendered_for(world: World, **match: Any) -> list[str]:
         if all(getattr(c.variant, name) == value for name, value in match.items())
     ]  # fmt: skip
     assert len(calls) == 1, calls
-    return Renderer(world.render.parts)(
-        calls[0].digest, calls[0].variant, calls[0].translated, calls[0].complete
-    )
+    return world.render.texts(calls[0])
+
+
+def stored_texts(delivery: dict[str, Any]) -> list[str]:
+    return [message["text"] for message in json.loads(delivery["chunks"])]
 
 
 # --- exactly once, on time ---------------------------------------------------------------
@@ -331,7 +340,9 @@ async def test_a_due_subscription_gets_its_digest_exactly_once(world: World) -> 
     assert delivery["status"] == "sent" and delivery["chunks_sent"] == 3
     assert delivery["period_start"] == (FIRST_DUE - DAY).isoformat()
     assert delivery["period_end"] == FIRST_DUE.isoformat()
-    assert json.loads(delivery["chunks"]) == world.outbox.to(101)
+    assert stored_texts(delivery) == world.outbox.to(101)
+    # Each message went out with the buttons it was rendered with, kept in the ledger.
+    assert world.outbox.buttons == [((1, 1),), ((2, 2),), ((3, 3),)]
 
     # The next day's digest starts where this one ended.
     await world.run(at=FIRST_DUE + DAY)
@@ -354,7 +365,9 @@ async def test_next_due_moves_to_the_next_local_occurrence_in_each_zone(world: W
         await world.subscribe(chat, when, zone)
     now = FIXED_NOW + timedelta(hours=25)
     report = await world.run(at=now)
-    assert (report.due, report.claimed, report.variants) == (5, 5, 1)
+    # One variant per zone: each digest shows its times in its subscriber's zone.
+    assert (report.due, report.claimed, report.variants) == (5, 5, 5)
+    assert {c.variant.zone for c in world.render.calls} == {zone for _, _, zone, _ in cases}
     for chat, _, _, expected in cases:
         subscription = await world.subscription(chat)
         assert subscription.next_due == expected, chat
@@ -400,20 +413,24 @@ async def test_each_variant_is_rendered_once_for_many_subscribers(world: World) 
 
     # 25 hours on, every local time has come round once.
     report = await world.run(at=FIXED_NOW + timedelta(hours=25))
-    assert (report.due, report.claimed, report.variants) == (100, 100, 3)
-    assert len(world.render.calls) == 3
+    # 3 kinds of digest in 5 zones (times are shown in the subscriber's zone): 15, not 100.
+    assert (report.due, report.claimed, report.variants) == (100, 100, 15)
+    assert len(world.render.calls) == 15
     variants = {(c.variant.lang, c.variant.topics, c.variant.max_items) for c in world.render.calls}
     assert variants == {("ar", (), 10), ("en", (), 10), ("ar", ("government",), 3)}
     government = next(c for c in world.render.calls if c.variant.topics)
     assert 0 < len(government.story_ids) <= 3
+    kinds_by_field: list[dict[str, Any]] = [
+        {"lang": "ar", "topics": ()}, {"lang": "en"}, {"topics": ("government",)},
+    ]  # fmt: skip
     chunks = {
-        0: rendered_for(world, lang="ar", topics=()),
-        1: rendered_for(world, lang="en"),
-        2: rendered_for(world, topics=("government",)),
+        (kind, zone): rendered_for(world, zone=zone, **fields)
+        for kind, fields in enumerate(kinds_by_field)
+        for zone in zones
     }
-    assert len({tuple(c) for c in chunks.values()}) == 3
-    for chat, kind in kind_of.items():
-        assert world.outbox.to(chat) == chunks[kind], chat
+    assert len({tuple(c) for c in chunks.values()}) == 3  # the fake renders no times
+    for n, (chat, kind) in enumerate(kind_of.items()):
+        assert world.outbox.to(chat) == chunks[kind, zones[n % 5]], chat
     assert report.messages == len(world.outbox.sent) == 300
     rows = await world.deliveries()
     assert [r["chat_id"] for r in rows] == sorted(kind_of)
@@ -547,7 +564,7 @@ async def test_a_stale_due_subscription_cannot_be_claimed_twice(world: World) ->
     assert len(world.outbox.to(1)) == 1
     claimed = await world.store.run(
         subs.claim_delivery, stale, period_start=FIRST_DUE - DAY,
-        period_end=FIRST_DUE + timedelta(seconds=1), chunks=["again"],
+        period_end=FIRST_DUE + timedelta(seconds=1), chunks=[DigestMessage("again")],
         next_due=FIRST_DUE + 5 * DAY, now=FIRST_DUE,
     )  # fmt: skip
     assert claimed is False
@@ -668,7 +685,7 @@ async def test_an_empty_period_sends_the_notice_or_nothing(world: World) -> None
         assert subscription.next_due == FIRST_DUE + DAY
         assert subscription.last_period_end == FIRST_DUE
     [quiet] = await world.deliveries(2)
-    assert quiet["status"] == "sent" and json.loads(quiet["chunks"]) == []
+    assert quiet["status"] == "sent" and stored_texts(quiet) == []
     assert (await world.run()).due == 0
 
 
@@ -775,7 +792,7 @@ async def test_preview_does_not_move_the_schedule(world: World) -> None:
     before = await world.subscription(1)
     now = FIRST_DUE - timedelta(hours=2)
     world.clock.now = now
-    chunks = await world.digests.preview(1, world.render)
+    chunks = [m.text for m in await world.digests.preview(1, world.render)]
     [call] = world.render.calls
     assert chunks == rendered_for(world) and len(chunks) == 3
     # A preview reaches one second past now: what was stored this second is included.

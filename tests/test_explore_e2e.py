@@ -328,7 +328,7 @@ async def test_who_answers_an_arabic_reader_in_arabic(chat: ExploreChat) -> None
         "• إيفان مولوتكوف (Ifan Mulutkuf) — طرابلس",
         "<b>يظهر مع</b>",
         "• ستيفاني ويليامز (Stephanie Williams) · خبر واحد",
-        f"<b>أحدث الأخبار</b>\n• {RUSSIA_HEADLINE} <i>(الدستور)</i>",
+        f"<b>أحدث الأخبار</b>\n1. {RUSSIA_HEADLINE} <i>(الدستور)</i>",
     ):
         assert part in profile.text
     for english in ("Met", "Appears with", "Tripoli", "Al-Dostor", "Named in"):

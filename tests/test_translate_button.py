@@ -10,7 +10,9 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
+from bot.digests import DigestService
 from bot.models import Translation
+from bot.tg.fake_api import Outgoing
 from bot.translate import TranslationFailed, TranslationService
 from tests.test_bot_e2e import Chat, polling
 
@@ -41,7 +43,9 @@ async def chat(settings: Settings, core: Core, translator: FakeTranslator) -> As
     service = TranslationService(
         core.store, translator, core.services.clock, retries=0, breaker_failures=100
     )
-    with_translator = replace(core, translations=service)
+    topic_ids = [topic.id for topic in core.services.topics()]
+    digests = DigestService(core.store, service, core.services.clock, topic_ids)
+    with_translator = replace(core, translations=service, digests=digests)
     async with polling(settings, with_translator) as chat:
         yield chat
 
@@ -81,6 +85,39 @@ async def test_a_failing_translator_says_so_in_the_users_language(
     assert reply.text == "الترجمة غير متاحة الآن؛ يُرجى المحاولة لاحقاً."
 
 
+def labels(reply: Outgoing) -> list[str]:
+    return [button["text"] for row in reply.buttons for button in row]
+
+
+async def test_a_who_profile_numbers_its_stories_and_buttons_each(chat: Chat) -> None:
+    [profile] = await chat.say("/who Mangoush")
+    assert "\n1. مباحثات بين الخارجية الليبية والروسية" in profile.text
+    assert "\n2. وزيرة الخارجية تلتقي" in profile.text
+    assert labels(profile) == ["🌐 1", "🌐 2"]
+    [english] = await chat.press(profile.message_id, profile.buttons[0][0]["callback_data"])
+    assert english.text.startswith("<b>EN[مباحثات بين الخارجية الليبية و]</b>")
+
+
+async def test_an_arabic_digest_buttons_its_stories_and_an_english_one_does_not(
+    chat: Chat, translator: FakeTranslator
+) -> None:
+    [digest] = await chat.say("/digest", lang="ar")
+    assert digest.text.startswith("<b>موجز ليبيا")
+    assert labels(digest) == ["🌐 1", "🌐 2"]
+    [english] = await chat.press(digest.message_id, digest.buttons[0][1]["callback_data"])
+    assert english.text.startswith("<b>EN[مباحثات بين الخارجية الليبية و]</b>")
+
+    await chat.say("/subscribe")
+    await chat.say("/settings lang en")
+    [digest] = await chat.say("/digest")
+    assert "<b>1. EN[" in digest.text and "<b>2. EN[" in digest.text
+    assert digest.buttons == []
+    translator.fail = True
+    await chat.say("/settings lang both")
+    [digest] = await chat.say("/digest")  # from the cache: still no button needed
+    assert digest.buttons == []
+
+
 async def test_a_forged_button_is_an_alert_not_an_error(chat: Chat) -> None:
     [listing] = await chat.say("/latest 1")
     for forged in ("tr:999999", "tr:abc", "tr:" + "9" * 40):
@@ -95,6 +132,9 @@ async def test_without_a_translator_there_is_no_button(settings: Settings, core:
     async with polling(settings, core) as plain:
         [reply] = await plain.say("/latest 1")
         assert reply.buttons == [[{"text": "Older ›", "callback_data": "latest:1:1"}]]
+        [profile] = await plain.say("/who Mangoush")
+        [digest] = await plain.say("/digest")
+        assert profile.buttons == digest.buttons == []
 
 
 def test_translation_model_is_plain_data() -> None:

@@ -72,11 +72,12 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
         ]
     if item.latest:
         lines += ["", t(lang, "profile_latest")]
-        for story in item.latest:
+        for number, story in enumerate(item.latest, start=1):
             outlet = story.outlet_ar if lang == "ar" else story.outlet
             when = format_date(story.published_at, lang, zone) if story.published_at else None
             meta = " · ".join(x for x in (esc(outlet), esc(when) if when else "") if x)
-            lines.append(f"• {esc(story.headline)} <i>({meta})</i>")
+            # Numbered, so the "🌐 n" buttons under the profile can name them.
+            lines.append(f"{number}. {esc(story.headline)} <i>({meta})</i>")
     return "\n".join(lines)
 
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.digests import Render, Variant
-from bot.models import Digest, DigestItem, Translation
+from bot.models import Digest, DigestItem, DigestMessage, Translation
 from bot.tg.i18n import Lang, format_day, format_moment, t
-from bot.tg.render import esc, esc_attr, join_blocks
+from bot.tg.render import esc, esc_attr, pack_blocks
 
 # (Arabic name, English name) of each topic id.
 TopicNames = Mapping[str, tuple[str, str]]
@@ -51,14 +51,19 @@ def render_digest(
     translations: dict[int, Translation],
     complete: bool,
     *,
-    zone: ZoneInfo,
     topic_names: TopicNames,
-) -> list[str]:
-    """A digest as Telegram HTML messages of at most 4096 characters, split between items."""
+    offer_translation: bool = False,
+) -> list[DigestMessage]:
+    """A digest as Telegram HTML messages of at most 4096 characters, split between items.
+
+    With `offer_translation`, each story shown without its English gets a "🌐 n" button
+    under the message it ends in.
+    """
     lang = ui_lang_of(variant.lang)
+    zone = ZoneInfo(variant.zone)
     since = f"{format_moment(digest.period_start, lang, zone)} ({zone_label(zone.key)})"
     if digest.empty:
-        return [esc(t(lang, "digest_empty", when=since))]
+        return [DigestMessage(esc(t(lang, "digest_empty", when=since)))]
     translate = variant.lang in ("en", "both")
     day = format_day(digest.period_end.astimezone(zone).date(), lang)
     header = [
@@ -69,6 +74,7 @@ def render_digest(
         key = "digest_partly_translated" if translations else "digest_untranslated"
         header.append(f"<i>{esc(t(lang, key))}</i>")
     blocks = ["\n".join(header)]
+    buttons: dict[int, tuple[int, int]] = {}  # block index -> (number, story id)
     number = 0
     for topic, items in digest.sections:
         title = f"<u><b>{esc(_topic_name(topic, lang, topic_names))}</b></u>"
@@ -76,6 +82,8 @@ def render_digest(
             number += 1
             translation = translations.get(item.story.id) if translate else None
             text = _item(item, number, variant.lang, lang, translation)
+            if offer_translation and (translation is None or not translation.headline):
+                buttons[len(blocks)] = (number, item.story.id)
             # The section's title rides with its first story, so a split never orphans it.
             blocks.append(f"{title}\n{text}" if index == 0 else text)
     footer = []
@@ -88,17 +96,25 @@ def render_digest(
         footer.append(f"<i>{esc(t(lang, 'digest_star'))}</i>")
     if footer:
         blocks.append("\n".join(footer))
-    return join_blocks(blocks)
+    return [
+        DigestMessage(text, tuple(buttons[i] for i in ending if i in buttons))
+        for text, ending in pack_blocks(blocks)
+    ]
 
 
-def digest_renderer(topic_names: TopicNames, zone: ZoneInfo) -> Render:
-    """render_digest with the zone and topic names fixed, as DigestService calls it."""
+def digest_renderer(topic_names: TopicNames, *, offer_translation: bool) -> Render:
+    """render_digest with the topic names fixed, as DigestService calls it."""
 
     def render(
         digest: Digest, variant: Variant, translations: dict[int, Translation], complete: bool
-    ) -> list[str]:
+    ) -> list[DigestMessage]:
         return render_digest(
-            digest, variant, translations, complete, zone=zone, topic_names=topic_names
+            digest,
+            variant,
+            translations,
+            complete,
+            topic_names=topic_names,
+            offer_translation=offer_translation,
         )
 
     return render

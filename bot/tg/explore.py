@@ -115,7 +115,9 @@ class ExploreCommands:
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, item: ActorProfile, lang: Lang
     ) -> None:
         text = profile(item, lang, self.zone, self.services.place_label)
-        await send_chunks(context, chat_id, join_blocks([text]))
+        numbered = [(number, story.id) for number, story in enumerate(item.latest, start=1)]
+        keyboard = stories_keyboard(numbered, None, translate=self.translate)
+        await send_chunks(context, chat_id, join_blocks([text]), keyboard)
 
     # ---- /topic ------------------------------------------------------------------------
 

@@ -52,18 +52,26 @@ def story_item(story: StoryView, number: int, lang: Lang, zone: ZoneInfo) -> str
 
 def join_blocks(blocks: Iterable[str], limit: int = MAX_MESSAGE) -> list[str]:
     """Pack HTML blocks into as few messages as fit, never splitting a block that fits alone."""
-    chunks: list[str] = []
-    current = ""
-    for block in blocks:
+    return [text for text, _ in pack_blocks(blocks, limit)]
+
+
+def pack_blocks(blocks: Iterable[str], limit: int = MAX_MESSAGE) -> list[tuple[str, list[int]]]:
+    """join_blocks, with the indexes of the blocks that end in each message."""
+    chunks: list[tuple[str, list[int]]] = []
+    current, ending = "", list[int]()
+    for index, block in enumerate(blocks):
         for piece in split_html(block, limit):
             candidate = f"{current}\n\n{piece}" if current else piece
             if utf16_len(candidate) <= limit:
                 current = candidate
             else:
-                chunks.append(current)
-                current = piece
+                chunks.append((current, ending))
+                current, ending = piece, []
+        ending.append(index)
     if current:
-        chunks.append(current)
+        chunks.append((current, ending))
+    elif ending and chunks:
+        chunks[-1][1].extend(ending)  # blank trailing blocks belong to the last message
     return chunks
 
 

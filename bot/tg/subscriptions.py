@@ -16,13 +16,13 @@ from telegram.ext import ContextTypes
 from bot.alerts import AlertService, ChatAlerts
 from bot.core import Core
 from bot.digests import DEFAULT_ZONE, Render, RunReport, Send, SendOutcome
-from bot.models import ActorRecord, Subscription, Topic
+from bot.models import ActorRecord, DigestMessage, Subscription, Topic
 from bot.schedule import parse_local_time, parse_zone
 from bot.tg.cards import actor_name, topic_name
 from bot.tg.digest_render import TopicNames, digest_renderer, zone_label
 from bot.tg.i18n import Lang, format_day, format_moment, lang_of, story_count, t
 from bot.tg.render import MAX_MESSAGE, esc, join_blocks, split_html, story_item, utf16_len
-from bot.tg.replies import UI_LANG, chat_user, send_chunks, user_lang
+from bot.tg.replies import UI_LANG, chat_user, send_chunks, stories_keyboard, user_lang
 
 log = logging.getLogger(__name__)
 
@@ -310,13 +310,18 @@ async def chat_lang(core: Core, chat_id: int) -> Lang:
     return lang_of(await core.services.language_code(chat_id))
 
 
+def digest_keyboard(message: DigestMessage) -> InlineKeyboardMarkup | None:
+    """The "🌐 n" buttons for the stories in one digest message, if any."""
+    return stories_keyboard(message.stories, None, translate=True)
+
+
 def telegram_send(bot: Bot) -> Send:
     """Send one message for a job: "ok", "blocked" (the chat is gone to us) or "error"."""
 
-    async def send(chat_id: int, text: str) -> SendOutcome:
+    async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
         try:
             # Flood waits (429) are retried by the application's AIORateLimiter.
-            await bot.send_message(chat_id, text)
+            await bot.send_message(chat_id, message.text, reply_markup=digest_keyboard(message))
         except Forbidden:
             return "blocked"
         except BadRequest as exc:
@@ -346,8 +351,9 @@ class Deliveries:
     @property
     def render(self) -> Render:
         """The renderer for scheduled digests."""
-        # A variant is shared by subscribers in different zones, so times are in the bot's.
-        return digest_renderer(self.topic_names, self.zone)
+        return digest_renderer(
+            self.topic_names, offer_translation=self.core.translations is not None
+        )
 
     async def send_digests(self, bot: Bot) -> RunReport:
         """Deliver every digest that is due."""
@@ -365,7 +371,7 @@ class Deliveries:
             lang = await chat_lang(self.core, chat_id)
             sub = await self.core.subscriptions.get(chat_id)
             zone = ZoneInfo(sub.timezone) if sub else self.zone
-            outcome = await send(chat_id, alert_message(pending, lang, zone))
+            outcome = await send(chat_id, DigestMessage(alert_message(pending, lang, zone)))
             if outcome == "error":
                 # Tried again next minute, a few times: a message refused for good would
                 # otherwise come back every minute.
@@ -441,10 +447,13 @@ class SubscriptionCommands:
         chat = update.effective_chat
         if chat is None:
             return
-        sub = await self.subs.get(chat.id)
-        zone = ZoneInfo(sub.timezone) if sub else self.zone
-        chunks = await self.core.digests.preview(chat.id, digest_renderer(self.topic_names, zone))
-        await send_chunks(context, chat.id, chunks)
+        render = digest_renderer(
+            self.topic_names, offer_translation=self.core.translations is not None
+        )
+        for message in await self.core.digests.preview(chat.id, render, default_zone=self.zone.key):
+            await context.bot.send_message(
+                chat.id, message.text, reply_markup=digest_keyboard(message)
+            )
 
     # ---- /settings ---------------------------------------------------------------------
 
