@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import responses
 
 from bot.admins import Admins
 from bot.config import Settings
@@ -29,14 +30,17 @@ from bot.tg.app import BotApp, build_application, running
 from bot.tg.fake_api import ApiError, FakeBotApi, Outgoing, parse_telegram_html
 from bot.tg.render import MAX_MESSAGE, utf16_len
 from bot.tg.subscriptions import Deliveries
+from bot.translate import TranslationService, make_translator
 from storage import Store, articles, sources
 from tests.conftest import TOKEN
 from tests.fakes.bot_api_server import serve
+from tests.fakes.translator import GOOGLE, google_answering
 
 # 07:00 in Tripoli (UTC+2 all year): an 08:00 digest falls due at 06:00 UTC.
 START = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
 TRIPOLI = ZoneInfo("Africa/Tripoli")
 ME = 1001
+ARABIC_READER = 1002
 
 
 class Clock:
@@ -107,8 +111,14 @@ def core(settings: Settings, store: Store, knowledge: Knowledge, clock: Clock) -
     return make_core(settings, store, knowledge, clock)
 
 
-def make_core(settings: Settings, store: Store, knowledge: Knowledge, clock: Clock) -> Core:
-    """The composition the bot runs on, with a clock the test moves; no translator."""
+def make_core(
+    settings: Settings,
+    store: Store,
+    knowledge: Knowledge,
+    clock: Clock,
+    translations: TranslationService | None = None,
+) -> Core:
+    """The composition the bot runs on, with a clock the test moves; no translator by default."""
     services = Services(store, knowledge, clock=clock)
     topic_ids = [t.id for t in knowledge.topics]
     return Core(
@@ -117,7 +127,8 @@ def make_core(settings: Settings, store: Store, knowledge: Knowledge, clock: Clo
         admins=Admins(store, settings.admin_ids, clock),
         fetcher=Fetcher(allow_private=True),
         subscriptions=SubscriptionService(store, clock),
-        digests=DigestService(store, None, clock, topic_ids, sleep=_no_sleep),
+        digests=DigestService(store, translations, clock, topic_ids, sleep=_no_sleep),
+        translations=translations,
     )
 
 
@@ -575,6 +586,79 @@ async def test_the_digest_arrives_once_a_block_stops_it_and_start_brings_it_back
     [digest] = await chat.replies(1)
     # Nothing new came in since the last period: the short notice, in Arabic.
     assert digest.text.startswith("لا جديد منذ")
+
+
+SEED_ENGLISH = {
+    "مباحثات بين الخارجية الليبية والروسية بشأن خروج القوات الأجنبية والمرتزقة": (
+        "Libyan and Russian foreign ministries discuss the exit of foreign forces and mercenaries"
+    ),
+    "وزيرة الخارجية تلتقي سفيرة المملكة المتحدة لدى ليبيا": (
+        "The foreign minister meets the British ambassador to Libya"
+    ),
+}
+
+
+def seed_english(arabic: str) -> str:
+    """The fake Google's English: the seed's headlines by hand, any other text as a label."""
+    return SEED_ENGLISH.get(arabic.strip(), f"English text of {len(arabic)} characters.")
+
+
+async def test_subscribe_advance_the_clock_the_digest_arrives_in_arabic_and_in_english(
+    settings: Settings, store: Store, knowledge: Knowledge, clock: Clock
+) -> None:
+    """Two subscribers, one per language; Google answered at the wire through deep-translator."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as wire:
+        wire.add_callback(responses.GET, GOOGLE, callback=google_answering(seed_english))
+        service = TranslationService(store, make_translator("google", None, None), clock)
+        core = make_core(settings, store, knowledge, clock, service)
+        async with polling(settings, core) as chat:
+            # 07:00 in Paris is 08:00 in Tripoli: both digests fall due at 06:00 UTC.
+            await chat.say("/subscribe 07:00")
+            await chat.say("/settings zone Europe/Paris")
+            [changed] = await chat.say("/settings lang en")
+            assert "English" in changed.text
+            await chat.say("/subscribe 08:00", chat_id=ARABIC_READER, lang="ar")
+            deliveries = Deliveries(core, TRIPOLI)
+            assert (await deliveries.send_digests(chat.app.bot)).due == 0
+
+            clock.advance(hours=1, minutes=1)  # 08:01 in Tripoli
+            report = await deliveries.send_digests(chat.app.bot)
+            assert (report.due, report.claimed, report.variants, report.messages) == (2, 2, 2, 2)
+            by_chat = {reply.chat_id: reply for reply in await chat.replies(2)}
+            english, arabic = by_chat[ME], by_chat[ARABIC_READER]
+
+            assert english.text.startswith(
+                "<b>Libya Brief — 29 Nov 2026</b>\n<i>Since 28 Nov 07:01 (Europe/Paris)</i>\n"
+            )
+            assert "Translation is unavailable" not in english.text
+            assert "<b>1. The foreign minister meets the British ambassador" in english.text
+            assert "<b>2. Libyan and Russian foreign ministries discuss the exit" in english.text
+            assert "English text of" in english.text  # the leads, translated too
+            assert "مباحثات" not in english.text and "Al-Dostor" in english.text
+            assert english.buttons == []  # nothing left to translate on demand
+            # Headline and lead of two stories, once each; cached for every later reader.
+            asked = [c for c in wire.calls if c.request.url.startswith(GOOGLE)]
+            assert len(asked) == 4
+
+            assert arabic.text.startswith(
+                "<b>موجز ليبيا — 29 نوفمبر 2026</b>\n<i>منذ 28 نوفمبر 08:01 (Africa/Tripoli)</i>"
+            )
+            assert "مباحثات بين الخارجية الليبية والروسية" in arabic.text
+            assert "Libyan and Russian" not in arabic.text
+            assert [b["text"] for row in arabic.buttons for b in row] == ["🌐 1", "🌐 2"]
+            # The Arabic reader asks for story 2 in English: it comes from the cache.
+            [on_demand] = await chat.press(
+                arabic.message_id, arabic.buttons[0][1]["callback_data"], lang="ar"
+            )
+            assert on_demand.chat_id == ARABIC_READER
+            assert on_demand.text.startswith(
+                "<b>Libyan and Russian foreign ministries discuss the exit of foreign forces"
+            )
+            assert len([c for c in wire.calls if c.request.url.startswith(GOOGLE)]) == 4
+
+            # Once per period: the next tick sends nothing more.
+            assert (await deliveries.send_digests(chat.app.bot)).messages == 0
+            await chat.quiet(0.2)
 
 
 async def test_a_429_is_retried_and_the_digest_still_arrives_once(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import re
 import threading
@@ -12,7 +11,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -36,10 +34,10 @@ from storage.translations import (
     save_name,
     save_translations,
 )
+from tests.fakes.translator import GOOGLE, Reply, google_answering, google_page, query
 
 FIXTURES = Path(__file__).parent / "fixtures" / "translate"
 PHRASES: dict[str, str] = json.loads((FIXTURES / "phrases.json").read_text(encoding="utf-8"))
-GOOGLE = "https://translate.google.com/m"
 MYMEMORY = "http://api.mymemory.translated.net/get"
 START = datetime(2026, 11, 29, 7, 0, tzinfo=UTC)
 
@@ -54,8 +52,6 @@ LEADS = [
     "أكد المبعوث دعم الأمم المتحدة للحوار الليبي.",
 ]
 SENTENCE = re.compile(r"[^.!?؟]+[.!?؟]")
-
-Reply = tuple[int, dict[str, str], str]
 
 
 # ---------------------------------------------------------------- helpers
@@ -72,20 +68,7 @@ def english(arabic: str) -> str:
     return " ".join(PHRASES[s] for s in sentences)
 
 
-def google_page(source: str, translation: str) -> str:
-    template = (FIXTURES / "google_m.html").read_text(encoding="utf-8")
-    return template.replace("{source}", html.escape(source)).replace(
-        "{translation}", html.escape(translation)
-    )
-
-
-def query(request: Any) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
-
-
-def google_ok(request: Any) -> Reply:
-    q = query(request)["q"]
-    return 200, {"Content-Type": "text/html; charset=UTF-8"}, google_page(q, english(q))
+google_ok = google_answering(english)
 
 
 def scripted(*replies: Callable[[Any], Reply]) -> Callable[[Any], Reply]:
