@@ -1,8 +1,7 @@
-"""Digests for many subscribers: the subscribers, a simple render, and the timed runs."""
+"""Digests for many subscribers: the subscribers and the timed runs, with the product's render."""
 
 from __future__ import annotations
 
-import html
 import random
 import time
 from collections import Counter
@@ -11,12 +10,16 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.digests import DigestService, SendOutcome, Variant
+from bot.digests import DigestService, Render, SendOutcome, Variant
 from bot.models import Digest, DigestMessage, Translation
 from storage import subscriptions as subs
 from storage.timefmt import to_db
 
 FIRST_CHAT = 20_000_000
+ZONES = [
+    "Africa/Tripoli", "Europe/Rome", "Europe/Paris", "Europe/London", "Africa/Cairo",
+    "America/New_York",
+]  # fmt: skip
 LOCAL_TIMES = {"07:00": 60, "08:00": 0, "09:00": -60, "20:00": 660}  # minutes before 08:00
 
 
@@ -38,10 +41,11 @@ def make_subscribers(
         for i in range(count):
             chat_id = FIRST_CHAT + i
             local_time = rng.choices(list(LOCAL_TIMES), [2, 6, 2, 1])[0]
+            zone = rng.choices(ZONES, [14, 2, 1, 1, 1, 1])[0]
             custom = rng.random() < 0.45
             lang = rng.choices(["ar", "en", "both"], [6, 3, 1])[0] if custom else "ar"
             subs.subscribe(
-                db, chat_id, local_time=local_time, timezone="Africa/Tripoli",
+                db, chat_id, local_time=local_time, timezone=zone,
                 digest_lang=lang, next_due=now - timedelta(minutes=rng.randint(1, 30)), now=now,
             )  # fmt: skip
             if custom:
@@ -76,23 +80,6 @@ def top_actors(db: sqlite_utils.Database, limit: int) -> list[str]:
     return [row[0] for row in rows]
 
 
-def render(
-    digest: Digest, variant: Variant, translated: dict[int, Translation], complete: bool
-) -> list[DigestMessage]:
-    """A simple render: one HTML message, a bold line per section, a line per story."""
-    lines = [f"<b>Libya Brief {variant.period_end:%Y-%m-%d}</b>"]
-    if digest.empty:
-        lines.append("لا جديد")
-    for topic, items in digest.sections:
-        lines.append(f"<b>{html.escape(topic or '')}</b>")
-        for item in items:
-            text = translated[item.story.id].headline if item.story.id in translated else ""
-            lines.append(f"• {html.escape(text or item.story.headline)}")
-    if digest.people:
-        lines.append("، ".join(html.escape(ar) for ar, _ in digest.people))
-    return [DigestMessage("\n".join(lines))]
-
-
 @dataclass(frozen=True, slots=True)
 class DigestFigures:
     """What building and handing over the digests took."""
@@ -106,8 +93,8 @@ class DigestFigures:
     render_seconds: float
 
 
-async def run_digests(service: DigestService, subscribers: int) -> DigestFigures:
-    """DigestService.run with a simple render and a no-op send, until nothing is due."""
+async def run_digests(service: DigestService, subscribers: int, render: Render) -> DigestFigures:
+    """DigestService.run with the product's render and a no-op send, until nothing is due."""
     counts: Counter[str] = Counter()
     render_time = [0.0]
 

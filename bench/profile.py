@@ -1,8 +1,8 @@
 """python -m bench.profile DB: where the time goes, on a database `python -m bench --workdir` kept.
 
 Works on a copy of DB (the original is left alone) and prints:
-- each step of Services._analyze_one for new stories (analyze_story, recent_signatures,
-  the same_story loop, save_analysis) and store_article;
+- each step of Services._analyze_one for new stories (analyze_story, the signature index,
+  save_analysis) and store_article;
 - each storage call the /latest, /topic, /who and /search handlers make, then each SQL
   statement it ran (captured with a trace callback, so it follows the product's SQL), with
   its plan;
@@ -32,7 +32,7 @@ from bench.ingest import _feed_article
 from bench.queries import FTS_FLOOR_SQL
 from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
 from bot.knowledge import load_knowledge
-from bot.text import cluster
+from bot.text.grouping import SignatureIndex
 from bot.text.stem import query_terms
 from storage import Store, actors, analysis, articles, search, sources, topics
 from storage.db import connect
@@ -86,8 +86,12 @@ def ingest_steps(db: sqlite_utils.Database, n: int) -> None:
     steps["store_article"] += time.perf_counter() - started
     analysis.upsert_actors(db, known_actors(knowledge))
     batch = analysis.stories_to_analyze(db, ANALYSIS_VERSION, n)
-    window = []
-    for story_id, headline, body, published in batch:
+    t0 = time.perf_counter()
+    index = SignatureIndex(now - timedelta(days=5))
+    index.extend(analysis.recent_signatures(db, index.horizon))
+    steps["loading the signature index (once)"] += time.perf_counter() - t0
+    window = [len(index)]
+    for story_id, headline, body, published, sort_at in batch:
         at = from_db(published) or now
         t0 = time.perf_counter()
         result = analyze_story(headline, body, knowledge, at.date())
@@ -95,23 +99,20 @@ def ingest_steps(db: sqlite_utils.Database, n: int) -> None:
         steps["analyze_story"] += t1 - t0
         same_as = None
         if result.relevance.relevant:
-            recent = analysis.recent_signatures(db, at - timedelta(days=4), story_id)
+            same_as = index.same_story(result.signature, at - timedelta(days=4), story_id)
             t2 = time.perf_counter()
-            window.append(len(recent))
-            same_as = next(
-                ((o, c) for o, c, sig in recent if cluster.same_story(result.signature, sig)), None
-            )
-            t3 = time.perf_counter()
-            steps["recent_signatures (SQL + JSON)"] += t2 - t1
-            steps["same_story loop"] += t3 - t2
-            t1 = t3
+            steps["SignatureIndex.same_story"] += t2 - t1
+            t1 = t2
         analysis.save_analysis(
             db, story_id, result, discovered_actors(result), ANALYSIS_VERSION, same_as
         )
+        when = from_db(sort_at)
+        if result.relevance.relevant and when is not None:
+            index.add(story_id, when, result.signature)
         steps["save_analysis"] += time.perf_counter() - t1
     count = max(1, len(batch))
     mean = sum(window) / max(1, len(window))
-    print(f"ingest of {len(batch)} new stories (signatures compared per story: {mean:.0f})")
+    print(f"ingest of {len(batch)} new stories (signatures indexed at the start: {mean:.0f})")
     for name, seconds in steps.most_common():
         print(f"  {name:34s} {seconds * 1000 / count:8.2f} ms/story")
     total = sum(steps.values())

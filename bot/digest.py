@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.models import Digest, DigestCandidate, DigestItem
@@ -14,8 +15,54 @@ FOLLOW_WEIGHT = 12.0
 MAX_PEOPLE = 8
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    score: float  # without the follow bonus
+    candidate: DigestCandidate
+    keys: frozenset[str]  # its topics and the actors it names: what can be followed
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPeriod:
+    """A period's stories ranked once, for every subscriber's digest of that period.
+
+    Ranking all candidates once per variant took 5 ms each, 19 s for 10,000 subscribers;
+    a variant now ranks only the few candidates that can make its digest.
+    """
+
+    period_start: datetime
+    period_end: datetime
+    ranked: tuple[_Scored, ...]  # best first, without follows
+    by_key: dict[str, tuple[_Scored, ...]]  # the same order, per topic and actor
+
+
+def rank_period(
+    candidates: Sequence[DigestCandidate], *, period_start: datetime, period_end: datetime
+) -> RankedPeriod:
+    """The candidates that arrived in the period, ranked by sources and freshness."""
+    scored = []
+    for candidate in candidates:
+        if not period_start <= (candidate.arrived_at or candidate.sort_at) < period_end:
+            continue
+        age_hours = (period_end - candidate.sort_at).total_seconds() / 3600
+        keys = frozenset([*candidate.topics, *(key for key, _, _ in candidate.people)])
+        score = SOURCE_WEIGHT * (candidate.story.sources - 1) - age_hours
+        scored.append(_Scored(score, candidate, keys))
+    scored.sort(key=_order)
+    by_key: dict[str, list[_Scored]] = {}
+    for item in scored:
+        for key in item.keys:
+            by_key.setdefault(key, []).append(item)
+    return RankedPeriod(
+        period_start=period_start,
+        period_end=period_end,
+        ranked=tuple(scored),
+        by_key={key: tuple(items) for key, items in by_key.items()},
+    )
+
+
 def build_digest(
-    candidates: Sequence[DigestCandidate],
+    candidates: Sequence[DigestCandidate] | RankedPeriod,
     *,
     period_start: datetime,
     period_end: datetime,
@@ -27,31 +74,31 @@ def build_digest(
     """The best `max_items` stories of the period, grouped by topic, with the people named.
 
     `topics` filters (empty: all); `follows` holds followed actor keys and topic ids;
-    `topic_order` is the taxonomy's order, used to name each story's section.
+    `topic_order` is the taxonomy's order, used to name each story's section. Given a
+    RankedPeriod of the same period, the period's ranking is not done again.
     """
+    period = (
+        candidates
+        if isinstance(candidates, RankedPeriod)
+        else rank_period(candidates, period_start=period_start, period_end=period_end)
+    )
     wanted = set(topics)
-    chosen: list[tuple[float, DigestCandidate, bool]] = []
-    for candidate in candidates:
-        if not period_start <= (candidate.arrived_at or candidate.sort_at) < period_end:
-            continue
-        if wanted and not wanted.intersection(candidate.topics):
-            continue
-        followed = bool(
-            follows.intersection(candidate.topics)
-            or follows.intersection(key for key, _, _ in candidate.people)
-        )
-        age_hours = (period_end - candidate.sort_at).total_seconds() / 3600
-        score = (
-            SOURCE_WEIGHT * (candidate.story.sources - 1)
-            - age_hours
-            + (FOLLOW_WEIGHT if followed else 0.0)
-        )
-        chosen.append((score, candidate, followed))
-    chosen.sort(key=lambda item: (-item[0], -item[1].story.id))
-    chosen = chosen[: max(1, max_items)]
+    limit = max(1, max_items)
+    # Only these can make the digest: the best `limit` of the stories it may show, and the
+    # best `limit` of the followed ones (a follow lifts them all by the same bonus, so no
+    # other followed story can overtake them).
+    pool: dict[int, _Scored] = {}
+    for group in _best(period, wanted, (), limit), _best(period, wanted, follows, limit):
+        pool.update((item.candidate.story.id, item) for item in group)
+    rescored = []
+    for item in pool.values():
+        followed = bool(follows & item.keys)
+        rescored.append((item.score + (FOLLOW_WEIGHT if followed else 0.0), item, followed))
+    rescored.sort(key=lambda r: (-r[0], -r[1].candidate.story.id))
+    chosen = [(item.candidate, followed) for _, item, followed in rescored[:limit]]
     order = {topic: i for i, topic in enumerate(topic_order)}
     sections: dict[str | None, list[DigestItem]] = {}
-    for _, candidate, followed in chosen:
+    for candidate, followed in chosen:
         topic = _section(candidate.topics, wanted, order)
         sections.setdefault(topic, []).append(
             DigestItem(story=candidate.story, topic=topic, followed=followed)
@@ -61,8 +108,35 @@ def build_digest(
         period_end=period_end,
         # Sections come in the order of their best story, which ranking put first.
         sections=tuple((topic, tuple(items)) for topic, items in sections.items()),
-        people=_people([c for _, c, _ in chosen]),
+        people=_people([c for c, _ in chosen]),
     )
+
+
+def _order(item: _Scored) -> tuple[float, int]:
+    return (-item.score, -item.candidate.story.id)
+
+
+def _best(
+    period: RankedPeriod, wanted: set[str], keys: frozenset[str] | tuple[()], limit: int
+) -> list[_Scored]:
+    """The best `limit` stories having one of `keys` (any story for ()), within `wanted`."""
+    if keys:
+        lists = [period.by_key.get(key, ()) for key in keys]
+    elif wanted:
+        lists = [period.by_key.get(topic, ()) for topic in wanted]
+    else:
+        lists = [period.ranked]
+    found: dict[int, _Scored] = {}
+    for items in lists:
+        taken = 0
+        for item in items:
+            if taken == limit:
+                break
+            if wanted and not wanted.intersection(item.candidate.topics):
+                continue
+            found[item.candidate.story.id] = item
+            taken += 1
+    return sorted(found.values(), key=_order)[:limit]
 
 
 def _section(topics: Sequence[str], wanted: set[str], order: dict[str, int]) -> str | None:

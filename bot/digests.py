@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.digest import build_digest
-from bot.models import Digest, DigestCandidate, DigestMessage, Subscription, Translation
+from bot.digest import RankedPeriod, build_digest, rank_period
+from bot.models import Digest, DigestMessage, Subscription, Translation
 from bot.schedule import next_due, parse_local_time
 from storage import Store
 from storage import subscriptions as subs
@@ -210,7 +210,7 @@ class DigestService:
         now = self.clock()
         due = await self.store.run(subs.due_subscriptions, now)
         rendered: dict[Variant, list[DigestMessage]] = {}
-        candidates: dict[tuple[datetime, datetime], list[DigestCandidate]] = {}
+        candidates: dict[tuple[datetime, datetime], RankedPeriod] = {}
         claimed = 0
         for subscription in due:
             start = subscription.last_period_end or now - FIRST_PERIOD
@@ -264,12 +264,16 @@ class DigestService:
         self,
         variant: Variant,
         render: Render,
-        cache: dict[tuple[datetime, datetime], list[DigestCandidate]],
+        cache: dict[tuple[datetime, datetime], RankedPeriod],
         force: bool = False,
     ) -> list[DigestMessage]:
         period = (variant.period_start, variant.period_end)
         if period not in cache:
-            cache[period] = await self.store.run(subs.digest_candidates, *period)
+            found = await self.store.run(subs.digest_candidates, *period)
+            # Ranked once per period, off the loop: every variant of the period shares it.
+            cache[period] = await asyncio.to_thread(
+                rank_period, found, period_start=period[0], period_end=period[1]
+            )
         digest = build_digest(
             cache[period],
             period_start=variant.period_start,

@@ -224,6 +224,7 @@ class ActorProfile:
     latest: tuple[StoryView, ...]
     met: tuple[MeetingView, ...]
     appears_with: tuple[ActorCount, ...]
+    appears_with_window: int = 0  # counted over this many latest stories (0: all of them)
 
 
 @dataclass(frozen=True, slots=True)

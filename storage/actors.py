@@ -12,6 +12,9 @@ from bot.models import ActorCount, ActorProfile, ActorRecord, MeetingView
 from storage import views
 from storage.timefmt import to_db
 
+# "Appears with" counts co-mentions in this many of an actor's latest stories.
+CO_MENTION_WINDOW = 1000
+
 _ACTOR = (
     "act.key, act.kind, act.name_ar, act.name_en, act.role_ar, act.role_en, act.known, "
     "act.country, act.names, act.rowid"
@@ -60,7 +63,7 @@ def people_in_news(
         f"""
         SELECT {_ACTOR}, COUNT(DISTINCT COALESCE(s.cluster_id, s.id)) AS n
         FROM mentions m
-        JOIN stories s ON s.id = m.story_id
+        JOIN stories s {views.BY_ID} ON s.id = m.story_id
         JOIN actors act ON act.key = m.actor_key
         WHERE act.kind = ? AND s.relevant = 1 AND s.sort_at >= ?
         GROUP BY act.key ORDER BY n DESC, act.known DESC, act.name_en LIMIT ?
@@ -75,25 +78,34 @@ def actor_profile(db: sqlite_utils.Database, key: str, latest: int = 3) -> Actor
     actor = get_actor(db, key)
     if actor is None:
         return None
+    # Stories are reached through the covering index: their rows are large (body, stems)
+    # and reading one per mention made a well-known name's profile take hundreds of ms.
     count = int(
         db.execute(
-            """
+            f"""
             SELECT COUNT(DISTINCT COALESCE(s.cluster_id, s.id)) FROM mentions m
-            JOIN stories s ON s.id = m.story_id WHERE m.actor_key = ? AND s.relevant = 1
+            JOIN stories s {views.BY_ID} ON s.id = m.story_id
+            WHERE m.actor_key = ? AND s.relevant = 1
             """,
             [key],
         ).fetchone()[0]
     )
+    # The newest group heads naming them (directly or through a retelling), with room for
+    # ties on sort_at, then their rows in display order.
     stories = db.execute(
         f"""
-        SELECT {views.COLUMNS} FROM stories s {views.JOINS}
-        WHERE {views.SHOWN} AND s.id IN (
-            SELECT COALESCE(s3.cluster_id, s3.id) FROM mentions m3
-            JOIN stories s3 ON s3.id = m3.story_id WHERE m3.actor_key = ?
+        WITH heads AS MATERIALIZED (
+            SELECT DISTINCT h.id, h.sort_at FROM mentions m3
+            JOIN stories s3 {views.BY_ID} ON s3.id = m3.story_id
+            JOIN stories h {views.BY_ID} ON h.id = COALESCE(s3.cluster_id, s3.id)
+            WHERE m3.actor_key = ? AND h.relevant = 1
+                AND (h.cluster_id IS NULL OR h.cluster_id = h.id)
+            ORDER BY h.sort_at DESC LIMIT ?
         )
+        SELECT {views.COLUMNS} FROM heads JOIN stories s ON s.id = heads.id {views.JOINS}
         {views.ORDER} LIMIT ?
         """,
-        [key, latest],
+        [key, latest * 4, latest],
     ).fetchall()
     met = db.execute(
         f"""
@@ -106,17 +118,24 @@ def actor_profile(db: sqlite_utils.Database, key: str, latest: int = 3) -> Actor
         """,
         [key, key, key],
     ).fetchall()
+    # Counted over their latest CO_MENTION_WINDOW stories: over all of them, a name in
+    # tens of thousands of stories took half a second.
     with_rows = db.execute(
         f"""
+        WITH recent AS MATERIALIZED (
+            SELECT m1.story_id FROM mentions m1
+            JOIN stories s {views.BY_ID} ON s.id = m1.story_id
+            WHERE m1.actor_key = ? AND s.relevant = 1
+            ORDER BY m1.story_id DESC LIMIT ?
+        )
         SELECT {_ACTOR}, COUNT(DISTINCT m2.story_id) AS n
-        FROM mentions m1
-        JOIN mentions m2 ON m2.story_id = m1.story_id AND m2.actor_key != m1.actor_key
-        JOIN stories s ON s.id = m1.story_id
+        FROM recent
+        JOIN mentions m2 ON m2.story_id = recent.story_id AND m2.actor_key != ?
         JOIN actors act ON act.key = m2.actor_key
-        WHERE m1.actor_key = ? AND act.kind = 'person' AND s.relevant = 1
+        WHERE act.kind = 'person'
         GROUP BY act.key ORDER BY n DESC, act.name_en LIMIT 5
         """,
-        [key],
+        [key, CO_MENTION_WINDOW, key],
     ).fetchall()
     return ActorProfile(
         actor=actor,
@@ -135,4 +154,5 @@ def actor_profile(db: sqlite_utils.Database, key: str, latest: int = 3) -> Actor
         appears_with=tuple(
             ActorCount(actor=_record(row), stories=int(row[10])) for row in with_rows
         ),
+        appears_with_window=CO_MENTION_WINDOW,
     )

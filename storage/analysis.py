@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.models import ActorRecord, StoryAnalysis
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 
 def upsert_actors(db: sqlite_utils.Database, actors: Iterable[ActorRecord]) -> int:
@@ -49,13 +49,13 @@ def _actor_row(actor: ActorRecord) -> dict[str, Any]:
 
 def stories_to_analyze(
     db: sqlite_utils.Database, version: int, limit: int
-) -> list[tuple[int, str, str, str | None]]:
-    """(id, headline, body, published time) of stories an older analysis version saw."""
+) -> list[tuple[int, str, str, str | None, str]]:
+    """(id, headline, body, published time, sort time) of stories an older analysis saw."""
     return [
-        (row[0], row[1], row[2], row[3])
+        (row[0], row[1], row[2], row[3], row[4])
         for row in db.execute(
             """
-            SELECT s.id, s.headline, s.body, COALESCE(s.published_at, a.published_at)
+            SELECT s.id, s.headline, s.body, COALESCE(s.published_at, a.published_at), s.sort_at
             FROM stories s JOIN articles a ON a.id = s.article_id
             WHERE s.analysis_version < ? ORDER BY s.id LIMIT ?
             """,
@@ -65,18 +65,30 @@ def stories_to_analyze(
 
 
 def recent_signatures(
-    db: sqlite_utils.Database, since: datetime, exclude: int
-) -> list[tuple[int, int | None, tuple[int, ...]]]:
-    """(id, cluster_id, signature) of relevant stories since a time, to group a new one with."""
+    db: sqlite_utils.Database, since: datetime
+) -> list[tuple[int, datetime, tuple[int, ...]]]:
+    """(id, date, signature) of relevant stories dated from a time on, to group new ones."""
     rows = db.execute(
-        """
-        SELECT id, cluster_id, signature FROM stories
-        WHERE relevant = 1 AND signature IS NOT NULL AND sort_at >= ? AND id != ?
-        ORDER BY sort_at DESC LIMIT 5000
-        """,
-        [to_db(since), exclude],
+        "SELECT id, sort_at, signature FROM stories "
+        "WHERE relevant = 1 AND signature IS NOT NULL AND sort_at >= ?",
+        [to_db(since)],
     ).fetchall()
-    return [(row[0], row[1], tuple(json.loads(row[2]))) for row in rows]
+    found = []
+    for story_id, sort_at, signature in rows:
+        when = from_db(sort_at)
+        if when is not None:
+            found.append((story_id, when, tuple(json.loads(signature))))
+    return found
+
+
+def save_analyses(
+    db: sqlite_utils.Database,
+    items: Sequence[tuple[int, StoryAnalysis, Sequence[ActorRecord], int, int | None]],
+) -> None:
+    """Store several stories' analyses (save_analysis's arguments) in one transaction."""
+    with db.atomic():
+        for story_id, result, discovered, version, same_as in items:
+            save_analysis(db, story_id, result, discovered, version, same_as)
 
 
 def save_analysis(
@@ -85,9 +97,12 @@ def save_analysis(
     analysis: StoryAnalysis,
     discovered: Sequence[ActorRecord],
     version: int,
-    same_as: tuple[int, int | None] | None,
+    same_as: int | None,
 ) -> None:
-    """Store one story's analysis whole, replacing any earlier one, in one transaction."""
+    """Store one story's analysis whole, replacing any earlier one, in one transaction.
+
+    `same_as` is a story this one retells: it joins that story's group, made on the spot.
+    """
     with db.atomic():
         for actor in discovered:
             # A discovered person keeps the English form first given to them.
@@ -119,11 +134,19 @@ def save_analysis(
             ],
         )
         cluster_id = None
+        # The other story's group is read here, in the transaction, not trusted from the
+        # caller: the caller's index may be minutes old.
+        other = None
         if same_as is not None:
-            other, other_cluster = same_as
-            cluster_id = other_cluster or other
-            if other_cluster is None:
-                db.conn.execute("UPDATE stories SET cluster_id = ? WHERE id = ?", [other, other])
+            other = db.conn.execute(
+                "SELECT id, cluster_id FROM stories WHERE id = ? AND relevant = 1", [same_as]
+            ).fetchone()
+        if other is not None:
+            cluster_id = other[1] or other[0]
+            if other[1] is None:
+                db.conn.execute(
+                    "UPDATE stories SET cluster_id = ? WHERE id = ?", [other[0], other[0]]
+                )
         db.conn.execute(
             """
             UPDATE stories SET relevant = ?, relevance = ?, search_stems = ?, search_tags = ?,

@@ -32,15 +32,25 @@ def search_stories(
     match = fts_query(groups)
     if not match:
         return [], 0
-    # The FTS query runs once, first; joined directly, SQLite would scan the stories and
-    # run the MATCH again for each one (1.2 s instead of 15 ms at 20k stories).
-    hits = "WITH hits AS MATERIALIZED (SELECT rowid AS id, rank FROM stories_fts " \
-        "WHERE stories_fts MATCH ?)"  # fmt: skip
-    base = f"FROM hits JOIN stories s ON s.id = hits.id {views.JOINS} WHERE {views.SHOWN}"
-    total = int(db.execute(f"{hits} SELECT COUNT(*) {base}", [match]).fetchone()[0])
-    rows = db.execute(
-        f"{hits} SELECT {views.COLUMNS}, s.body {base} ORDER BY hits.rank, s.sort_at DESC "
-        "LIMIT ? OFFSET ?",
-        [match, limit, offset],
+    # One pass: the FTS query runs once, first (joined directly, SQLite would run the MATCH
+    # again for each story), and the shown filter and date come from the covering index,
+    # not from the large story rows. Every shown hit's id comes back: their number is the
+    # total, the first ones the page.
+    ranked = db.execute(
+        "WITH hits AS MATERIALIZED (SELECT rowid AS id, rank FROM stories_fts "
+        "WHERE stories_fts MATCH ?) "
+        f"SELECT s.id FROM hits JOIN stories s {views.BY_ID} ON s.id = hits.id "
+        f"WHERE {views.SHOWN} ORDER BY hits.rank, s.sort_at DESC",
+        [match],
     ).fetchall()
-    return [SearchHit(story=views.story_view(row), body=row[8]) for row in rows], total
+    page = [row[0] for row in ranked[offset : offset + limit]]
+    if not page:
+        return [], len(ranked)
+    marks = ",".join("?" for _ in page)
+    rows = db.execute(
+        f"SELECT {views.COLUMNS}, s.body FROM stories s {views.JOINS} WHERE s.id IN ({marks})",
+        page,
+    ).fetchall()
+    by_id = {row[0]: row for row in rows}
+    hits = [by_id[story_id] for story_id in page if story_id in by_id]
+    return [SearchHit(story=views.story_view(row), body=row[8]) for row in hits], len(ranked)

@@ -10,12 +10,19 @@ from bot.models import StoryPage, TopicCount
 from storage import views
 from storage.timefmt import to_db
 
+# Stories sharing a date at the page's edge are ordered by the full display order only
+# within this many extra rows.
+TIE_ROOM = 20
+# From this many stories on, a topic's page is found by walking all stories newest first.
+COMMON_TOPIC = 2000
+
 
 def topic_counts(db: sqlite_utils.Database, since: datetime) -> list[TopicCount]:
     """Shown stories per topic since a time, most first."""
     rows = db.execute(
         f"""
-        SELECT st.topic, COUNT(*) FROM story_topics st JOIN stories s ON s.id = st.story_id
+        SELECT st.topic, COUNT(*) FROM story_topics st
+        JOIN stories s {views.BY_ID} ON s.id = st.story_id
         WHERE {views.SHOWN} AND s.sort_at >= ? GROUP BY st.topic ORDER BY COUNT(*) DESC
         """,
         [to_db(since)],
@@ -27,13 +34,29 @@ def stories_by_topic(
     db: sqlite_utils.Database, topic: str, *, limit: int, offset: int
 ) -> StoryPage:
     """The newest shown stories of a topic."""
-    where = f"{views.SHOWN} AND s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)"
-    total = int(db.execute(f"SELECT COUNT(*) FROM stories s WHERE {where}", [topic]).fetchone()[0])
-    rows = db.execute(
-        f"SELECT {views.COLUMNS} FROM stories s {views.JOINS} WHERE {where} {views.ORDER} "
-        "LIMIT ? OFFSET ?",
-        [topic, limit, offset],
-    ).fetchall()
+    # Both read the topic's stories through the covering index, not their large rows.
+    shown = (
+        f"FROM story_topics st JOIN stories s {views.BY_ID} ON s.id = st.story_id "
+        f"WHERE st.topic = ? AND {views.SHOWN}"
+    )
+    total = int(db.execute(f"SELECT COUNT(*) {shown}", [topic]).fetchone()[0])
+    if total >= COMMON_TOPIC:
+        # A common topic: walking all stories newest first finds a page of it at once.
+        where = f"{views.SHOWN} AND s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)"
+        rows = db.execute(
+            f"SELECT {views.COLUMNS} FROM stories s INDEXED BY stories_relevant_sort "
+            f"{views.JOINS} WHERE {where} {views.ORDER} LIMIT ? OFFSET ?",
+            [topic, limit, offset],
+        ).fetchall()
+    else:
+        # A rarer one: its own stories, newest first by date with room for ties on the
+        # date, then in the display order.
+        rows = db.execute(
+            f"WITH page AS MATERIALIZED (SELECT s.id {shown} ORDER BY s.sort_at DESC LIMIT ?) "
+            f"SELECT {views.COLUMNS} FROM page JOIN stories s ON s.id = page.id {views.JOINS} "
+            f"{views.ORDER} LIMIT ? OFFSET ?",
+            [topic, offset + limit + TIE_ROOM, limit, offset],
+        ).fetchall()
     return StoryPage(
         stories=tuple(views.story_view(row) for row in rows),
         offset=offset,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.digest import MAX_PEOPLE, build_digest
+from bot.digest import FOLLOW_WEIGHT, MAX_PEOPLE, SOURCE_WEIGHT, build_digest, rank_period
 from bot.models import Digest, DigestCandidate, StoryView
 
 END = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
@@ -206,3 +207,59 @@ def test_a_story_published_before_the_period_but_stored_in_it_is_included() -> N
     )
     digest = build_digest([late, early], period_start=start, period_end=end)
     assert [item.story.id for _, items in digest.sections for item in items] == [1]
+
+
+# ---- ranking once per period gives what ranking every candidate per digest gave -----------
+
+
+def reference_digest_ids(
+    candidates: Sequence[DigestCandidate],
+    topics: Sequence[str],
+    max_items: int,
+    follows: frozenset[str],
+) -> list[tuple[int, bool]]:
+    """The straightforward ranking build_digest replaced: score every candidate, sort, cut."""
+    wanted = set(topics)
+    chosen = []
+    for c in candidates:
+        if not START <= (c.arrived_at or c.sort_at) < END:
+            continue
+        if wanted and not wanted.intersection(c.topics):
+            continue
+        followed = bool(
+            follows.intersection(c.topics) or follows.intersection(k for k, _, _ in c.people)
+        )
+        age = (END - c.sort_at).total_seconds() / 3600
+        score = SOURCE_WEIGHT * (c.story.sources - 1) - age + (FOLLOW_WEIGHT if followed else 0.0)
+        chosen.append((score, c, followed))
+    chosen.sort(key=lambda item: (-item[0], -item[1].story.id))
+    return sorted((c.story.id, f) for _, c, f in chosen[: max(1, max_items)])
+
+
+def test_a_ranked_period_gives_the_same_digests_as_ranking_each_one() -> None:
+    rng = random.Random(3)
+    keys = [*TOPIC_ORDER, *PEOPLE]
+    candidates = [
+        candidate(
+            n,
+            rng.uniform(-2, 30),  # some outside the period on either side
+            sources=rng.choice([1, 1, 1, 2, 3, 5]),
+            topics=rng.sample(TOPIC_ORDER, rng.randint(0, 2)),
+            people=rng.sample(list(PEOPLE), rng.randint(0, 2)),
+        )
+        for n in range(1, 400)
+    ]
+    period = rank_period(candidates, period_start=START, period_end=END)
+    for _ in range(300):
+        topics = tuple(rng.sample(TOPIC_ORDER, rng.choice([0, 0, 1, 2])))
+        follows = frozenset(rng.sample(keys, rng.choice([0, 1, 2, 3])))
+        max_items = rng.choice([1, 3, 5, 10, 20])
+        digest = build_digest(
+            period, period_start=START, period_end=END, topics=topics,
+            max_items=max_items, follows=follows, topic_order=TOPIC_ORDER,
+        )  # fmt: skip
+        got = sorted((i.story.id, i.followed) for _, items in digest.sections for i in items)
+        assert got == reference_digest_ids(candidates, topics, max_items, follows)
+        # And the same as building from the candidates directly.
+        again = build(candidates, topics=topics, max_items=max_items, follows=follows)
+        assert again == digest

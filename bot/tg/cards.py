@@ -65,7 +65,11 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
             detail = f" — {esc(', '.join(where))}" if where else ""
             lines.append(f"• {actor_name(meeting.other, lang)}{detail}")
     if item.appears_with:
-        lines += ["", t(lang, "profile_with")]
+        window = item.appears_with_window
+        if window and item.story_count > window:
+            lines += ["", t(lang, "profile_with_recent", n=f"{window:,}")]
+        else:
+            lines += ["", t(lang, "profile_with")]
         lines += [
             f"• {actor_name(c.actor, lang)} · {story_count(c.stories, lang)}"
             for c in item.appears_with

@@ -241,6 +241,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "profile_in": {"en": "Named in {stories}.", "ar": "ورد في {stories}."},
     "profile_met": {"en": "<b>Met</b>", "ar": "<b>التقى</b>"},
     "profile_with": {"en": "<b>Appears with</b>", "ar": "<b>يظهر مع</b>"},
+    "profile_with_recent": {
+        "en": "<b>Appears with</b> (in their latest {n} stories)",
+        "ar": "<b>يظهر مع</b> (في آخر {n} خبر عنه)",
+    },
     "profile_latest": {"en": "<b>Latest stories</b>", "ar": "<b>أحدث الأخبار</b>"},
     "profile_none": {
         "en": "No stories about them are stored yet.",

@@ -1,0 +1,86 @@
+"""The signature index finds exactly what comparing every signature one by one finds."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from bot.text.cluster import PERMUTATIONS, same_story, signature
+from bot.text.grouping import SignatureIndex
+
+START = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def brute_force(
+    entries: list[tuple[int, datetime, tuple[int, ...]]],
+    new: tuple[int, ...],
+    since: datetime,
+    exclude: int,
+) -> int | None:
+    """What the bot did before the index: the newest story since then that matches."""
+    ordered = sorted(entries, key=lambda e: (e[1], e[0]), reverse=True)
+    return next(
+        (
+            sid
+            for sid, when, sig in ordered
+            if when >= since and sid != exclude and same_story(new, sig)
+        ),
+        None,
+    )
+
+
+def near(base: tuple[int, ...], keep: int, rng: random.Random) -> tuple[int, ...]:
+    """A signature sharing about `keep` of its values with `base`."""
+    positions = set(rng.sample(range(PERMUTATIONS), keep))
+    return tuple(v if i in positions else rng.randrange(1 << 32) for i, v in enumerate(base))
+
+
+def test_the_index_agrees_with_brute_force_on_random_signatures() -> None:
+    rng = random.Random(7)
+    bases = [tuple(rng.randrange(1 << 32) for _ in range(PERMUTATIONS)) for _ in range(40)]
+    entries = []
+    for story_id in range(1, 600):
+        base = rng.choice(bases)
+        # Around the threshold (14-15 of 64 equal), and far from it on both sides.
+        keep = rng.choice([0, 3, 10, 13, 14, 15, 16, 30, 64])
+        entries.append(
+            (story_id, START + timedelta(minutes=rng.randrange(8000)), near(base, keep, rng))
+        )
+    index = SignatureIndex(START)
+    index.extend(entries)
+    assert len(index) == len(entries)
+    checked = matched = 0
+    for _ in range(300):
+        new = near(rng.choice(bases), rng.choice([5, 14, 15, 20, 64]), rng)
+        since = START + timedelta(minutes=rng.randrange(8000))
+        exclude = rng.randrange(1, 600)
+        expected = brute_force(entries, new, since, exclude)
+        assert index.same_story(new, since, exclude) == expected
+        checked += 1
+        matched += expected is not None
+    assert checked == 300 and 50 < matched < 290  # both outcomes were exercised
+
+
+def test_real_retellings_group_and_an_empty_or_short_signature_never_does() -> None:
+    text = "بحث المنفي مع السفير الإيطالي ملف الانتخابات والهجرة غير النظامية في طرابلس"
+    index = SignatureIndex(START)
+    index.add(1, START, signature(text))
+    index.add(2, START, ())  # a text without words
+    index.add(3, START, (1, 2, 3))  # not a full signature: ignored
+    assert len(index) == 1
+    retold = signature(text + " وأكد الجانبان أهمية التعاون")
+    assert index.same_story(retold, START, exclude=99) == 1
+    assert index.same_story(retold, START, exclude=1) is None  # never itself
+    assert index.same_story(retold, START + timedelta(seconds=1), exclude=99) is None  # too old
+    assert index.same_story((), START, exclude=99) is None
+
+
+def test_the_newest_match_wins_and_the_horizon_says_what_is_covered() -> None:
+    sig = tuple(range(PERMUTATIONS))
+    index = SignatureIndex(START)
+    index.add(5, START + timedelta(hours=1), sig)
+    index.add(4, START + timedelta(hours=3), sig)
+    index.add(6, START + timedelta(hours=2), sig)
+    index.add(4, START, sig)  # added twice: the first stays
+    assert index.same_story(sig, START, exclude=0) == 4
+    assert index.covers(START) and not index.covers(START - timedelta(seconds=1))
