@@ -201,7 +201,8 @@ async def send_many(
 ) -> dict[str, int]:
     """Send one message to each chat, `workers` at a time, as the digest run does."""
     gate = asyncio.Semaphore(workers)
-    counts: dict[str, int] = {"ok": 0, "blocked": 0, "error": 0}
+    # "retry": Telegram could not take it (5xx, timeout, 429 past the limiter's retries).
+    counts: dict[str, int] = {"ok": 0, "blocked": 0, "error": 0, "retry": 0}
 
     async def one(chat_id: int) -> None:
         async with gate:

@@ -22,13 +22,18 @@ from storage import subscriptions as subs
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SendOutcome = Literal["ok", "blocked", "error"]
+# "retry": Telegram did not refuse the message but could not take it (a 5xx, a timeout, no
+# connection): the digest stays pending and the next tick resumes it at that message.
+SendOutcome = Literal["ok", "blocked", "error", "retry"]
 FIRST_PERIOD = timedelta(hours=24)
 DEFAULT_TIME = "08:00"
 DEFAULT_ZONE = "Africa/Tripoli"
 SEND_WORKERS = 20
 # About one message a second to one chat, as Telegram asks.
 PER_CHAT_GAP = 1.0
+# How long a digest (or an alert) Telegram cannot take is tried again, every tick, before
+# it is given up: an outage longer than this is not waited out, the next digest is near.
+RETRY_FOR = timedelta(hours=6)
 
 
 class Translations(Protocol):
@@ -70,6 +75,7 @@ class RunReport:
     blocked: int
     errors: int
     resumed: int
+    retrying: int = 0  # deliveries left pending for the next tick: Telegram could not take them
 
 
 class SubscriptionService:
@@ -206,7 +212,10 @@ class DigestService:
             return await self._run(render, send)
 
     async def _run(self, render: Render, send: Send) -> RunReport:
-        resumed = await self._send_pending(send)
+        # Deliveries Telegram could not take in this run wait for the next tick: trying them
+        # again seconds later, in the second pass, would only fail again.
+        held: set[tuple[int, str]] = set()
+        resumed = await self._send_pending(send, held)
         now = self.clock()
         due = await self.store.run(subs.due_subscriptions, now)
         rendered: dict[Variant, list[DigestMessage]] = {}
@@ -229,7 +238,7 @@ class DigestService:
                 now=now,
             ):
                 claimed += 1
-        sent = await self._send_pending(send)
+        sent = await self._send_pending(send, held)
         return RunReport(
             due=len(due),
             claimed=claimed,
@@ -238,6 +247,7 @@ class DigestService:
             blocked=resumed.blocked + sent.blocked,
             errors=resumed.errors + sent.errors,
             resumed=resumed.deliveries,
+            retrying=resumed.retrying + sent.retrying,
         )
 
     async def _variant(
@@ -305,11 +315,16 @@ class DigestService:
         messages: int = 0
         blocked: int = 0
         errors: int = 0
+        retrying: int = 0
 
-    async def _send_pending(self, send: Send) -> _Sent:
-        pending = await self.store.run(subs.pending_deliveries)
+    async def _send_pending(self, send: Send, held: set[tuple[int, str]]) -> _Sent:
+        pending = [
+            item
+            for item in await self.store.run(subs.pending_deliveries)
+            if (item[0], item[1]) not in held
+        ]
         gate = asyncio.Semaphore(SEND_WORKERS)
-        counts = {"messages": 0, "blocked": 0, "errors": 0}
+        counts = {"messages": 0, "blocked": 0, "errors": 0, "retrying": 0}
 
         async def deliver(
             chat_id: int, period_end: str, chunks: list[DigestMessage], done: int
@@ -333,6 +348,10 @@ class DigestService:
                             "the user blocked the bot",
                         )  # fmt: skip
                         return
+                    if outcome == "retry":
+                        await self._retry_later(chat_id, period_end, counts)
+                        held.add((chat_id, period_end))
+                        return
                     if outcome == "error":
                         counts["errors"] += 1  # that message only; the rest still go
                     else:
@@ -344,3 +363,20 @@ class DigestService:
 
         await asyncio.gather(*(deliver(*item) for item in pending))
         return self._Sent(deliveries=len(pending), **counts)
+
+    async def _retry_later(self, chat_id: int, period_end: str, counts: dict[str, int]) -> None:
+        """Leave a delivery pending at its first unsent message, or give it up after RETRY_FOR."""
+        now = self.clock()
+        # chunks_sent already counts what went, so resuming never sends a message twice.
+        since = await self.store.run(subs.delivery_retry, chat_id, period_end, now)
+        if now - since < RETRY_FOR:
+            counts["retrying"] += 1
+            return
+        counts["errors"] += 1
+        log.warning(
+            "digest to chat %d given up: Telegram could not take it since %s", chat_id, since
+        )
+        await self.store.run(
+            subs.finish_delivery, chat_id, period_end, "failed", now,
+            f"Telegram could not take it for {RETRY_FOR.total_seconds() / 3600:g} hours",
+        )  # fmt: skip

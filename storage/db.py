@@ -26,6 +26,40 @@ class StoreTimeout(TimeoutError):
     """A database call took longer than its time limit."""
 
 
+READ_ONLY = "read-only"
+FULL = "full"
+
+
+class StoreUnwritable(DatabaseError):
+    """The database refused a write: it is read-only (`reason` "read-only") or full ("full")."""
+
+    def __init__(self, path: str, reason: str, detail: str) -> None:
+        if reason == READ_ONLY:
+            message = (
+                f"the database {path} is read-only ({detail}): Libya Brief must be able to "
+                "write to it and to its folder"
+            )
+        else:
+            message = f"cannot write to the database {path}: the disk is full ({detail})"
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+
+
+def unwritable(path: str, exc: sqlite3.Error) -> StoreUnwritable | None:
+    """The clear error for SQLite refusing a write (read-only, disk full); None for others."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    # Extended codes (SQLITE_READONLY_DIRECTORY, ...) keep the primary code in the low byte.
+    primary = code & 0xFF
+    if primary == sqlite3.SQLITE_READONLY:
+        return StoreUnwritable(path, READ_ONLY, str(exc))
+    if primary == sqlite3.SQLITE_FULL:
+        return StoreUnwritable(path, FULL, str(exc))
+    return None
+
+
 def _m001_core(db: sqlite_utils.Database) -> None:
     """Sources, the articles fetched from them, and the stories cut out of each article."""
     db.table("sources").create(
@@ -318,6 +352,20 @@ def _m006_covering_indexes(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+_M007_DELIVERY_RETRIES_SQL = (
+    # A digest Telegram could not take (5xx, timeout, no connection) stays pending and is
+    # resumed each tick: how many ticks failed, and since when, so it is given up in time.
+    "ALTER TABLE deliveries ADD COLUMN retries INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE deliveries ADD COLUMN retry_since TEXT",
+)
+
+
+def _m007_delivery_retries(db: sqlite_utils.Database) -> None:
+    """The retries of digests that Telegram could not take for a while."""
+    for statement in _M007_DELIVERY_RETRIES_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -326,6 +374,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m004_sources,
     _m005_subscriptions,
     _m006_covering_indexes,
+    _m007_delivery_retries,
 )
 
 
@@ -364,9 +413,28 @@ def connect(path: str | Path) -> sqlite_utils.Database:
             db.enable_wal()
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(db)
+        _check_writable(db)
     except (sqlite3.Error, OSError) as exc:
+        if isinstance(exc, sqlite3.Error) and (refused := unwritable(str(path), exc)):
+            raise refused from exc
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc
     return db
+
+
+def _check_writable(db: sqlite_utils.Database) -> None:
+    """Raise now when the database takes no writes, rather than at the first user's command.
+
+    SQLite opens a file it may not write read-only without a word, so a write is tried
+    (the schema version, written back unchanged) and rolled back.
+    """
+    version = schema_version(db)
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        # PRAGMA cannot take parameters; version is an int read from the database.
+        db.conn.execute(f"PRAGMA user_version = {version:d}")
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
 
 
 class Store:
@@ -423,7 +491,14 @@ class Store:
     ) -> T:
         if self._db is None:
             self._db = connect(self.path)
-        return fn(self._db, *args, **kwargs)
+        try:
+            return fn(self._db, *args, **kwargs)
+        except sqlite3.Error as exc:
+            # Read-only or full is the operator's to fix, not a bug: say so in one line.
+            refused = unwritable(self.path, exc)
+            if refused is None:
+                raise
+            raise refused from exc
 
     def close(self) -> None:
         """Close the connection and stop the thread; pending calls finish first. Idempotent."""

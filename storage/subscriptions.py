@@ -187,6 +187,24 @@ def chunk_sent(db: sqlite_utils.Database, chat_id: int, period_end: str, sent: i
     )
 
 
+def delivery_retry(
+    db: sqlite_utils.Database, chat_id: int, period_end: str, now: datetime
+) -> datetime:
+    """Count a tick on which Telegram could not take a pending digest; since when it fails."""
+    with db.atomic():
+        db.execute(
+            "UPDATE deliveries SET retries = retries + 1, retry_since = COALESCE(retry_since, ?) "
+            "WHERE chat_id = ? AND period_end = ?",
+            [to_db(now), chat_id, period_end],
+        )
+        row = db.execute(
+            "SELECT retry_since FROM deliveries WHERE chat_id = ? AND period_end = ?",
+            [chat_id, period_end],
+        ).fetchone()
+    since = from_db(row[0]) if row else None
+    return since or now
+
+
 def finish_delivery(
     db: sqlite_utils.Database,
     chat_id: int,

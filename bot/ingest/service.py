@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,7 +19,7 @@ from bot.models import NewArticle, Source, StoryDraft
 from bot.text.normalize import normalize, tokens
 from bot.text.stem import stem
 from bot.text.stories import make_lead, split_page
-from storage import Store, articles, sources
+from storage import Store, StoreUnwritable, articles, sources
 from storage.sources import SourceExists
 
 log = logging.getLogger(__name__)
@@ -239,7 +240,13 @@ class IngestService:
         return [await self.ingest_source(s) for s in listed]
 
     async def ingest_source(self, source: Source) -> RunResult:
-        """Fetch one source and store what is new; a failure is recorded, never raised."""
+        """Fetch one source and store what is new; a failure is recorded or logged, never raised."""
+        try:
+            return await self._ingest_source(source)
+        except StoreUnwritable as exc:
+            return await self._not_stored(source, exc)
+
+    async def _ingest_source(self, source: Source) -> RunResult:
         try:
             fetched = await self.fetcher.fetch(
                 source.url, etag=source.etag, last_modified=source.last_modified
@@ -253,6 +260,8 @@ class IngestService:
             return await self._ingest(source, fetched)
         except SourceError as exc:
             return await self._failed(source, f"could not read it: {exc.detail or exc.reason}")
+        except StoreUnwritable:
+            raise  # the database's failure, not the source's: see _not_stored
         except Exception as exc:  # one bad source never stops the others
             log.exception("ingest of source %s failed", source.id)
             return await self._failed(source, f"could not read it: {type(exc).__name__}")
@@ -404,6 +413,20 @@ class IngestService:
             pause_after=self.max_failures,
         )
         return RunResult(source=source, error=error)
+
+    async def _not_stored(self, source: Source, exc: StoreUnwritable) -> RunResult:
+        """The database took no writes (read-only, disk full): the source is not to blame.
+
+        No failure is counted, so the source is not backed off or paused for it, and its
+        validators are not kept, so the next fetch reads everything again. Each article is
+        stored whole or not at all; those stored are known by then and skipped.
+        """
+        log.error("could not store what source %s gave: %s", source.id, exc)
+        # Not fetched again every minute while it lasts (an update in place often still fits
+        # where new rows do not); if even that fails, it is due on the next tick, no worse.
+        with contextlib.suppress(StoreUnwritable):
+            await self.store.run(sources.schedule, source.id, self.clock() + self.poll_interval)
+        return RunResult(source=source, error=f"not stored: {exc}")
 
     async def sources_to_report(self) -> list[Source]:
         """Sources paused by failures that admins have not heard about yet; marks them told."""

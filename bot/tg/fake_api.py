@@ -111,6 +111,24 @@ def _stray_angle_brackets(markup: str) -> int:
     return count
 
 
+@dataclass
+class _Outage:
+    """A method failing for a while: `after` calls pass first, then `count` fail (None: all)."""
+
+    error: ApiError
+    after: int
+    count: int | None
+
+    def strikes(self) -> bool:
+        """Whether this call fails; counts it."""
+        if self.after > 0:
+            self.after -= 1
+            return False
+        if self.count is not None:
+            self.count -= 1
+        return True
+
+
 class FakeBotApi:
     """A small, thread-safe Bot API: it keeps chats, queues updates and records replies."""
 
@@ -122,6 +140,7 @@ class FakeBotApi:
         self._messages: dict[int, dict[str, Any]] = {}
         self._updates: list[dict[str, Any]] = []
         self._failures: list[tuple[str, ApiError]] = []
+        self._outages: dict[str, _Outage] = {}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
@@ -172,6 +191,21 @@ class FakeBotApi:
         """Make the next call of `method` fail with `error` (429, 403, 500 ...)."""
         with self._lock:
             self._failures.append((method, error))
+
+    def fail_for(
+        self, method: str, error: ApiError, *, after: int = 0, count: int | None = None
+    ) -> None:
+        """An outage: after `after` calls pass, `method` fails with `error` (`count` times).
+
+        Without `count` it fails until `recover`. One-shot `fail_next` failures come first.
+        """
+        with self._lock:
+            self._outages[method] = _Outage(error, after, count)
+
+    def recover(self, method: str) -> None:
+        """End the outage of `method`: its calls succeed again."""
+        with self._lock:
+            self._outages.pop(method, None)
 
     def take_outbox(self) -> list[Outgoing]:
         """What the bot showed users since the last call."""
@@ -230,6 +264,11 @@ class FakeBotApi:
                 if failing == method:
                     del self._failures[index]
                     raise error
+            outage = self._outages.get(method)
+            if outage is not None and outage.strikes():
+                if outage.count == 0:
+                    del self._outages[method]
+                raise outage.error
         if method == "getUpdates":
             return self._get_updates(params)
         handler = getattr(self, f"_m_{method}", None)

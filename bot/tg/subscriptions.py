@@ -10,12 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.alerts import AlertService, ChatAlerts
 from bot.core import Core
-from bot.digests import DEFAULT_ZONE, Render, RunReport, Send, SendOutcome
+from bot.digests import DEFAULT_ZONE, RETRY_FOR, Render, RunReport, Send, SendOutcome
 from bot.models import ActorRecord, DigestMessage, Subscription, Topic
 from bot.schedule import parse_local_time, parse_zone
 from bot.tg.cards import actor_name, topic_name
@@ -316,7 +316,7 @@ def digest_keyboard(message: DigestMessage) -> InlineKeyboardMarkup | None:
 
 
 def telegram_send(bot: Bot) -> Send:
-    """Send one message for a job: "ok", "blocked" (the chat is gone to us) or "error"."""
+    """Send one message for a job: "ok", "blocked" (the chat is gone), "error" or "retry"."""
 
     async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
         try:
@@ -329,6 +329,12 @@ def telegram_send(bot: Bot) -> Send:
                 return "blocked"
             log.warning("could not send to %s: %s", chat_id, exc.message)
             return "error"
+        except (NetworkError, RetryAfter) as exc:
+            # A 5xx, a timeout, no connection, or flood waits past the limiter's retries:
+            # Telegram did not refuse this message (BadRequest, a NetworkError too, is caught
+            # above), so it is tried again later rather than skipped.
+            log.warning("could not send to %s, will retry: %s", chat_id, exc)
+            return "retry"
         except TelegramError as exc:
             log.warning("could not send to %s: %s", chat_id, exc)
             return "error"
@@ -347,6 +353,7 @@ class Deliveries:
         self.alerts = AlertService(core.store, core.services.clock, topics)
         self.topic_names: TopicNames = {tp.id: (tp.name_ar, tp.name_en) for tp in topics}
         self._failures: dict[int, int] = {}
+        self._retrying_since: dict[int, datetime] = {}
 
     @property
     def render(self) -> Render:
@@ -358,7 +365,7 @@ class Deliveries:
     async def send_digests(self, bot: Bot) -> RunReport:
         """Deliver every digest that is due."""
         report = await self.core.digests.run(self.render, telegram_send(bot))
-        if report.claimed or report.resumed or report.errors:
+        if report.claimed or report.resumed or report.errors or report.retrying:
             log.info("digests: %s", report)
         return report
 
@@ -372,13 +379,22 @@ class Deliveries:
             sub = await self.core.subscriptions.get(chat_id)
             zone = ZoneInfo(sub.timezone) if sub else self.zone
             outcome = await send(chat_id, DigestMessage(alert_message(pending, lang, zone)))
-            if outcome == "error":
+            if outcome == "retry":
+                # Telegram could not take it (5xx, network): not a refusal, so it does not use
+                # up the attempts; kept every tick for as long as a digest would be.
+                now = self.core.services.clock()
+                since = self._retrying_since.setdefault(chat_id, now)
+                if now - since < RETRY_FOR:
+                    continue
+                log.warning("alerts to %s dropped: Telegram could not take them", chat_id)
+            elif outcome == "error":
                 # Tried again next minute, a few times: a message refused for good would
                 # otherwise come back every minute.
                 self._failures[chat_id] = self._failures.get(chat_id, 0) + 1
                 if self._failures[chat_id] < ALERT_ATTEMPTS:
                     continue
             self._failures.pop(chat_id, None)
+            self._retrying_since.pop(chat_id, None)
             # Sent, or the chat blocked the bot, or it failed too often: not sent again.
             await self.alerts.mark_sent(pending.ids)
             sent += outcome == "ok"
