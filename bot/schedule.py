@@ -34,7 +34,9 @@ def parse_zone(text: str) -> str | None:
         return "UTC"
     try:
         ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # A name is looked up as a file: a folder ("Africa") or a name too long for a file
+        # name raises OSError rather than "not found".
         return None
     return text
 

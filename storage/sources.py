@@ -120,7 +120,9 @@ def get_source(db: sqlite_utils.Database, source_id: int) -> Source | None:
 def find_source(db: sqlite_utils.Database, ref: str) -> Source | None:
     """A source by id, fetched URL or the URL the admin gave."""
     if ref.isdecimal():
-        return get_source(db, int(ref))
+        # An id past SQLite's 64-bit integers names no source; binding it would raise.
+        number = int(ref) if len(ref) <= 30 else None
+        return get_source(db, number) if number is not None and number < 2**63 else None
     row = db.execute(
         f"SELECT {_COLUMNS} FROM sources WHERE url = ? OR site_url = ? "
         "ORDER BY state = 'removed', id LIMIT 1",

@@ -70,6 +70,9 @@ def test_parse_local_time(text: str, expected: time | None) -> None:
         ("Mars/Base", None),
         ("../../etc/passwd", None),
         ("", None),
+        ("Africa", None),  # a folder of the zone database: IsADirectoryError
+        ("Africa/", None),
+        ("x" * 4000, None),  # longer than a file name may be: OSError
     ],
 )
 def test_parse_zone(text: str, expected: str | None) -> None:

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
-from bot.ingest.dates import iso_utc
+from bot.ingest.dates import iso_utc, plausible
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,7 +386,7 @@ def _struct_to_utc(value: object) -> datetime | None:
         return None
     try:
         # feedparser has already converted the date to UTC.
-        return datetime(*value[:6], tzinfo=UTC)
+        return plausible(datetime(*value[:6], tzinfo=UTC))
     except (ValueError, OverflowError):
         return None
 

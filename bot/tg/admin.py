@@ -20,6 +20,16 @@ from bot.tg.render import esc, join_blocks
 from bot.tg.replies import send_chunks, user_lang
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+# Telegram user ids have at most 52 significant bits; anything larger is not a user.
+MAX_USER_ID = 2**52 - 1
+
+
+def parse_user_id(text: str) -> int | None:
+    """A user id as an admin typed it (Arabic-Indic digits too), or None when it is none."""
+    if not text.isdecimal() or len(text) > len(str(MAX_USER_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_USER_ID else None
 
 
 def source_error(error: SourceError, lang: Lang) -> str:
@@ -199,10 +209,10 @@ class AdminCommands:
             ids = await self.admins.all()
             await message.reply_text(t(lang, "admins_list", ids="\n".join(f"• {i}" for i in ids)))
             return
-        if len(args) != 2 or args[0] not in ("add", "remove") or not args[1].isdecimal():
+        target = parse_user_id(args[1]) if len(args) == 2 else None
+        if target is None or args[0] not in ("add", "remove"):
             await message.reply_text(t(lang, "admins_usage"))
             return
-        target = int(args[1])
         try:
             if args[0] == "add":
                 changed = await self.admins.add(target, user.id)

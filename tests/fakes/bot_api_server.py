@@ -21,6 +21,9 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)
             status, payload = api.handle_http(self.path, self.headers.get("content-type", ""), body)
+        # Headers and body go out as two writes: without TCP_NODELAY the body waits out the
+        # client's delayed ACK, 40 ms on every call.
+        disable_nagle_algorithm = True
             self._answer(status, payload)
 
         do_GET = do_POST
