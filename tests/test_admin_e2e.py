@@ -25,13 +25,13 @@ from bot.config import Settings
 from bot.core import Core
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
-from bot.tg.app import BotApp, _tell_admins, build_application, running
-from bot.tg.fake_api import MAX_TEXT, FakeBotApi, Outgoing, parse_telegram_html
+from bot.tg.app import BotApp, _tell_admins
+from bot.tg.fake_api import MAX_TEXT, Outgoing, parse_telegram_html
 from bot.tg.i18n import t
 from bot.tg.menus import ADMIN_COMMANDS
 from storage import Store, sources
-from tests.conftest import FIXED_NOW, TOKEN
-from tests.fakes.bot_api_server import serve
+from tests.conftest import FIXED_NOW
+from tests.fakes.bot_api_server import polling_bot
 from tests.fakes.news_site import NewsSite, news_site
 from tests.test_bot_e2e import Chat
 
@@ -134,14 +134,8 @@ def site() -> Iterator[NewsSite]:
 
 @asynccontextmanager
 async def polling(settings: Settings, core: Core, site: NewsSite) -> AsyncIterator[Bot]:
-    api = FakeBotApi(token=TOKEN)
-    with serve(api) as base_url:
-        wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
-        app = build_application(wired, core)
-        async with running(app):
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            yield Bot(AdminChat(api), app, core, site)
+    async with polling_bot(settings, core) as (api, app):
+        yield Bot(AdminChat(api), app, core, site)
 
 
 @pytest.fixture

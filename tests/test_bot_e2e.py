@@ -18,10 +18,8 @@ from bot.config import Settings
 from bot.core import Core
 from bot.models import StoryPage
 from bot.services import Services
-from bot.tg.app import build_application, running
 from bot.tg.fake_api import FakeBotApi, Outgoing, parse_telegram_html
-from tests.conftest import TOKEN
-from tests.fakes.bot_api_server import serve
+from tests.fakes.bot_api_server import polling_bot
 
 GOLDEN = Path(__file__).parent / "fixtures" / "replies"
 
@@ -54,14 +52,8 @@ class Chat:
 
 @asynccontextmanager
 async def polling(settings: Settings, core: Core) -> AsyncIterator[Chat]:
-    api = FakeBotApi(token=TOKEN)
-    with serve(api) as base_url:
-        wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
-        app = build_application(wired, core)
-        async with running(app):
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            yield Chat(api)
+    async with polling_bot(settings, core) as (api, _):
+        yield Chat(api)
 
 
 @pytest.fixture

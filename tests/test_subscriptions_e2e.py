@@ -26,14 +26,13 @@ from bot.ingest.service import IngestService
 from bot.knowledge import Knowledge
 from bot.models import StoryDraft, Subscription
 from bot.services import Services
-from bot.tg.app import BotApp, build_application, running
+from bot.tg.app import BotApp
 from bot.tg.fake_api import ApiError, FakeBotApi, Outgoing, parse_telegram_html
 from bot.tg.render import MAX_MESSAGE, utf16_len
 from bot.tg.subscriptions import Deliveries
 from bot.translate import TranslationService, make_translator
 from storage import Store, articles, sources
-from tests.conftest import TOKEN
-from tests.fakes.bot_api_server import serve
+from tests.fakes.bot_api_server import polling_bot
 from tests.fakes.translator import GOOGLE, google_answering
 
 # 07:00 in Tripoli (UTC+2 all year): an 08:00 digest falls due at 06:00 UTC.
@@ -138,14 +137,8 @@ async def _no_sleep(seconds: float) -> None:
 
 @asynccontextmanager
 async def polling(settings: Settings, core: Core) -> AsyncIterator[Chat]:
-    api = FakeBotApi(token=TOKEN)
-    with serve(api) as base_url:
-        wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
-        app = build_application(wired, core)
-        async with running(app):
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            yield Chat(api, app)
+    async with polling_bot(settings, core) as (api, app):
+        yield Chat(api, app)
 
 
 @pytest.fixture

@@ -5,25 +5,30 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from bot.config import Settings
+from bot.core import Core
+from bot.tg.app import BotApp, build_application, running
 from bot.tg.fake_api import FakeBotApi
+from tests.conftest import TOKEN
 
 
 def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as two writes: without TCP_NODELAY the body waits out the
+        # client's delayed ACK, 40 ms on every call.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)
             status, payload = api.handle_http(self.path, self.headers.get("content-type", ""), body)
-        # Headers and body go out as two writes: without TCP_NODELAY the body waits out the
-        # client's delayed ACK, 40 ms on every call.
-        disable_nagle_algorithm = True
             self._answer(status, payload)
 
         do_GET = do_POST
@@ -57,3 +62,16 @@ def serve(api: FakeBotApi) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@asynccontextmanager
+async def polling_bot(settings: Settings, core: Core) -> AsyncIterator[tuple[FakeBotApi, BotApp]]:
+    """The real Application over `core`, long-polling a fresh fake Bot API served here."""
+    api = FakeBotApi(token=TOKEN)
+    with serve(api) as base_url:
+        wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
+        app = build_application(wired, core)
+        async with running(app):
+            assert app.updater is not None
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            yield api, app
