@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
 from bot.knowledge import Knowledge
-from bot.lookup import Lookup, find_actor
+from bot.lookup import ActorIndex, Lookup, find_actor
 from bot.models import (
     ActorCount,
     ActorProfile,
@@ -84,7 +84,7 @@ class Services:
         self._index: SignatureIndex | None = None
         self._index_loaded = 0.0
         # Every person's and body's names, for /who: 1,800 rows took 9 ms to reload per call.
-        self._names: list[ActorRecord] | None = None
+        self._names: ActorIndex | None = None
         self._names_loaded = 0.0
         self._actors_stored = False
 
@@ -221,10 +221,11 @@ class Services:
         """Resolve what a user typed to a person or body, or say why not."""
         return await asyncio.to_thread(find_actor, query[:200], await self._actor_names())
 
-    async def _actor_names(self) -> list[ActorRecord]:
+    async def _actor_names(self) -> ActorIndex:
         """Every person and body, cached; an analysis that finds people drops the cache."""
         if self._names is None or time.monotonic() - self._names_loaded > INDEX_REFRESH_SECONDS:
-            self._names = await self.store.run(actors.actor_names, ("person", "body"))
+            everyone = await self.store.run(actors.actor_names, ("person", "body"))
+            self._names = await asyncio.to_thread(ActorIndex, everyone)
             self._names_loaded = time.monotonic()
         return self._names
 
