@@ -47,6 +47,7 @@ GROUPING_WINDOW = timedelta(days=4)
 # The in-memory signature index and actor names see this process's analyses at once; they
 # are reloaded this often so that what another process analyzed (the CLI) is seen too.
 INDEX_REFRESH_SECONDS = 300.0
+INDEX_REACH = timedelta(days=1)
 
 
 def utc_now() -> datetime:
@@ -172,9 +173,13 @@ class Services:
         """One analyzed story with the story it retells, as save_analysis takes them."""
         same_as = None
         if result.relevance.relevant:
-            since = (published or self.clock()) - GROUPING_WINDOW
+            at = published or self.clock()
+            since = at - GROUPING_WINDOW
             index = await self._signature_index(since)
-            same_as = index.same_story(result.signature, since, story_id)
+            # Both ways: a backfilled old story is no retelling of today's news.
+            same_as = index.same_story(
+                result.signature, since, story_id, until=at + GROUPING_WINDOW
+            )
             if sort_at is not None:
                 # Indexed now, so the next stories of the batch can join its group.
                 index.add(story_id, sort_at, result.signature)
@@ -190,10 +195,12 @@ class Services:
             index.extend(await self.store.run(analysis.recent_signatures, horizon))
             self._index, self._index_loaded = index, time.monotonic()
         elif not self._index.covers(since):
-            # An older story (a backfilled feed): reach back once, not once per story.
-            older = await self.store.run(analysis.recent_signatures, since)
+            # An older story (a backfilled feed): load only the days not yet indexed, and a
+            # day more, so the stories of a backfill do not each reach back a little further.
+            reach = since - INDEX_REACH
+            older = await self.store.run(analysis.recent_signatures, reach, self._index.horizon)
             self._index.extend(older)
-            self._index.horizon = since
+            self._index.horizon = reach
         return self._index
 
     async def _named_in_english(self, people: list[ActorRecord]) -> list[ActorRecord]:

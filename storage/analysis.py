@@ -65,13 +65,16 @@ def stories_to_analyze(
 
 
 def recent_signatures(
-    db: sqlite_utils.Database, since: datetime
+    db: sqlite_utils.Database, since: datetime, until: datetime | None = None
 ) -> list[tuple[int, datetime, tuple[int, ...]]]:
-    """(id, date, signature) of relevant stories dated from a time on, to group new ones."""
+    """(id, date, signature) of relevant stories dated from `since` (to before `until`)."""
+    before, args = (
+        ("AND sort_at < ?", [to_db(since), to_db(until)]) if until else ("", [to_db(since)])
+    )
     rows = db.execute(
         "SELECT id, sort_at, signature FROM stories "
-        "WHERE relevant = 1 AND signature IS NOT NULL AND sort_at >= ?",
-        [to_db(since)],
+        f"WHERE relevant = 1 AND signature IS NOT NULL AND sort_at >= ? {before}",
+        args,
     ).fetchall()
     found = []
     for story_id, sort_at, signature in rows:

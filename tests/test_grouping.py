@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from bot.services import Services
 from bot.text.cluster import PERMUTATIONS, same_story, signature
 from bot.text.grouping import SignatureIndex
+from tests.conftest import FIXED_NOW
+from tests.test_search import add_stories
 
 START = datetime(2026, 11, 20, tzinfo=UTC)
 
@@ -83,4 +87,34 @@ def test_the_newest_match_wins_and_the_horizon_says_what_is_covered() -> None:
     index.add(6, START + timedelta(hours=2), sig)
     index.add(4, START, sig)  # added twice: the first stays
     assert index.same_story(sig, START, exclude=0) == 4
+    assert index.same_story(sig, START, exclude=0, until=START + timedelta(hours=2)) == 6
     assert index.covers(START) and not index.covers(START - timedelta(seconds=1))
+
+
+async def test_backfilled_stories_older_than_the_index_still_find_their_group(
+    services: Services,
+) -> None:
+    """The index loads recent days first; older stories make it reach back, gap only."""
+    text = "بحث المنفي مع السفير الإيطالي ملف الانتخابات والهجرة غير النظامية في طرابلس اليوم"
+
+    def story(key: str, days_ago: float, outlet: str) -> dict[str, Any]:
+        published = FIXED_NOW - timedelta(days=days_ago)
+        return {
+            "key": key, "headline": "المنفي يبحث مع السفير الإيطالي ملف الانتخابات",
+            "body": text, "outlet": outlet, "outlet_ar": outlet,
+            "url": f"https://news.test/{key}", "published": published.isoformat(),
+        }  # fmt: skip
+
+    await add_stories(services, [story("today", 0, "A")])
+    await services.analyze_pending()  # the index now starts 4 days back
+    await add_stories(services, [story("old", 20, "B"), story("old-retold", 19.5, "C")])
+    await services.analyze_pending()
+    rows = await services.store.run(
+        lambda db: db.execute(
+            "SELECT a.url, s.cluster_id, s.id FROM stories s JOIN articles a "
+            "ON a.id = s.article_id WHERE a.url LIKE 'https://news.test/%' ORDER BY s.id"
+        ).fetchall()
+    )
+    by_url = {url.rsplit("/", 1)[1]: (cluster, sid) for url, cluster, sid in rows}
+    assert by_url["old-retold"][0] == by_url["old"][1]  # grouped, 20 days back
+    assert by_url["today"][0] is None  # 20 days apart: not the same story

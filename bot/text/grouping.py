@@ -50,8 +50,9 @@ class SignatureIndex:
         since: datetime,
         exclude: int,
         threshold: float = SAME_STORY_THRESHOLD,
+        until: datetime | None = None,
     ) -> int | None:
-        """The newest story dated from `since` on that tells the same story, if any."""
+        """The newest story dated from `since` (to `until`) that tells the same story, if any."""
         if len(signature) != PERMUTATIONS:
             return None
         shared: Counter[int] = Counter()
@@ -65,5 +66,6 @@ class SignatureIndex:
             if equal / PERMUTATIONS >= threshold
             and story_id != exclude
             and self._dates[story_id] >= since
+            and (until is None or self._dates[story_id] <= until)
         ]
         return max(matches, key=lambda story_id: (self._dates[story_id], story_id), default=None)
