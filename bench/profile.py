@@ -34,6 +34,7 @@ from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, kno
 from bot.knowledge import load_knowledge
 from bot.text.grouping import SignatureIndex
 from bot.text.stem import query_terms
+from bot.tg.digest_render import digest_renderer
 from storage import Store, actors, analysis, articles, search, sources, topics
 from storage.db import connect
 from storage.timefmt import from_db, to_db
@@ -218,10 +219,20 @@ async def digests(db_path: Path) -> None:
             seconds["build_digest (event loop)"] += time.perf_counter() - started
 
     bot.digests.build_digest = timed_build  # type: ignore[assignment]
-    topics = [t.id for t in load_knowledge(SEEDS_DIR).topics]
-    service = bot.digests.DigestService(store, None, lambda: datetime.now(UTC), topics)
+    knowledge = load_knowledge(SEEDS_DIR)
+    topics = [t.id for t in knowledge.topics]
+    names = {t.id: (t.name_ar, t.name_en) for t in knowledge.topics}
+
+    async def no_pause(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    service = bot.digests.DigestService(
+        store, None, lambda: datetime.now(UTC), topics, sleep=no_pause
+    )
     try:
-        fig = await run_digests(service, subscribers)
+        fig = await run_digests(
+            service, subscribers, digest_renderer(names, offer_translation=False)
+        )
     finally:
         bot.digests.build_digest = build  # type: ignore[assignment]
         store.close()

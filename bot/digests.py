@@ -220,7 +220,7 @@ class DigestService:
         due = await self.store.run(subs.due_subscriptions, now)
         rendered: dict[Variant, list[DigestMessage]] = {}
         candidates: dict[tuple[datetime, datetime], RankedPeriod] = {}
-        claimed = 0
+        claims = []
         for subscription in due:
             start = subscription.last_period_end or now - FIRST_PERIOD
             variant = await self._variant(subscription, subscription.chat_id, start, now)
@@ -228,16 +228,17 @@ class DigestService:
                 rendered[variant] = await self._render(variant, render, candidates)
             when = parse_local_time(subscription.local_time)
             assert when is not None
-            if await self.store.run(
-                subs.claim_delivery,
-                subscription,
-                period_start=start,
-                period_end=now,
-                chunks=rendered[variant],
-                next_due=next_due(now, when, subscription.timezone),
-                now=now,
-            ):
-                claimed += 1
+            claims.append(
+                subs.Claim(
+                    subscription,
+                    period_start=start,
+                    period_end=now,
+                    chunks=rendered[variant],
+                    next_due=next_due(now, when, subscription.timezone),
+                )
+            )
+        # All of the run's claims in one transaction: one each cost more than the rest.
+        claimed = await self.store.run(subs.claim_deliveries, claims, now)
         sent = await self._send_pending(send, held)
         return RunReport(
             due=len(due),
@@ -356,10 +357,13 @@ class DigestService:
                         counts["errors"] += 1  # that message only; the rest still go
                     else:
                         counts["messages"] += 1
-                    await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1)
+                    if index + 1 < len(chunks):
+                        await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1)
+                # The last message is counted with the closing, in one statement.
                 await self.store.run(
-                    subs.finish_delivery, chat_id, period_end, "sent", self.clock()
-                )
+                    subs.finish_delivery, chat_id, period_end, "sent", self.clock(),
+                    sent=len(chunks),
+                )  # fmt: skip
 
         await asyncio.gather(*(deliver(*item) for item in pending))
         return self._Sent(deliveries=len(pending), **counts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +119,29 @@ def due_subscriptions(
     return [_subscription(row) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A digest to record for a subscriber, and where their schedule moves."""
+
+    subscription: Subscription
+    period_start: datetime
+    period_end: datetime
+    chunks: list[DigestMessage]
+    next_due: datetime
+
+
+def claim_deliveries(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> int:
+    """claim_delivery for each, all in one transaction; how many were claimed."""
+    with db.atomic():
+        return sum(
+            claim_delivery(
+                db, c.subscription, period_start=c.period_start, period_end=c.period_end,
+                chunks=c.chunks, next_due=c.next_due, now=now,
+            )
+            for c in claims
+        )  # fmt: skip
+
+
 def claim_delivery(
     db: sqlite_utils.Database,
     subscription: Subscription,
@@ -212,12 +236,14 @@ def finish_delivery(
     status: str,
     now: datetime,
     error: str | None = None,
+    *,
+    sent: int | None = None,
 ) -> None:
-    """Close a delivery: "sent", or "failed" with why."""
+    """Close a delivery: "sent", or "failed" with why; `sent` also records the count."""
     db.execute(
-        "UPDATE deliveries SET status = ?, sent_at = ?, error = ? "
-        "WHERE chat_id = ? AND period_end = ?",
-        [status, to_db(now), error, chat_id, period_end],
+        "UPDATE deliveries SET status = ?, sent_at = ?, error = ?, "
+        "chunks_sent = COALESCE(?, chunks_sent) WHERE chat_id = ? AND period_end = ?",
+        [status, to_db(now), error, sent, chat_id, period_end],
     )
 
 
