@@ -366,6 +366,21 @@ def _m007_delivery_retries(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+_M008_SQL = (
+    # A profile's newest meetings, from either side, without sorting all of them.
+    "CREATE INDEX meetings_a_day ON meetings(a, day, id)",
+    "CREATE INDEX meetings_b_day ON meetings(b, day, id)",
+    "DROP INDEX meetings_a",
+    "DROP INDEX meetings_b",
+)
+
+
+def _m008_meeting_indexes(db: sqlite_utils.Database) -> None:
+    """Meetings by actor and day, for a profile's newest meetings."""
+    for statement in _M008_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -375,6 +390,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m005_subscriptions,
     _m006_covering_indexes,
     _m007_delivery_retries,
+    _m008_meeting_indexes,
 )
 
 
