@@ -30,6 +30,7 @@ from bot.text.stem import query_terms
 from bot.text.stories import split_page
 from bot.text.topics import find_topic
 from storage import Store, actors, analysis, articles, search, sources, topics, users
+from storage.rows import Totals
 from storage.timefmt import from_db
 
 Clock = Callable[[], datetime]
@@ -88,6 +89,9 @@ class Services:
         self._names: ActorIndex | None = None
         self._names_loaded = 0.0
         self._actors_stored = False
+        # Counts of shown stories (/latest, each topic), kept while the database is unchanged;
+        # touched only on the store's thread.
+        self._totals: Totals = {}
 
     # ---- seeds and analysis ------------------------------------------------------------
 
@@ -217,7 +221,9 @@ class Services:
     async def latest(self, limit: int = DEFAULT_LATEST, offset: int = 0) -> StoryPage:
         """The newest stories, at most MAX_LATEST at a time."""
         limit = max(1, min(limit, MAX_LATEST))
-        return await self.store.run(articles.latest_stories, limit=limit, offset=max(0, offset))
+        return await self.store.run(
+            articles.latest_stories, limit=limit, offset=max(0, offset), totals=self._totals
+        )
 
     async def people_in_news(self) -> list[ActorCount]:
         """The people named in the most stories over the last week."""
@@ -271,7 +277,11 @@ class Services:
     async def topic_stories(self, topic_id: str, offset: int = 0) -> StoryPage:
         """The newest stories of a topic."""
         return await self.store.run(
-            topics.stories_by_topic, topic_id, limit=DEFAULT_LATEST, offset=max(0, offset)
+            topics.stories_by_topic,
+            topic_id,
+            limit=DEFAULT_LATEST,
+            offset=max(0, offset),
+            totals=self._totals,
         )
 
     async def search(self, query: str, offset: int = 0) -> SearchResult:

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from bot.models import NewArticle, StoryDraft, StoryPage
 from storage import views
-from storage.rows import last_id
+from storage.rows import Totals, cached_count, last_id
 from storage.timefmt import to_db
 
 SeedOutcome = Literal["added", "updated", "unchanged"]
@@ -136,9 +136,16 @@ def _insert_stories(
     )
 
 
-def latest_stories(db: sqlite_utils.Database, *, limit: int, offset: int) -> StoryPage:
-    """The newest relevant stories, `limit` of them, skipping `offset`; with the total count."""
-    total = int(db.execute(f"SELECT COUNT(*) FROM stories s WHERE {views.SHOWN}").fetchone()[0])
+def latest_stories(
+    db: sqlite_utils.Database, *, limit: int, offset: int, totals: Totals | None = None
+) -> StoryPage:
+    """The newest relevant stories, `limit` of them, skipping `offset`; with the total count.
+
+    `totals` keeps the count while nothing changes.
+    """
+    total = cached_count(
+        db, totals, "latest", f"SELECT COUNT(*) FROM stories s WHERE {views.SHOWN}", []
+    )
     rows = db.execute(
         f"SELECT {views.COLUMNS} FROM stories s {views.JOINS} WHERE {views.SHOWN} "
         f"{views.ORDER} LIMIT ? OFFSET ?",

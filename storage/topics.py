@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.models import StoryPage, TopicCount
-from storage import views
+from storage import rows, views
 from storage.timefmt import to_db
 
 # Stories sharing a date at the page's edge are ordered by the full display order only
@@ -31,19 +31,24 @@ def topic_counts(db: sqlite_utils.Database, since: datetime) -> list[TopicCount]
 
 
 def stories_by_topic(
-    db: sqlite_utils.Database, topic: str, *, limit: int, offset: int
+    db: sqlite_utils.Database,
+    topic: str,
+    *,
+    limit: int,
+    offset: int,
+    totals: rows.Totals | None = None,
 ) -> StoryPage:
-    """The newest shown stories of a topic."""
+    """The newest shown stories of a topic; `totals` keeps counts while nothing changes."""
     # Both read the topic's stories through the covering index, not their large rows.
     shown = (
         f"FROM story_topics st JOIN stories s {views.BY_ID} ON s.id = st.story_id "
         f"WHERE st.topic = ? AND {views.SHOWN}"
     )
-    total = int(db.execute(f"SELECT COUNT(*) {shown}", [topic]).fetchone()[0])
+    total = rows.cached_count(db, totals, f"topic:{topic}", f"SELECT COUNT(*) {shown}", [topic])
     if total >= COMMON_TOPIC:
         # A common topic: walking all stories newest first finds a page of it at once.
         where = f"{views.SHOWN} AND s.id IN (SELECT story_id FROM story_topics WHERE topic = ?)"
-        rows = db.execute(
+        found = db.execute(
             f"SELECT {views.COLUMNS} FROM stories s INDEXED BY stories_relevant_sort "
             f"{views.JOINS} WHERE {where} {views.ORDER} LIMIT ? OFFSET ?",
             [topic, limit, offset],
@@ -51,14 +56,14 @@ def stories_by_topic(
     else:
         # A rarer one: its own stories, newest first by date with room for ties on the
         # date, then in the display order.
-        rows = db.execute(
+        found = db.execute(
             f"WITH page AS MATERIALIZED (SELECT s.id {shown} ORDER BY s.sort_at DESC LIMIT ?) "
             f"SELECT {views.COLUMNS} FROM page JOIN stories s ON s.id = page.id {views.JOINS} "
             f"{views.ORDER} LIMIT ? OFFSET ?",
             [topic, offset + limit + TIE_ROOM, limit, offset],
         ).fetchall()
     return StoryPage(
-        stories=tuple(views.story_view(row) for row in rows),
+        stories=tuple(views.story_view(row) for row in found),
         offset=offset,
         limit=limit,
         total=total,

@@ -13,6 +13,7 @@ import sqlite_utils
 from bot.services import Services
 from storage import DatabaseError, Store
 from storage.db import MIGRATIONS, connect, migrate, schema_version
+from storage.rows import Totals, cached_count
 from tests.conftest import FIXED_NOW, SEEDS
 
 EXPECTED_TABLES = {"sources", "articles", "stories", "users"}
@@ -258,3 +259,19 @@ async def test_a_discovered_person_gets_the_translators_english_name(
     assert "إيفان مولوتكوف" in asked
     # Without an answer the rule-based romanization stays.
     assert all(en for en in names.values())
+
+
+def test_a_cached_count_is_counted_again_after_any_write_and_only_then(tmp_path: Path) -> None:
+    mine, other = connect(tmp_path / "c.db"), connect(tmp_path / "c.db")
+    totals: Totals = {}
+    sql = "SELECT COUNT(*) FROM state"
+    assert cached_count(mine, totals, "k", sql, []) == 0
+    totals["k"] = (totals["k"][0], 99)  # nothing changed: the kept count is served
+    assert cached_count(mine, totals, "k", sql, []) == 99
+    mine.execute("INSERT INTO state (key, value) VALUES ('a', '1')")
+    mine.conn.commit()
+    assert cached_count(mine, totals, "k", sql, []) == 1  # this connection wrote
+    other.execute("INSERT INTO state (key, value) VALUES ('b', '2')")
+    other.conn.commit()
+    assert cached_count(mine, totals, "k", sql, []) == 2  # another connection wrote
+    assert cached_count(mine, None, "k", sql, []) == 2
