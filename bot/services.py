@@ -26,6 +26,7 @@ from bot.models import (
 )
 from bot.seeds import read_seed_documents
 from bot.text.grouping import SignatureIndex
+from bot.text.highlight import snippet
 from bot.text.stem import query_terms
 from bot.text.stories import split_page
 from bot.text.topics import find_topic
@@ -64,6 +65,8 @@ class SearchResult:
     groups: tuple[tuple[str, ...], ...]
     offset: int
     total: int
+    # Each hit's best passage as (text, matched) runs, found off the event loop.
+    snippets: tuple[tuple[tuple[str, bool], ...], ...] = ()
 
 
 class Services:
@@ -294,7 +297,12 @@ class Services:
         hits, total = await self.store.run(
             search.search_stories, groups, limit=SEARCH_PAGE, offset=max(0, offset)
         )
-        return SearchResult(hits=tuple(hits), groups=groups, offset=offset, total=total)
+        snippets = await asyncio.to_thread(
+            lambda: tuple(tuple(snippet(hit.body, groups)) for hit in hits)
+        )
+        return SearchResult(
+            hits=tuple(hits), groups=groups, offset=offset, total=total, snippets=snippets
+        )
 
     async def story_text(self, story_id: int) -> tuple[str, str] | None:
         """A story's headline and lead, for translating on demand."""

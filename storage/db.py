@@ -372,11 +372,14 @@ _M008_SQL = (
     "CREATE INDEX meetings_b_day ON meetings(b, day, id)",
     "DROP INDEX meetings_a",
     "DROP INDEX meetings_b",
+    # The stories an analysis has not seen: without it, each batch scanned every story
+    # (95 ms at 100k stories, for each batch of new ones).
+    "CREATE INDEX stories_analysis ON stories(analysis_version, id)",
 )
 
 
 def _m008_meeting_indexes(db: sqlite_utils.Database) -> None:
-    """Meetings by actor and day, for a profile's newest meetings."""
+    """Meetings by actor and day, for a profile's newest; stories by analysis version."""
     for statement in _M008_SQL:
         db.conn.execute(statement)
 

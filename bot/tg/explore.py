@@ -9,7 +9,6 @@ from telegram.ext import ContextTypes
 
 from bot.models import ActorProfile, ActorRecord, StoryPage, Topic
 from bot.services import Services
-from bot.text.highlight import snippet
 from bot.tg.cards import (
     people_list,
     profile,
@@ -253,8 +252,8 @@ class ExploreCommands:
             last=offset + len(result.hits), total=result.total,
         )  # fmt: skip
         blocks = [title] + [
-            search_hit(hit, offset + i + 1, snippet(hit.body, result.groups), lang, self.zone)
-            for i, hit in enumerate(result.hits)
+            search_hit(hit, offset + i + 1, list(runs), lang, self.zone)
+            for i, (hit, runs) in enumerate(zip(result.hits, result.snippets, strict=True))
         ]
         older = None
         if offset + len(result.hits) < result.total:
