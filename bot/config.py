@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class Settings:
     translator: str = "google"
     translator_url: str | None = None
     translator_api_key: str | None = None
+    analysis_workers: int = 1
 
     @property
     def bot_api_url(self) -> str:
@@ -97,6 +99,9 @@ def load_settings(environ: Mapping[str, str], dotenv_path: Path | None = Path(".
         translator=_translator(get("TRANSLATOR"), get("TRANSLATOR_URL"), get("TRANSLATOR_API_KEY")),
         translator_url=get("TRANSLATOR_URL"),
         translator_api_key=get("TRANSLATOR_API_KEY"),
+        analysis_workers=_int(
+            "ANALYSIS_WORKERS", get("ANALYSIS_WORKERS"), min(os.cpu_count() or 1, 4), 1, 32
+        ),
     )
 
 

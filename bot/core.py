@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.admins import Admins
+from bot.analyzer import ProcessAnalyzer
 from bot.config import ConfigError, Settings
 from bot.digests import DigestService, SubscriptionService, Translations
 from bot.ingest.fetch import Fetcher
@@ -34,8 +36,12 @@ class Core:
         return self.services.store
 
     async def aclose(self) -> None:
-        """Close the network client and the translator's threads; the store has its owner."""
+        """Close the network client, the analysis workers and the translator's threads.
+
+        The store has its owner.
+        """
         await self.fetcher.aclose()
+        await asyncio.to_thread(self.services.analyzer.close)
         if self.translations is not None:
             self.translations.close()
 
@@ -65,10 +71,16 @@ def build_core(
         if translator is not None:
             service = TranslationService(store, translator, clock)
             translations = service
+    knowledge = load_knowledge(settings.seeds_dir)
     services = Services(
         store,
-        load_knowledge(settings.seeds_dir),
+        knowledge,
         clock,
+        analyzer=(
+            ProcessAnalyzer(knowledge, settings.seeds_dir, settings.analysis_workers)
+            if settings.analysis_workers > 1
+            else None
+        ),
         # Only the running bot asks the translator for names at ingest: the offline chat and
         # the CLI must answer at once, even with no network.
         english_name=service.name if service is not None and translate_names else None,

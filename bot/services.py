@@ -6,10 +6,11 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
+from bot.analysis import ANALYSIS_VERSION, discovered_actors, known_actors
+from bot.analyzer import Analyzer, ThreadAnalyzer
 from bot.knowledge import Knowledge
 from bot.lookup import ActorIndex, Lookup, find_actor
 from bot.models import (
@@ -79,10 +80,12 @@ class Services:
         clock: Clock = utc_now,
         *,
         english_name: NameTranslator | None = None,
+        analyzer: Analyzer | None = None,
     ) -> None:
         self.store = store
         self.knowledge = knowledge
         self.clock = clock
+        self.analyzer: Analyzer = analyzer or ThreadAnalyzer(knowledge)
         # Gives people found in the stories an English name (cached); without it, or when
         # it fails, they keep the rule-based romanization.
         self.english_name = english_name
@@ -146,14 +149,11 @@ class Services:
             if not batch:
                 return done
             days = [from_db(published) for _, _, _, published, _ in batch]
-            # The whole batch in one thread call. (Worker processes were tried: with the
-            # pickling, 2 of them did 12% better than one thread on 2 cores; not worth it.)
-            results = await asyncio.to_thread(
-                self._analyze_all,
+            results = await self.analyzer.analyze(
                 [
                     (headline, body, day.date() if day else None)
                     for (_, headline, body, _, _), day in zip(batch, days, strict=True)
-                ],
+                ]
             )
             analyzed = [
                 await self._grouped(story_id, result, day, from_db(sort_at))
@@ -166,9 +166,6 @@ class Services:
             if any(discovered for _, _, discovered, _, _ in analyzed):
                 self._names = None
             done += len(analyzed)
-
-    def _analyze_all(self, stories: list[tuple[str, str, date | None]]) -> list[StoryAnalysis]:
-        return [analyze_story(h, body, self.knowledge, on) for h, body, on in stories]
 
     async def _grouped(
         self,
