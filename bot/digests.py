@@ -221,9 +221,14 @@ class DigestService:
         rendered: dict[Variant, list[DigestMessage]] = {}
         candidates: dict[tuple[datetime, datetime], RankedPeriod] = {}
         claims = []
+        # Everyone's follows in one query: one each was a round trip per subscriber.
+        follows = await self.store.run(subs.follows_of_chats, [s.chat_id for s in due])
         for subscription in due:
             start = subscription.last_period_end or now - FIRST_PERIOD
-            variant = await self._variant(subscription, subscription.chat_id, start, now)
+            variant = await self._variant(
+                subscription, subscription.chat_id, start, now,
+                follows=frozenset(follows.get(subscription.chat_id, ())),
+            )  # fmt: skip
             if variant not in rendered:
                 rendered[variant] = await self._render(variant, render, candidates)
             when = parse_local_time(subscription.local_time)
@@ -258,15 +263,17 @@ class DigestService:
         start: datetime,
         end: datetime,
         default_zone: str = DEFAULT_ZONE,
+        follows: frozenset[str] | None = None,
     ) -> Variant:
-        follows = await self.store.run(subs.follows_of, chat_id)
+        if follows is None:
+            follows = frozenset(key for _, key in await self.store.run(subs.follows_of, chat_id))
         return Variant(
             lang=subscription.digest_lang if subscription else "ar",
             zone=subscription.timezone if subscription else default_zone,
             topics=subscription.topics if subscription else (),
             max_items=subscription.max_items if subscription else 10,
             empty_notice=subscription.empty_notice if subscription else True,
-            follows=frozenset(key for _, key in follows),
+            follows=follows,
             period_start=start,
             period_end=end,
         )

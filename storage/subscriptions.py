@@ -316,6 +316,21 @@ def follows_of(db: sqlite_utils.Database, chat_id: int) -> list[tuple[str, str]]
     return [(row[0], row[1]) for row in rows]
 
 
+def follows_of_chats(db: sqlite_utils.Database, chat_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The keys each of these chats follows; chats that follow nothing are left out."""
+    found: dict[int, list[str]] = {}
+    # In slices: SQLite takes a bounded number of parameters per statement.
+    for start in range(0, len(chat_ids), 500):
+        part = list(chat_ids[start : start + 500])
+        marks = ",".join("?" for _ in part)
+        for chat_id, key in db.execute(
+            f"SELECT chat_id, key FROM follows WHERE chat_id IN ({marks}) ORDER BY created_at",
+            part,
+        ):
+            found.setdefault(chat_id, []).append(key)
+    return found
+
+
 def queue_alerts(db: sqlite_utils.Database, now: datetime) -> int:
     """Queue an alert for every new shown story that matches a follow; returns how many.
 

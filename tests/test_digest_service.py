@@ -817,3 +817,18 @@ async def test_preview_does_not_move_the_schedule(world: World) -> None:
     await world.digests.preview(777, world.render)
     assert world.render.calls[-1].variant.lang == "ar"
     assert len(await world.deliveries()) == 1
+
+
+async def test_each_subscriber_s_follows_reach_their_own_digest(world: World) -> None:
+    await world.add_stories()
+    for chat in (1, 2, 3):
+        await world.subscribe(chat)
+    await world.subs.follow(1, "actor", "najla_mangoush")
+    await world.subs.follow(1, "topic", "elections")
+    await world.subs.follow(3, "topic", "elections")
+    report = await world.run(at=FIRST_DUE)
+    assert report.claimed == 3
+    follows = sorted(sorted(call.variant.follows) for call in world.render.calls)
+    # Chat 2 follows nothing; 1 and 3 differ, so three renderings.
+    assert follows == [[], ["elections"], ["elections", "najla_mangoush"]]
+    assert report.variants == 3
