@@ -366,7 +366,8 @@ class _Renderer:
 
     def _term(self, topic: str) -> str:
         wanted = self.topic if self.topic and self.rng.random() < SUBSTITUTE_TERM else topic
-        return self.rng.choice(self.kb.lexicon[wanted])
+        term: str = self.rng.choice(self.kb.lexicon[wanted])
+        return term
 
     def _number(self, number: str) -> str:
         if len(number) == 4 and number.startswith(("19", "20")):

@@ -206,7 +206,8 @@ def grouping_check(db: sqlite_utils.Database, truth_of: dict[int, int | None]) -
         root = index if root is None else root
         if cluster_id is not None:
             members.setdefault(cluster_id, set()).add(root)
-        original = by_index.get(truth_of[index]) if truth_of[index] is not None else None
+        original_index = truth_of[index]
+        original = by_index.get(original_index) if original_index is not None else None
         if original is None or not relevant or not original[2]:
             continue
         retold += 1

@@ -135,7 +135,7 @@ def plain_app(
         .get_updates_request(request)
     )
     if limiter is not None:
-        builder = builder.rate_limiter(limiter)
+        return builder.rate_limiter(limiter).build()
     return builder.build()
 
 
