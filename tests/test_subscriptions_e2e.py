@@ -331,6 +331,7 @@ async def test_settings_typed_time_and_zone(chat: Chat, core: Core) -> None:
     assert reply.text.startswith("“7h” is not a time of day.")
     [reply] = await chat.say("/settings colour blue")
     assert reply.text.startswith("Usage: /settings, /settings time HH:MM")
+    assert reply.text.endswith("/settings max N (1 to 20).")  # what it accepts
     sub = await subscription(core)
     assert (sub.local_time, sub.timezone, sub.digest_lang, sub.max_items) == (
         "07:30", "Europe/Paris", "en", 5,

@@ -457,9 +457,9 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "btn_silent": {"en": "Send nothing", "ar": "لا ترسل شيئاً"},
     "settings_usage": {
         "en": "Usage: /settings, /settings time HH:MM, /settings zone Europe/Paris (or UTC+2), "
-        "/settings lang ar|en|both, /settings max 5|10|15|20.",
+        "/settings lang ar|en|both, /settings max N (1 to 20).",
         "ar": "الاستخدام: /settings أو /settings time س:د أو /settings zone Europe/Paris "
-        "(أو UTC+2) أو /settings lang ar|en|both أو /settings max 5|10|15|20.",
+        "(أو UTC+2) أو /settings lang ar|en|both أو /settings max N (من 1 إلى 20).",
     },
     "settings_bad_zone": {
         "en": "I don't know the time zone “{text}”. Use a name like Europe/Paris or an offset "
