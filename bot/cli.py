@@ -92,13 +92,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(settings: Settings) -> int:
     """Run the bot against Telegram until SIGINT or SIGTERM."""
-    from bot.tg.app import build_application, serve_forever
+    from bot.tg.app import BotApiRefused, build_application, serve_forever
 
     if not settings.telegram_bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     core = open_core(settings, serving=True)
-    serve_forever(build_application(settings, core, serving=True), settings)
+    try:
+        serve_forever(build_application(settings, core, serving=True), settings)
+    except BotApiRefused as exc:
+        print(f"libya-brief: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

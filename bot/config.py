@@ -221,3 +221,15 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)
+
+
+def _no_bootstrap_traceback(record: logging.LogRecord) -> bool:
+    """Keep python-telegram-bot's "could not start" line, without its traceback.
+
+    `run` then says in one line why it could not reach Telegram (bot/tg/app.py).
+    """
+    if record.getMessage().startswith("Network Retry Loop (Bootstrap"):
+        record.exc_info = None
+        record.exc_text = None
+    return True

@@ -163,3 +163,26 @@ def test_health_fails_without_a_fresh_heartbeat(tmp_path: Path) -> None:
     stale = health(beat)
     assert stale.returncode == 1
     assert "last heartbeat 60" in stale.stderr  # 600 s and a few more
+
+
+def test_an_unreachable_bot_api_or_a_refused_token_stops_run_with_one_line(
+    tmp_path: Path,
+) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    with bot_process(tmp_path, closed) as proc:
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert err.strip().splitlines()[-1] == (
+        f"libya-brief: cannot reach the Telegram Bot API at {closed} "
+        "(httpx.ConnectError: All connection attempts failed)"
+    )
+    assert "Traceback" not in err
+
+    api = FakeBotApi(token="999:another-bots-token")  # knows no bot with our token
+    with serve(api) as url, bot_process(tmp_path, url) as proc:
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert err.strip().splitlines()[-1] == (
+        "libya-brief: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+    )
+    assert "Traceback" not in err

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -240,8 +240,29 @@ def _write_heartbeat(path: Path) -> None:
     path.touch()
 
 
+class BotApiRefused(RuntimeError):
+    """Telegram could not be reached, or refused the token, when the bot started."""
+
+
 def serve_forever(app: BotApp, settings: Settings) -> None:
-    """Long polling, or a webhook when WEBHOOK_URL is set; returns after SIGINT or SIGTERM."""
+    """Long polling, or a webhook when WEBHOOK_URL is set; returns after SIGINT or SIGTERM.
+
+    Raises BotApiRefused, with a message for the operator, when start-up cannot talk to
+    Telegram; once running, python-telegram-bot rides out network errors itself.
+    """
+    try:
+        _serve(app, settings)
+    except InvalidToken as exc:
+        raise BotApiRefused(
+            "Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+        ) from exc
+    except NetworkError as exc:
+        raise BotApiRefused(
+            f"cannot reach the Telegram Bot API at {settings.telegram_api_base_url} ({exc.message})"
+        ) from exc
+
+
+def _serve(app: BotApp, settings: Settings) -> None:
     if settings.webhook_url:
         app.run_webhook(
             listen=settings.webhook_listen,
