@@ -18,7 +18,7 @@ from bot.tg.cards import (
 )
 from bot.tg.i18n import Lang, t
 from bot.tg.render import esc, join_blocks, story_item
-from bot.tg.replies import send_chunks, stories_keyboard, user_lang
+from bot.tg.replies import incoming, send_chunks, stories_keyboard, user_lang
 
 WHO = "who"
 TOPIC = "topic"
@@ -58,11 +58,10 @@ class ExploreCommands:
 
     async def who(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """People in the news, or one person's profile."""
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None:
+        got = incoming(update, context)
+        if got is None:
             return
-        lang = user_lang(update, context)
-        query = " ".join(context.args or []).strip()
+        message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
             people = await self.services.people_in_news()
             if not people:
@@ -75,7 +74,7 @@ class ExploreCommands:
             return
         found = await self.services.find_person(query)
         if found.found is not None:
-            await self._send_profile(context, chat.id, found.found.key, lang)
+            await self._send_profile(context, chat_id, found.found.key, lang)
         elif found.choices:
             await message.reply_text(
                 t(lang, "who_choose", query=esc(query[:100])),
@@ -122,11 +121,10 @@ class ExploreCommands:
 
     async def topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Topics with this week's counts, or one topic's latest stories."""
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None:
+        got = incoming(update, context)
+        if got is None:
             return
-        lang = user_lang(update, context)
-        query = " ".join(context.args or []).strip()
+        message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
             counts = await self.services.topic_counts()
             topics = self.services.topics()
@@ -143,7 +141,7 @@ class ExploreCommands:
         if found is None:
             await message.reply_text(t(lang, "topic_unknown", query=esc(query[:100])))
             return
-        await self._topic_page(context, chat.id, found, 0, lang)
+        await self._topic_page(context, chat_id, found, 0, lang)
 
     async def topic_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A topic button or its "older" button: a page of that topic's stories."""
@@ -203,16 +201,15 @@ class ExploreCommands:
 
     async def search(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stories matching the words, best first, matched words in bold."""
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None:
+        got = incoming(update, context)
+        if got is None:
             return
-        lang = user_lang(update, context)
-        query = " ".join(context.args or []).strip()
+        message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
             await message.reply_text(t(lang, "search_usage"))
             return
         number = self._remember(context, query)
-        await self._search_page(context, chat.id, query, number, 0, lang)
+        await self._search_page(context, chat_id, query, number, 0, lang)
 
     async def search_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The "older" button of a search: its next page."""

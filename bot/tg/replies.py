@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
@@ -21,6 +22,25 @@ def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
         return "ar" if chosen == "ar" else "en"
     user = update.effective_user
     return lang_of(user.language_code if user else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A command as its handler needs it: where to answer, in which language, and with what."""
+
+    message: Message
+    chat_id: int
+    lang: Lang
+    args: str  # the command's arguments, joined by single spaces
+
+
+def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming | None:
+    """The command's message, chat, language and arguments; None for an update without them."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return None
+    args = " ".join(context.args or []).strip()
+    return Incoming(message, chat.id, user_lang(update, context), args)
 
 
 def chat_user(update: Update) -> ChatUser | None:

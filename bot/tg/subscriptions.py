@@ -22,7 +22,14 @@ from bot.tg.cards import actor_name, topic_name
 from bot.tg.digest_render import TopicNames, digest_renderer, zone_label
 from bot.tg.i18n import Lang, format_day, format_moment, lang_of, story_count, t
 from bot.tg.render import MAX_MESSAGE, esc, join_blocks, split_html, story_item, utf16_len
-from bot.tg.replies import UI_LANG, chat_user, send_chunks, stories_keyboard, user_lang
+from bot.tg.replies import (
+    UI_LANG,
+    chat_user,
+    incoming,
+    send_chunks,
+    stories_keyboard,
+    user_lang,
+)
 
 log = logging.getLogger(__name__)
 
@@ -649,24 +656,23 @@ class SubscriptionCommands:
 
     async def unfollow(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop following a topic or a person; without a name, the list with buttons."""
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None:
+        got = incoming(update, context)
+        if got is None:
             return
-        lang = user_lang(update, context)
-        query = " ".join(context.args or []).strip()
+        message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
             await self.following(update, context)
             return
         topic = self.services.find_topic(query)
         if topic is not None:
-            removed = await self.subs.unfollow(chat.id, "topic", topic.id)
+            removed = await self.subs.unfollow(chat_id, "topic", topic.id)
             name = esc(topic_name(topic, lang))
             await message.reply_text(
                 t(lang, "unfollow_done" if removed else "unfollow_not", name=name)
             )
             return
         found = await self.services.find_person(query)
-        followed = {key for kind, key in await self.subs.following(chat.id) if kind == "actor"}
+        followed = {key for kind, key in await self.subs.following(chat_id) if kind == "actor"}
         candidates = (
             [found.found] if found.found else [a for a in found.choices if a.key in followed]
         )
@@ -679,7 +685,7 @@ class SubscriptionCommands:
         if not candidates:
             await message.reply_text(t(lang, "unfollow_not", name=esc(query[:100])))
             return
-        removed = await self.subs.unfollow(chat.id, "actor", candidates[0].key)
+        removed = await self.subs.unfollow(chat_id, "actor", candidates[0].key)
         name = actor_name(candidates[0], lang)
         await message.reply_text(t(lang, "unfollow_done" if removed else "unfollow_not", name=name))
 
