@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -96,12 +96,7 @@ async def ingest_feed(
         t0 = time.perf_counter()
         built = [(story, await asyncio.to_thread(_feed_article, story)) for story in chunk]
         t1 = time.perf_counter()
-        for story, article in built:
-            if article is not None:
-                await store.run(articles.store_article, source_ids[story.outlet], article, now)
-        t2 = time.perf_counter()
-        await services.analyze_pending()
-        t3 = time.perf_counter()
+        t2, t3 = await _store_and_analyze(services, source_ids, built, now)
         build, keep, analyze = build + t1 - t0, keep + t2 - t1, analyze + t3 - t2
         done += len(chunk)
         if progress and (t3 - last_print > 10 or done == total):
@@ -114,6 +109,24 @@ async def ingest_feed(
     seconds = time.perf_counter() - started
     stored = await store.run(articles.count_stories) - before
     return IngestFigures(stored, seconds, build, keep, analyze)
+
+
+async def _store_and_analyze(
+    services: Services,
+    source_ids: dict[int, int],
+    built: Sequence[tuple[Story, NewArticle | None]],
+    now: datetime,
+) -> tuple[float, float]:
+    """Store a batch's articles, then analyze them, as IngestService does per fetch.
+
+    Returns the perf_counter times at which storing and analyzing ended.
+    """
+    for story, article in built:
+        if article is not None:
+            await services.store.run(articles.store_article, source_ids[story.outlet], article, now)
+    stored = time.perf_counter()
+    await services.analyze_pending()
+    return stored, time.perf_counter()
 
 
 def analysis_floor(knowledge: Knowledge, stories: Iterable[Story]) -> float:
@@ -168,12 +181,7 @@ async def ingest_pages(
             )
             built.append((story, article))
         t1 = time.perf_counter()
-        for story, article in built:
-            if article is not None:
-                await store.run(articles.store_article, source_ids[story.outlet], article, now)
-        t2 = time.perf_counter()
-        await services.analyze_pending()
-        t3 = time.perf_counter()
+        t2, t3 = await _store_and_analyze(services, source_ids, built, now)
         build, keep, analyze = build + t1 - t0, keep + t2 - t1, analyze + t3 - t2
     seconds = time.perf_counter() - started
     stored = await store.run(articles.count_stories) - before
