@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -103,39 +104,81 @@ def test_webhook_mode_registers_and_serves_updates(tmp_path: Path) -> None:
         assert params["url"] == "https://bot.example.org/telegram/hook"
         assert params["secret_token"] == "s3cret-token"
 
-        update = {
-            "update_id": 1,
-            "message": {
-                "message_id": 1, "date": int(time.time()), "text": "/start",
-                "chat": {"id": 42, "type": "private"},
-                "from": {"id": 42, "is_bot": False, "first_name": "Ana", "language_code": "en"},
-                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-            },
-        }  # fmt: skip
-
-        def post(secret: str) -> int:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/telegram/hook",
-                data=json.dumps(update).encode(),
-                headers={
-                    "content-type": "application/json",
-                    "X-Telegram-Bot-Api-Secret-Token": secret,
-                },
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    return int(response.status)
-            except urllib.error.HTTPError as exc:
-                return exc.code
-
         wait_for(lambda: _listening(port))
-        assert post("wrong") == 403  # a forged update is refused
-        assert post("s3cret-token") == 200
+        assert post_update(port, command_update(42, "/start"), "wrong") == 403  # forged
+        assert post_update(port, command_update(42, "/start"), "s3cret-token") == 200
         [reply] = api.wait_for_outbox(1, timeout=20)
         assert reply.chat_id == 42
         assert reply.text.startswith("<b>Welcome to Libya Brief, Ana.</b>")
         code, err = stop(proc)
     assert code == 0, err
+
+
+def test_webhook_without_a_secret_registers_a_random_one_and_refuses_forged_updates(
+    tmp_path: Path,
+) -> None:
+    # The attack: no WEBHOOK_SECRET, and a POST to the webhook port of an update that claims
+    # to come from the owner made anyone an admin.
+    api = FakeBotApi(token=TOKEN)
+    port = free_port()
+    owner = 4242
+    with (
+        serve(api) as url,
+        bot_process(
+            tmp_path,
+            url,
+            WEBHOOK_URL="https://bot.example.org/telegram/hook",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+            ADMIN_IDS=str(owner),
+        ) as proc,
+    ):
+        wait_for(lambda: any(m == "setWebhook" for m, _ in api.calls) or proc.poll() is not None)
+        assert proc.poll() is None
+        [params] = [p for m, p in api.calls if m == "setWebhook"]
+        secret = params.get("secret_token")
+        assert isinstance(secret, str)
+        assert len(secret) >= 32
+        assert set(secret) <= set(string.ascii_letters + string.digits + "_-")
+
+        wait_for(lambda: _listening(port))
+        forged = command_update(owner, "/admins add 666")
+        assert post_update(port, forged, None) == 403
+        assert post_update(port, forged, "guess") == 403
+        # Telegram itself, knowing the secret, still gets through.
+        assert post_update(port, command_update(owner, "/admins"), secret) == 200
+        [reply] = api.wait_for_outbox(1, timeout=20)
+        assert "666" not in reply.text
+        code, err = stop(proc)
+    assert code == 0, err
+    assert "WEBHOOK_SECRET is not set" in err
+
+
+def command_update(user: int, text: str) -> dict[str, object]:
+    command = text.split()[0]
+    return {
+        "update_id": int(time.time() * 1000) % 1_000_000_000,
+        "message": {
+            "message_id": 1, "date": int(time.time()), "text": text,
+            "chat": {"id": user, "type": "private"},
+            "from": {"id": user, "is_bot": False, "first_name": "Ana", "language_code": "en"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        },
+    }  # fmt: skip
+
+
+def post_update(port: int, update: dict[str, object], secret: str | None) -> int:
+    headers = {"content-type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/telegram/hook", data=json.dumps(update).encode(), headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def _listening(port: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -269,11 +270,25 @@ def _serve(app: BotApp, settings: Settings) -> None:
             port=settings.webhook_port,
             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
+            secret_token=webhook_secret(settings),
             allowed_updates=Update.ALL_TYPES,
         )
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or a fresh random one registered with setWebhook at this start.
+
+    Without a secret anyone who can reach the port could post a forged update (from the
+    owner's id, say); a per-start secret needs no configuration and python-telegram-bot
+    then answers 403 to every request without Telegram's X-Telegram-Bot-Api-Secret-Token.
+    """
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    log.info("WEBHOOK_SECRET is not set: registering a random secret for this run")
+    # token_urlsafe draws from A-Z, a-z, 0-9, _ and -, the alphabet Telegram accepts.
+    return secrets.token_urlsafe(32)
 
 
 @asynccontextmanager
