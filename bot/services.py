@@ -302,7 +302,7 @@ class Services:
         )
 
     async def story_text(self, story_id: int) -> tuple[str, str] | None:
-        """A story's headline and lead, for translating on demand."""
+        """A shown story's headline and lead, for translating on demand; None otherwise."""
         return await self.store.run(articles.story_text, story_id)
 
     async def language_code(self, chat_id: int) -> str | None:

@@ -161,6 +161,10 @@ def count_stories(db: sqlite_utils.Database) -> int:
 
 
 def story_text(db: sqlite_utils.Database, story_id: int) -> tuple[str, str] | None:
-    """A story's headline and lead."""
-    row = db.execute("SELECT headline, lead FROM stories WHERE id = ?", [story_id]).fetchone()
+    """A shown story's headline and lead; None for one not about Libya or not analyzed."""
+    # Button data can be forged: only what the bot itself lists may be read back through it.
+    # A story grouped under another one stays readable: a digest may have listed it first.
+    row = db.execute(
+        "SELECT headline, lead FROM stories WHERE id = ? AND relevant = 1", [story_id]
+    ).fetchone()
     return (row[0], row[1] or "") if row else None
