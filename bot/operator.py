@@ -12,6 +12,7 @@ from typing import Any
 from bot.config import Settings
 from bot.core import Core
 from bot.ingest.service import RunResult, SourceError
+from bot.ingest.urls import masked_url
 
 
 def add_operator_commands(sub: Any) -> None:
@@ -66,7 +67,7 @@ async def _sources(core: Core, args: argparse.Namespace) -> int:
             last = s.last_fetch_at.isoformat() if s.last_fetch_at else "never"
             error = f" ({s.failures} failures: {s.last_error})" if s.failures else ""
             print(f"{s.id}\t{s.state}{error}\t{s.kind}\t{s.items_total} items\t{last}\t{s.name}")
-            print(f"\t{s.url}")
+            print(f"\t{masked_url(s.url)}")
     else:
         state = {"remove": "removed", "pause": "paused", "resume": "ok"}[args.action]
         source = await ingest.set_state(args.source, state)

@@ -212,6 +212,17 @@ async def test_an_added_source_brings_new_stories_to_readers_without_a_restart(b
     )
 
 
+async def test_a_password_in_a_source_url_is_masked_in_every_reply(bot: Bot) -> None:
+    url = bot.site.url("/week.xml").replace("http://", "http://reader:s3cr3t-pw@")
+    replies = await bot.chat.texts(OWNER, f"/addsource {url}", count=2)
+    replies += await bot.chat.texts(OWNER, "/sources")
+    [source] = await bot.core.ingest.list_sources()
+    assert source.url == url  # kept for fetching
+    assert "s3cr3t" not in "\n".join(replies)
+    assert replies[0] == f"Checking {bot.site.url('/week.xml').replace('http://', 'http://***@')} …"
+    assert "\n" + bot.site.url("/week.xml").replace("http://", "http://***@") + "\n" in replies[2]
+
+
 async def test_fetchnow_reports_each_source_and_stories_arrive(bot: Bot) -> None:
     chat, site = bot.chat, bot.site
     [empty] = await chat.texts(OWNER, "/sources")

@@ -142,6 +142,16 @@ def test_sources_are_added_listed_paused_resumed_fetched_and_removed(
     )
 
 
+def test_a_password_in_a_source_url_is_never_printed(cli: Cli, site: NewsSite) -> None:
+    url = site.url("/rss2.xml").replace("http://", "http://reader:s3cr3t-pw@")
+    added = cli.ok("sources", "add", url)
+    assert added[0] == f"added source 2: {RSS2_NAME} (feed)"
+    listed = cli.ok("sources", "list")
+    assert listed[1] == "\t" + site.url("/rss2.xml").replace("http://", "http://***@")
+    assert "s3cr3t" not in "\n".join(added + listed)
+    assert cli.ok("ingest", "--source", "2")[0].startswith(f"2. {RSS2_NAME}: 3 items")
+
+
 def test_ingest_reports_failures_and_exits_1_when_every_source_failed(
     cli: Cli, site: NewsSite
 ) -> None:

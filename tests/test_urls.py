@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.urls import TRACKING_PARAMS, canonical_url, is_http_url, same_site
+from bot.ingest.urls import TRACKING_PARAMS, canonical_url, is_http_url, masked_url, same_site
 
 # "Libya news" in Arabic, as raw text and as the UTF-8 escapes a browser sends.
 AKHBAR = "أخبار"
@@ -214,3 +214,18 @@ def test_parameter_order_does_not_matter(url: str, rnd: random.Random) -> None:
 @given(urls())
 def test_the_site_of_a_canonical_url_is_unchanged(url: str) -> None:
     assert same_site(url, canonical_url(url))
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://user:pass@host.ly/feed", "http://***@host.ly/feed"),
+        ("https://token@host.ly:8443/a?b=c@d", "https://***@host.ly:8443/a?b=c@d"),
+        ("http://a@b@host.ly/x", "http://***@host.ly/x"),
+        ("https://host.ly/a@b?c=@d#@e", "https://host.ly/a@b?c=@d#@e"),
+        ("HTTP://u:p@[::1", "HTTP://***@[::1"),
+        ("seed:abc", "seed:abc"),
+    ],
+)
+def test_credentials_in_a_url_are_masked_and_nothing_else_changes(url: str, shown: str) -> None:
+    assert masked_url(url) == shown

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.ingest.feeds import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
 from bot.ingest.fetch import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import article_links, extract_article, feed_links
-from bot.ingest.urls import canonical_url, is_http_url
+from bot.ingest.urls import canonical_url, is_http_url, masked_url
 from bot.models import NewArticle, Source, StoryDraft
 from bot.text.normalize import normalize, tokens
 from bot.text.stem import stem
@@ -108,7 +108,7 @@ class IngestService:
             raise SourceError("scheme")
         first = await self._fetch_or_explain(url)
         kind, fetched = await self._classify(first)
-        title = name or await self._title(kind, fetched) or fetched.url
+        title = name or await self._title(kind, fetched) or masked_url(fetched.url)
         source = await self._store_source(fetched.url, url, title, kind, by)
         return AddResult(source=source, run=await self._ingest(source, fetched))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import string
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -29,6 +30,8 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "ns_", "hsa_", "ga_")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# The authority's user information: everything from "//" up to the last "@" before the path.
+_USERINFO = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _HEX = frozenset(string.hexdigits)
 # RFC 3986 characters that may stand unescaped in each part; everything else is escaped.
@@ -60,6 +63,14 @@ def canonical_url(url: str) -> str:
         netloc = f"{p.userinfo}@{netloc}"
     query = _canonical_query(p.query)
     return f"{p.scheme}://{netloc}{p.path}" + (f"?{query}" if query else "")
+
+
+def masked_url(url: str) -> str:
+    """The URL to show anyone: a user name or password in it replaced by `***`."""
+    # The stored URL keeps its credentials because fetching needs them; every place that
+    # prints a source's URL (chat, CLI, the name it gets by default) goes through here.
+    # A regex rather than urlsplit, which refuses some malformed hosts: masking must be total.
+    return _USERINFO.sub(r"\1***@", url)
 
 
 def is_http_url(url: str) -> bool:

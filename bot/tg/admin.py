@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.admins import AdminError, Admins
 from bot.ingest.service import IngestService, RunResult, SourceError
+from bot.ingest.urls import masked_url
 from bot.models import Source
 from bot.tg.i18n import Lang, format_day, t
 from bot.tg.menus import clear_admin_menu, set_admin_menu
@@ -67,7 +68,7 @@ def source_line(source: Source, lang: Lang, zone: ZoneInfo) -> str:
     )  # fmt: skip
     return (
         f"{source.id}. <b>{esc(source.name)}</b> — {esc(kind)} · {state}\n"
-        f"{esc(source.url)}\n<i>{stats}</i>"
+        f"{esc(masked_url(source.url))}\n<i>{stats}</i>"
     )
 
 
@@ -117,7 +118,7 @@ class AdminCommands:
             await message.reply_text(t(lang, "addsource_usage"))
             return
         url, name = args[0], " ".join(args[1:]) or None
-        await message.reply_text(t(lang, "addsource_checking", url=esc(url[:300])))
+        await message.reply_text(t(lang, "addsource_checking", url=esc(masked_url(url)[:300])))
         try:
             added = await self.ingest.add_source(url, name, user.id)
         except SourceError as exc:
