@@ -9,8 +9,11 @@ address would see a connection error in the test, never a packet on the wire.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
 import time
+import tracemalloc
+import zlib
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -419,6 +422,103 @@ async def test_a_gzip_bomb_stops_at_the_decoded_cap(site: NewsSite) -> None:
     assert error.kind == "too_large"
     assert time.monotonic() - started < 5
     assert counting.raw_bytes < 5_000_000 // 50  # the cap was met long before 5 MB arrived
+
+
+def _gzip_layers(body: bytes, layers: int) -> bytes:
+    for _ in range(layers):
+        body = gzip.compress(body, compresslevel=9)
+    return body
+
+
+def _stacked_bomb(size: int) -> bytes:
+    """`size` spaces gzipped twice, the first layer streamed so the spaces never exist."""
+    packer = zlib.compressobj(9, wbits=31)
+    piece = b" " * (1 << 20)
+    inner = b"".join(packer.compress(piece) for _ in range(size // len(piece))) + packer.flush()
+    return gzip.compress(inner, compresslevel=9)
+
+
+async def test_a_stacked_gzip_bomb_stops_at_the_cap_in_bounded_memory(site: NewsSite) -> None:
+    # The issue's attack scaled down: 50 MB of spaces gzipped twice is about 5 KB on the
+    # wire. httpx decodes each layer a whole piece at a time, so the inner layer turns one
+    # 50 kB piece into 50 MB in a single call before any cap is looked at.
+    bomb = _stacked_bomb(50 << 20)
+    assert len(bomb) < 10_000
+    site.route("/bomb2", bomb, headers={"Content-Encoding": "gzip, gzip"})
+    cap = 1_000_000
+    async with Fetcher(allow_private=True, max_bytes=cap) as fetcher:
+        tracemalloc.start()
+        try:
+            error = await failure(fetcher, site.url("/bomb2"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert error.kind == "too_large"
+    assert peak < 2 * cap + 1_000_000, f"peak {peak / 1e6:.1f} MB"
+
+
+async def test_two_layers_of_gzip_are_decoded(site: NewsSite) -> None:
+    site.route("/two", _gzip_layers(FEED.encode(), 2), headers={"Content-Encoding": "gzip, gzip"})
+    async with Fetcher(allow_private=True) as fetcher:
+        assert (await fetcher.fetch(site.url("/two"))).body == FEED.encode()
+
+
+async def test_three_layers_of_encoding_are_refused(site: NewsSite) -> None:
+    site.route(
+        "/three",
+        _gzip_layers(FEED.encode(), 3),
+        headers={"Content-Encoding": "gzip, gzip, gzip"},
+    )
+    async with Fetcher(allow_private=True) as fetcher:
+        error = await failure(fetcher, site.url("/three"))
+    assert error.kind == "network" and "decoded" in str(error)
+
+
+@pytest.mark.parametrize("wbits", [15, -15], ids=["zlib", "raw"])
+async def test_deflate_bodies_are_decoded_with_or_without_the_zlib_wrapper(
+    site: NewsSite, wbits: int
+) -> None:
+    packer = zlib.compressobj(9, wbits=wbits)
+    body = packer.compress(FEED.encode() * 50) + packer.flush()
+    site.route("/deflate", body, headers={"Content-Encoding": "deflate"})
+    async with Fetcher(allow_private=True) as fetcher:
+        assert (await fetcher.fetch(site.url("/deflate"))).body == FEED.encode() * 50
+
+
+async def test_a_deflate_bomb_stops_at_the_cap(site: NewsSite) -> None:
+    packer = zlib.compressobj(9)
+    piece = bytes(1 << 20)
+    bomb = b"".join(packer.compress(piece) for _ in range(20)) + packer.flush()
+    site.route("/deflate-bomb", bomb, headers={"Content-Encoding": "deflate"})
+    async with Fetcher(allow_private=True, max_bytes=1_000_000) as fetcher:
+        assert (await failure(fetcher, site.url("/deflate-bomb"))).kind == "too_large"
+
+
+async def test_a_corrupt_gzip_body_is_a_decoding_error(site: NewsSite) -> None:
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"
+    # 0xff opens a deflate block of the reserved type 3, which zlib rejects.
+    site.route("/corrupt", header + b"\xff" * 16, headers={"Content-Encoding": "gzip"})
+    async with Fetcher(allow_private=True) as fetcher:
+        error = await failure(fetcher, site.url("/corrupt"))
+    assert error.kind == "network" and "decoded" in str(error)
+
+
+@pytest.mark.parametrize("coding", ["identity", "utf-8", ""])
+async def test_identity_and_unknown_codings_pass_the_body_through(
+    site: NewsSite, coding: str
+) -> None:
+    # Some servers label plain bodies with a charset as their encoding; httpx ignores
+    # codings it does not know, and so does the fetcher.
+    site.route("/plain", FEED, headers={"Content-Encoding": coding})
+    async with Fetcher(allow_private=True) as fetcher:
+        assert (await fetcher.fetch(site.url("/plain"))).body == FEED.encode()
+
+
+async def test_only_gzip_and_deflate_are_asked_for(site: NewsSite) -> None:
+    site.route("/", "home")
+    async with Fetcher(allow_private=True) as fetcher:
+        await fetcher.fetch(site.url("/"))
+    assert site.requests[0].headers["accept-encoding"] == "gzip, deflate"
 
 
 async def test_a_declared_length_over_the_cap_is_refused_without_reading(site: NewsSite) -> None:

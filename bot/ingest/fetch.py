@@ -3,7 +3,9 @@
 The URLs the bot fetches come from feeds and pages it does not control, so every fetch
 assumes a hostile answer: only http and https; never an address on this machine or its
 private network (checked at every redirect hop, and again at connect time with the default
-transport); a body capped in decoded bytes (a zip bomb stops at the cap); a total deadline
+transport); a body capped in raw and in decoded bytes, decoded here a bounded step at a time
+(gzip and deflate only, at most two layers), so a zip bomb, stacked or not, stops at the cap
+with no more than the cap and a constant in memory; a total deadline
 on top of httpx's connect and read timeouts (a server trickling one byte a second never
 trips a read timeout); at most `per_host` requests at once to any one host.
 
@@ -21,9 +23,11 @@ import ipaddress
 import logging
 import re
 import socket
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from io import BytesIO
 from types import MappingProxyType, TracebackType
 from typing import Any, Literal, Self, TypeVar
 
@@ -32,6 +36,7 @@ import httpx
 
 __all__ = [
     "ACCEPT",
+    "ACCEPT_ENCODING",
     "DEFAULT_USER_AGENT",
     "FetchError",
     "FetchErrorKind",
@@ -54,6 +59,15 @@ ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, application/xhtml+xml;q=0.8, "
     "*/*;q=0.5"
 )
+# Only what _Decoder undoes: were brotli or zstandard installed, httpx would ask for those
+# as well, and decode them without a bound on what one piece expands to.
+ACCEPT_ENCODING = "gzip, deflate"
+_CODINGS = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+# A body encoded twice is rare but legal (a proxy gzipping a gzipped answer); three times
+# is only ever an attack.
+_MAX_CODINGS = 2
+# Output of one decompress call: the most a layer ever holds at once, besides its input.
+_DECODE_STEP = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # What may reach the resolver: DNS names (IDNs arrive as Punycode) and IP literals (IPv6
 # with its zone). httpx lets a space or other junk through into the host.
@@ -157,7 +171,11 @@ class Fetcher:
             timeout=httpx.Timeout(
                 connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
             ),
-            headers={"User-Agent": user_agent, "Accept": ACCEPT},
+            headers={
+                "User-Agent": user_agent,
+                "Accept": ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             follow_redirects=False,  # followed by hand, so each hop's host is checked first
             trust_env=False,  # a proxy from the environment would connect around the guard
         )
@@ -264,18 +282,37 @@ class Fetcher:
         declared = response.headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > self._max_bytes:
             raise self._too_large(response.url)
-        chunks: list[bytes] = []
-        size = 0
-        # aiter_bytes yields decoded bytes, so a small gzip body that inflates past the cap
-        # stops here too. httpx decodes one network read (at most 64 KiB) at a time without
-        # an output limit, so the worst single chunk of a zip bomb is about 64 MB, held
-        # briefly before this check drops it; the network read stops right there.
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_bytes:
-                raise self._too_large(response.url)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # httpx's own decoders inflate a whole network read in one call, with no limit on
+        # the output: a 7 kB answer gzipped twice reaches gigabytes before any check. So
+        # the raw bytes are read and decoded here, a bounded step at a time.
+        undecodable = FetchError(
+            "network",
+            f"The answer from {response.url.host} could not be decoded.",
+            url=str(response.url),
+        )
+        codings = [
+            _CODINGS[name]
+            for name in (
+                c.strip().lower()
+                for c in response.headers.get_list("content-encoding", split_commas=True)
+            )
+            # Like httpx: identity and unknown codings (some servers put a charset here)
+            # leave the body as it is.
+            if name in _CODINGS
+        ]
+        if len(codings) > _MAX_CODINGS:
+            raise undecodable
+        decoder = _Decoder(codings, self._max_bytes)
+        body = BytesIO()  # getvalue() hands over its buffer rather than copying it
+        try:
+            async for raw in response.aiter_raw():
+                for piece in decoder.feed(raw):
+                    body.write(piece)
+        except _OverBudget:
+            raise self._too_large(response.url) from None
+        except zlib.error:
+            raise undecodable from None
+        return body.getvalue()
 
     def _too_large(self, url: httpx.URL) -> FetchError:
         limit = f"{self._max_bytes / 1_000_000:g} MB"
@@ -298,6 +335,75 @@ class Fetcher:
             slot.users -= 1
             if slot.users == 0:
                 del self._slots[host]
+
+
+class _OverBudget(Exception):
+    """A body, or one layer of its decoding, went past the byte cap."""
+
+
+class _Inflater:
+    """One gzip or deflate layer, decoded at most _DECODE_STEP bytes per call."""
+
+    def __init__(self, coding: str, limit: int) -> None:
+        self._limit = limit
+        self._produced = 0
+        self._raw_fallback = coding == "deflate"
+        self._inflate = zlib.decompressobj(zlib.MAX_WBITS | (16 if coding == "gzip" else 0))
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        """What `data` decodes to, in pieces; raises _OverBudget past the limit."""
+        tail = data
+        while not self._inflate.eof:  # after the end, servers' trailing junk is ignored
+            try:
+                out = self._inflate.decompress(tail, _DECODE_STEP)
+            except zlib.error:
+                if not self._raw_fallback:
+                    raise
+                # "deflate" should be zlib-wrapped, yet some servers send it raw, as httpx
+                # and browsers accept; that shows in the first bytes, so this tries once.
+                self._raw_fallback = False
+                self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            self._raw_fallback = False
+            tail = self._inflate.unconsumed_tail
+            if out:
+                self._produced += len(out)
+                if self._produced > self._limit:
+                    raise _OverBudget
+                yield out
+            # A full step may leave output pending inside zlib, so only a short one with
+            # no input left means this data is done.
+            if not tail and len(out) < _DECODE_STEP:
+                return
+
+
+class _Decoder:
+    """A body's content codings undone piece by piece, with every layer held to the cap.
+
+    Each layer, the inner compressed ones included, may produce at most `limit` bytes,
+    and so may the network: the work and the memory of decoding stay within a few times
+    the cap however the layers are built.
+    """
+
+    def __init__(self, codings: list[str], limit: int) -> None:
+        self._limit = limit
+        self._raw = 0
+        # Codings are listed in the order they were applied, so undone last first.
+        self._layers = [_Inflater(coding, limit) for coding in reversed(codings)]
+
+    def feed(self, raw: bytes) -> Iterator[bytes]:
+        """The decoded pieces of the next raw bytes; raises _OverBudget or zlib.error."""
+        self._raw += len(raw)
+        if self._raw > self._limit:
+            raise _OverBudget
+        return self._through(0, raw)
+
+    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
+        if index == len(self._layers):
+            yield data
+            return
+        for piece in self._layers[index].pieces(data):
+            yield from self._through(index + 1, piece)
 
 
 @dataclass
