@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.tg.console import to_terminal
 from tests.conftest import REPO
 
 HEADLINE_RU = "مباحثات بين الخارجية الليبية والروسية بشأن خروج القوات الأجنبية والمرتزقة"
@@ -70,3 +71,14 @@ def test_bad_configuration_is_one_line_naming_the_setting(tmp_path: Path) -> Non
         "Telegram user ids, got 'abc'"
     ]
     assert str(REPO)  # the repository is where the seeds come from
+
+
+def test_links_are_spelled_out_with_their_address() -> None:
+    markup = (
+        '<b>1. Talks &amp; more</b>\nAl-Wasat · 5 Dec · <a href="https://a.ly/x?a=1&amp;b=2">Read</a>'
+        ' · <a href="https://b.ly/&lt;y&gt;"><i>Two</i></a>'
+    )
+    assert to_terminal(markup, color=False) == (
+        "1. Talks & more\nAl-Wasat · 5 Dec · Read <https://a.ly/x?a=1&b=2> · Two <https://b.ly/<y>>"
+    )
+    assert to_terminal('<a href="https://a.ly/">Read</a>', color=True) == "Read <https://a.ly/>"

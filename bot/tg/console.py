@@ -23,11 +23,21 @@ QUIT = {"/quit", "/exit", "quit", "exit"}
 
 def to_terminal(markup: str, color: bool) -> str:
     """Telegram HTML as plain terminal text: links spelled out, bold and italics as ANSI."""
-    text = _LINK.sub(lambda m: f"{m.group(2)} <{html.unescape(m.group(1))}>", markup)
+    # Links are spelled out after the tags are gone, so that "<url>" is not taken for a tag.
+    parts = _LINK.split(markup)  # text, href, link text, text, href, link text, ..., text
+    out = []
+    for i in range(0, len(parts), 3):
+        out.append(_plain(parts[i], color))
+        if i + 2 < len(parts):
+            out.append(f"{_plain(parts[i + 2], color)} <{html.unescape(parts[i + 1])}>")
+    return "".join(out)
+
+
+def _plain(markup: str, color: bool) -> str:
     if color:
-        text = text.replace("<b>", _BOLD).replace("</b>", _RESET)
-        text = text.replace("<i>", _DIM).replace("</i>", _RESET)
-    return html.unescape(_TAG.sub("", text))
+        markup = markup.replace("<b>", _BOLD).replace("</b>", _RESET)
+        markup = markup.replace("<i>", _DIM).replace("</i>", _RESET)
+    return html.unescape(_TAG.sub("", markup))
 
 
 class ConsoleChat:
