@@ -351,6 +351,42 @@ async def test_a_host_with_any_private_address_is_refused(site: NewsSite, bad: s
         ("2002:a9fe:a9fe::1", True),  # 6to4 form of 169.254.169.254
         ("64:ff9b::a00:1", True),  # NAT64 form of 10.0.0.1
         ("not an address", True),
+        # Decided here, the same on every Python: the ipaddress module's tables differ
+        # between releases (3.13 counts all of 6to4 and 192.0.0.0/24 as private, 3.11.7
+        # neither, and they part on 2001:1::1, 2001:3::/32, 2001:4:112::/48, 2001:20::/27).
+        ("2002:5db8:d822::", False),  # 6to4 of a public address: judged by that address
+        ("2002:c000:0209::1", True),  # 6to4 of 192.0.2.9 (documentation)
+        ("2002::1", True),  # 6to4 of 0.0.0.0
+        ("64:ff9b::5db8:d822", False),  # NAT64 of a public address, as DNS64 answers
+        ("64:ff9b::7f00:1", True),  # NAT64 of 127.0.0.1
+        ("64:ff9b:1::5db8:d822", True),  # local-use NAT64 prefix
+        ("::ffff:5db8:d822", False),  # IPv4-mapped, hex spelling
+        ("::ffff:0.0.0.0", True),
+        ("::5db8:d822", True),  # deprecated IPv4-compatible form
+        ("2001::1", True),  # Teredo
+        ("2001:0:5db8:d822::1", True),  # Teredo, whatever it embeds
+        ("2001:1::1", True),  # IETF protocol assignments (2001::/23), all of them
+        ("2001:3::1", True),
+        ("2001:4:112::1", True),
+        ("2001:20::1", True),
+        ("2001:db8::1", True),  # documentation
+        ("3fff::1", True),  # documentation (RFC 9637)
+        ("5f00::1", True),  # SRv6 SIDs
+        ("100::1", True),  # discard-only
+        ("fec0::1", True),  # deprecated site-local
+        ("4000::1", True),  # not global unicast space
+        ("2620:4f:8000::1", False),  # AS112, globally reachable
+        ("2400:cb00::1", False),
+        ("192.0.0.8", True),  # IETF protocol assignments (192.0.0.0/24), all of them
+        ("192.0.0.9", True),
+        ("192.0.0.100", True),
+        ("192.0.0.170", True),
+        ("192.88.99.1", True),  # 6to4 relay anycast (deprecated)
+        ("198.18.0.1", True),  # benchmarking
+        ("192.31.196.1", False),  # AS112, globally reachable
+        ("100.63.255.255", False),
+        ("100.128.0.0", False),
+        ("223.255.255.255", False),
     ],
 )
 def test_blocked_addresses(address: str, blocked: bool) -> None:

@@ -104,34 +104,78 @@ class FetchError(Exception):
         self.url = url
 
 
+_Networks = tuple[tuple[int, int, int], ...]  # (IP version, network address, netmask)
+
+
+def _networks(*specs: str) -> _Networks:
+    nets = [ipaddress.ip_network(spec) for spec in specs]
+    return tuple((n.version, int(n.network_address), int(n.netmask)) for n in nets)
+
+
+# The address policy is written out here from IANA's special-purpose address registries
+# rather than read from ipaddress's is_global and is_private, whose tables change between
+# Python releases (3.13 counts all of 6to4 as private and 3.11.7 none of it, and they part
+# on parts of 192.0.0.0/24 and 2001::/23), which made the guard depend on the interpreter.
+_BLOCKED_V4 = _networks(
+    "0.0.0.0/8",  # "this network"
+    "10.0.0.0/8",  # private
+    "100.64.0.0/10",  # carrier-grade NAT
+    "127.0.0.0/8",  # loopback
+    "169.254.0.0/16",  # link-local, cloud metadata services included
+    "172.16.0.0/12",  # private
+    "192.0.0.0/24",  # IETF protocol assignments: anycast relays at most, no web servers
+    "192.0.2.0/24",  # documentation
+    "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+    "192.168.0.0/16",  # private
+    "198.18.0.0/15",  # benchmarking
+    "198.51.100.0/24",  # documentation
+    "203.0.113.0/24",  # documentation
+    "224.0.0.0/4",  # multicast
+    "240.0.0.0/4",  # reserved, and the broadcast address
+)
+# IPv6 is allowed only in global unicast space, so everything outside 2000::/3 is refused
+# without a list (loopback, unspecified, IPv4-compatible, discard, local-use NAT64, SRv6,
+# unique-local, link-local, site-local, multicast, unassigned); these are the holes in it.
+_GLOBAL_UNICAST_V6 = _networks("2000::/3")
+_BLOCKED_V6 = _networks(
+    "2001::/23",  # IETF protocol assignments; Teredo (2001::/32) reaches an obfuscated
+    #              client through relays and is refused whatever it embeds
+    "2001:db8::/32",  # documentation
+    "3fff::/20",  # documentation (RFC 9637)
+)
+# Forms that carry an IPv4 address, judged by that address: NAT64's well-known prefix is
+# what DNS64 answers for every IPv4-only site on an IPv6-only network.
+_NAT64_V6 = _networks("64:ff9b::/96")
+
+
 def is_blocked_address(address: str) -> bool:
     """Whether a fetcher of public pages must refuse to connect to this IP address."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return True  # not an address we can judge, so not one we connect to
-    if isinstance(ip, ipaddress.IPv6Address):
-        # An IPv4-mapped address reaches its IPv4 address, whatever Python's version thinks
-        # of ::ffff:0:0/96; a 6to4 one may reach the embedded address through a relay.
-        if ip.ipv4_mapped is not None:
-            return _blocked_ip(ip.ipv4_mapped)
-        if ip.sixtofour is not None and _blocked_ip(ip.sixtofour):
-            return True
-    return _blocked_ip(ip)
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _in_any(ip, _BLOCKED_V4)
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None:
+        return _in_any(embedded, _BLOCKED_V4)
+    return not _in_any(ip, _GLOBAL_UNICAST_V6) or _in_any(ip, _BLOCKED_V6)
 
 
-def _blocked_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    # `not is_global` also catches what the named properties miss, such as the shared
-    # carrier-grade NAT range 100.64.0.0/10; multicast is "global" yet never a web server.
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
-    )
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped, 6to4 or NAT64 address reaches, else None."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if _in_any(ip, _NAT64_V6):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return None
+
+
+def _in_any(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: _Networks) -> bool:
+    # Plain integer arithmetic: a scope id (fe80::1%eth0) takes no part, on any Python.
+    return any(version == ip.version and int(ip) & mask == base for version, base, mask in networks)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
