@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
         "evaluate", help="score the analysis on a labeled set (default tests/fixtures/eval)"
     )
     evaluate.add_argument("folder", nargs="?", help="a folder of labeled JSON stories")
+    evaluate.add_argument(
+        "--set",
+        dest="real_set",
+        metavar="DIR",
+        help="score a set in the dev-corpus format (articles.jsonl and gold.jsonl) instead",
+    )
     evaluate.add_argument("--verbose", action="store_true", help="list every miss")
     add_operator_commands(sub)
     return top
@@ -78,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command in ("sources", "ingest"):
             return run_operator_command(settings, args, open_core)
         if command == "evaluate":
+            if args.real_set:
+                return evaluate_real_set(settings, args.real_set, verbose=args.verbose)
             return evaluate(settings, args.folder, verbose=args.verbose)
         if command == "analyze":
             return analyze(settings, args.file, args.title, args.date, as_json=args.json)
@@ -191,6 +199,26 @@ def evaluate(settings: Settings, folder: str | None, *, verbose: bool) -> int:
         for score in (result.people, result.topics, result.meetings):
             print("\n".join(score.misses))
         print("\n".join(result.relevance_misses))
+    return 0
+
+
+def evaluate_real_set(settings: Settings, folder: str, *, verbose: bool) -> int:
+    """Print the scores on a set in the dev-corpus format, by that corpus's rules."""
+    from bot.evaluate_set import evaluate_set, summary
+
+    path = Path(folder)
+    missing = [name for name in ("articles.jsonl", "gold.jsonl") if not (path / name).is_file()]
+    if missing:
+        print(f"libya-brief: {path} has no {' or '.join(missing)}", file=sys.stderr)
+        return 1
+    try:
+        result = evaluate_set(path, load_knowledge(settings.seeds_dir))
+    except (ValueError, KeyError, TypeError) as exc:  # json errors are ValueErrors
+        print(f"libya-brief: {path} is not in the dev-corpus format: {exc!r}", file=sys.stderr)
+        return 1
+    print(summary(result))
+    if verbose:
+        print("\n".join(result.misses))
     return 0
 
 
