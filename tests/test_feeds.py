@@ -250,6 +250,101 @@ def test_undeclared_utf8() -> None:
     assert feed.title == "ليبيا اليوم - الشؤون الدبلوماسية"
 
 
+ARABIC_TITLES = [
+    "وزير الخارجية الليبي يلتقي نظيره التونسي في طرابلس",
+    "المجلس الرئاسي يستقبل المبعوث الأممي إلى ليبيا",
+    "السفير الإيطالي يزور بنغازي ويلتقي عميد البلدية",
+    "حكومة الوحدة الوطنية تبحث ملف الهجرة مع مالطا",
+    "مجلس الأمن يمدد ولاية بعثة الأمم المتحدة في ليبيا",
+]
+
+
+def _cut_feed(prolog: str = '<?xml version="1.0" encoding="utf-8"?>') -> bytes:
+    """Five Arabic items in UTF-8, the first letter of the third title cut in half."""
+    items = "".join(
+        f"<item><title>{t}</title><link>https://x.example.ly/{i}</link></item>"
+        for i, t in enumerate(ARABIC_TITLES)
+    )
+    body = f'{prolog}<rss version="2.0"><channel><title>ليبيا</title>{items}</channel></rss>'
+    data = body.encode("utf-8")
+    third = ARABIC_TITLES[2].encode("utf-8")
+    return data.replace(third, third[1:], 1)  # the lead byte gone, its follower stray
+
+
+def _titles_with_one_bad_letter(feed: ParsedFeed | None) -> None:
+    assert feed is not None
+    titles = [e.title for e in feed.entries]
+    assert titles[:2] + titles[3:] == ARABIC_TITLES[:2] + ARABIC_TITLES[3:]
+    assert titles[2] == "\ufffd" + ARABIC_TITLES[2][1:]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Type": "application/rss+xml; charset=utf-8"},
+        {"Content-Type": "text/xml; charset=UTF-8"},
+        {"Content-Type": "application/rss+xml"},  # the prolog's utf-8 only
+        {"Content-Type": "application/rss+xml; charset=ISO-8859-1"},  # a server default
+    ],
+)
+def test_one_bad_byte_in_declared_utf8_spoils_one_letter_not_the_feed(
+    headers: dict[str, str],
+) -> None:
+    _titles_with_one_bad_letter(
+        parse_feed(_cut_feed(), url="https://x.example.ly/f", headers=headers)
+    )
+
+
+def test_one_bad_byte_in_undeclared_utf8_spoils_one_letter_not_the_feed() -> None:
+    body = _cut_feed(prolog="")
+    _titles_with_one_bad_letter(parse_feed(body, url="https://x.example.ly/f", headers={}))
+
+
+def test_windows_1256_declared_as_utf8_is_recognised_all_the_same() -> None:
+    # A label that fails badly (nearly every Arabic byte invalid) is a wrong label.
+    feed = parse("cp1256_header_only.xml", {"Content-Type": "application/rss+xml; charset=utf-8"})
+    assert [e.title for e in feed.entries] == [CP1256_HEADER_TITLE]
+
+
+def test_windows_1256_in_the_prolog_wins_over_a_utf8_header() -> None:
+    feed = parse("cp1256_prolog.xml", {"Content-Type": "application/rss+xml; charset=utf-8"})
+    assert feed.entries[0].title == "ليبيا ومالطا توقعان مذكرة تفاهم في مجال الطاقة"
+
+
+TITLE = "المجلس الرئاسي يستقبل المبعوث الأممي"
+
+
+@pytest.mark.parametrize(
+    "raw_title",
+    [
+        "المجلس الرئاسي\x00 يستقبل المبعوث الأممي",
+        "المجلس الرئاسي \x00\x01\x1b\x7fيستقبل المبعوث الأممي",
+        "<![CDATA[المجلس الرئاسي\x00 يستقبل المبعوث الأممي]]>",
+        "المجلس الرئاسي\x0b\x0cيستقبل\x1fالمبعوث الأممي",  # separators stand between words
+    ],
+    ids=["nul", "controls", "cdata", "separators"],
+)
+def test_control_characters_in_an_xml_feed_are_dropped_and_the_title_kept(raw_title: str) -> None:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>{raw_title}</title><description>نص\x00 الخبر</description>"
+        "<link>https://x.example.ly/1</link></item></channel></rss>"
+    ).encode()
+    feed = parse_feed(body, url="https://x.example.ly/f", headers=RSS)
+    assert feed is not None
+    assert [(e.title, e.summary) for e in feed.entries] == [(TITLE, "نص الخبر")]
+    assert feed.problems is None  # without them the feed is well-formed XML
+
+
+def test_control_characters_in_a_json_feed_are_dropped() -> None:
+    item = {"id": "1", "title": "المجلس الرئاسي\u0000 يستقبل\u0007 المبعوث الأممي"}
+    body = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [item]}
+    ).encode()
+    feed = parse_feed(body, url="https://x.example.ly/f", headers={})
+    assert feed is not None and feed.entries[0].title == TITLE
+
+
 # --- malformed feeds ------------------------------------------------------------------------
 
 

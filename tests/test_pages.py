@@ -262,6 +262,47 @@ def test_decode_html() -> None:
     assert decode_html("\ufeffنص".encode("utf-16-le")) == "نص"
 
 
+PARAGRAPH = "وزير الخارجية الليبي يلتقي نظيره التونسي في طرابلس لبحث إعادة فتح معبر رأس جدير"
+
+
+def _cut_page(head: str) -> bytes:
+    """A UTF-8 page with the first letter of its second paragraph cut in half."""
+    page = f"<html><head>{head}</head><body><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></body></html>"
+    data = page.encode("utf-8")
+    first = data.index(PARAGRAPH.encode("utf-8"))
+    second = data.index(PARAGRAPH.encode("utf-8"), first + 1)
+    return data[:second] + data[second + 1 :]  # the lead byte gone, its follower stray
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta charset="utf-8">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">',
+        "",  # undeclared
+        '<meta charset="iso-8859-1">',  # a template's Western default
+    ],
+)
+def test_one_bad_byte_in_utf8_spoils_one_letter_not_the_page(head: str) -> None:
+    text = decode_html(_cut_page(head))
+    assert text.count(PARAGRAPH) == 1
+    assert "\ufffd" + PARAGRAPH[1:] in text
+
+
+def test_windows_1256_labelled_utf8_is_recognised_all_the_same() -> None:
+    bare = f"<p>{PARAGRAPH}</p>".encode("cp1256")
+    assert PARAGRAPH in decode_html(b'<meta charset="utf-8">' + bare)
+
+
+@pytest.mark.parametrize("label", ["base64", "zlib", "rot13", "hex", "no-such-charset"])
+def test_a_meta_charset_naming_no_text_codec_is_ignored(label: str) -> None:
+    # Python has codecs by these names, but bytes.decode refuses them (LookupError).
+    html = f'<meta charset="{label}"><p>café</p>'.encode("cp1252")
+    assert decode_html(html).endswith("<p>café</p>")
+    assert extract_article(html, SITE + "/x") is None
+    assert article_links(html, SITE + "/") == []
+
+
 # --- never raises ---------------------------------------------------------------------------
 
 SEEDS = [load(p.name) for p in sorted(FIXTURES.iterdir())]

@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
+from bot.ingest.charsets import decode_text, drop_controls
 from bot.ingest.dates import iso_utc, plausible
 
 
@@ -58,9 +59,6 @@ FEED_MEDIA_TYPES = frozenset(
         "application/feed+json",
     }
 )
-# Charsets servers send by default rather than by knowledge (Apache's ISO-8859-1): when the
-# bytes read as Arabic in windows-1256, the label is taken to be wrong.
-WESTERN_DEFAULTS = frozenset({"ascii", "iso8859-1", "cp1252"})
 _JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
 # How far into a document the sniffers look for the root element; the prolog (XML
@@ -127,8 +125,9 @@ class _TextCollector(HTMLParser):
 
 
 def fold(text: str) -> str:
-    """Collapse every run of whitespace (NBSP included) to one space and trim the ends."""
-    return _WS.sub(" ", text).strip()
+    """Collapse every run of whitespace (NBSP included) to one space, trim, drop controls."""
+    # Controls come through JSON ("\u0000") and entities that decoding cannot see.
+    return _WS.sub(" ", drop_controls(text)).strip()
 
 
 def _unescape_leftovers(text: str) -> str:
@@ -233,58 +232,25 @@ def _root_name(view: str) -> str | None:
     return match.group(1).rpartition(":")[2].lower()
 
 
-def _is_arabic_legacy(body: bytes) -> bool:
-    """Whether undeclared non-UTF-8 bytes read as Arabic in windows-1256."""
-    text = body.decode("cp1256", errors="replace")
-    high = [ch for ch in text if ord(ch) > 127]
-    if not high:
-        return False
-    arabic = sum(1 for ch in high if "\u0600" <= ch <= "\u06ff")
-    # Arabic prose in windows-1256 is almost all letters from the Arabic block; Latin-1
-    # accented text read the same way is not.
-    return arabic / len(high) >= 0.6
+def _as_utf8(body: bytes, content_type: str | None) -> bytes:
+    """The feed re-encoded as valid UTF-8, for feedparser to read under charset=utf-8.
 
-
-def _known_codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def _choose_charset(body: bytes, content_type: str | None) -> str | None:
-    """The charset to tell feedparser, or None to let it follow BOM, prolog and its fallbacks.
-
-    Differs from RFC 3023 on purpose: bytes that are valid UTF-8 are read as UTF-8 whatever
-    a header says, since windows-1256 Arabic is never valid UTF-8 while servers often send a
-    stale charset; and undeclared non-UTF-8 bytes that read as Arabic are windows-1256.
+    Decided here rather than by feedparser, whose RFC 3023 rules believe a label over the
+    bytes and, when the labelled decoding fails on one bad byte, move on to another charset
+    for the whole document (a UTF-8 feed with one Arabic letter cut in half came out as
+    windows-1256 mojibake). The rules are charsets.py's, with the header's charset and then
+    the prolog's encoding as the declarations. A BOM, or the byte pattern of "<" in
+    UTF-16/32, decides first: UTF-16 text with no encoding declared is valid UTF-8.
     """
-    # A BOM, or the byte pattern of "<" in UTF-16/32, decides: feedparser strips the BOM but
-    # then decodes by the prolog or as UTF-8, and UTF-16 text with no encoding declared
-    # decodes as UTF-8 without error, into garbage.
     wide = _wide_codec(body)
     if wide is not None:
-        return wide[0]
-    if body.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
+        codec, bom = wide
+        return drop_controls(body[len(bom) :].decode(codec, errors="replace")).encode("utf-8")
+    body = body.removeprefix(codecs.BOM_UTF8)
     header = _CHARSET_PARAM.search(content_type or "")
-    declared = _known_codec(header.group(1)) if header else None
-    if declared and declared != "utf-8" and declared not in WESTERN_DEFAULTS:
-        return declared
     prolog = _XML_ENCODING.match(body[:200].decode("latin-1"))
-    if prolog and _known_codec(prolog.group(1)) not in (None, "utf-8", "ascii"):
-        return None  # feedparser reads the prolog's encoding
-    if _is_arabic_legacy(body):
-        return "windows-1256"
-    return declared
+    declared = [header.group(1) if header else None, prolog.group(1) if prolog else None]
+    return decode_text(body, declared).encode("utf-8")
 
 
 def looks_like_feed(body: bytes, content_type: str | None) -> bool:
@@ -445,20 +411,21 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed 
     defused, note = _defuse(body)
     if defused is None:
         return None
-    charset = _choose_charset(defused, headers.get("content-type"))
-    # Only what feedparser needs: the charset decided above, under a generic XML type so that
-    # its RFC 3023 rules cannot force us-ascii or latin-1; the feed URL as Content-Location,
-    # the base feedparser resolves links and xml:base against (without one, an entry's
-    # xml:base leaks into the entries after it); and the language.
+    data = _as_utf8(defused, headers.get("content-type"))
+    # Only what feedparser needs: UTF-8, decoded above, under a generic XML type so that its
+    # RFC 3023 rules cannot force us-ascii or latin-1 (with an XML type the header's charset
+    # wins over the prolog's, which feedparser then rewrites to say utf-8); the feed URL as
+    # Content-Location, the base feedparser resolves links and xml:base against (without
+    # one, an entry's xml:base leaks into the entries after it); and the language.
     response_headers = {
-        "content-type": "application/xml" + (f"; charset={charset}" if charset else ""),
+        "content-type": "application/xml; charset=utf-8",
         "content-location": url,
     }
     if headers.get("content-language"):
         response_headers["content-language"] = headers["content-language"]
     try:
         result = feedparser.parse(
-            io.BytesIO(defused),
+            io.BytesIO(data),
             response_headers=response_headers,
             resolve_relative_uris=True,
             sanitize_html=True,
@@ -476,7 +443,7 @@ def _parse_xml(body: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed 
         problems.append(f"{type(exc).__name__}: {exc}" if exc else "malformed feed")
     entries = [_entry(raw, url) for raw in result.get("entries") or []]
     if result.get("bozo"):
-        entries, cut = _complete(entries, _markup_view(defused)[0])
+        entries, cut = _complete(entries, data.decode("utf-8"))
         if cut:
             problems.append(cut)
     channel = _field(result, "feed")

@@ -1,9 +1,9 @@
 """Web pages into what the bot can use: feeds they announce, one article, or article links.
 
 Pure: bytes in, data out; the caller fetches and runs this off the event loop. Pages are
-decoded here (BOM, then valid UTF-8, then the meta charset, then an Arabic windows-1256
-guess, then windows-1252) because trafilatura ignores the meta charset and guesses from
-the bytes alone.
+decoded here (BOM, then UTF-8 but for a few bad bytes, then the meta charset, then an
+Arabic windows-1256 guess, then windows-1252: see charsets.py) because trafilatura ignores
+the meta charset and guesses from the bytes alone.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 import trafilatura
 from trafilatura.settings import Document
 
+from bot.ingest.charsets import decode_text, drop_controls
 from bot.ingest.dates import iso_utc
-from bot.ingest.feeds import WESTERN_DEFAULTS, fold
+from bot.ingest.feeds import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,47 +79,17 @@ _SLUG_WORD = re.compile(r"[^\W_]+")
 # --- decoding -------------------------------------------------------------------------------
 
 
-def _codec(name: str) -> str | None:
-    try:
-        found = codecs.lookup(name).name
-    except LookupError:
-        return None
-    # As browsers do: pages labelled Latin-1 or ASCII are windows-1252.
-    return "cp1252" if found in WESTERN_DEFAULTS else found
-
-
-def _arabic_share(text: str) -> float:
-    high = [ch for ch in text if ord(ch) > 127]
-    if not high:
-        return 0.0
-    return sum(1 for ch in high if "\u0600" <= ch <= "\u06ff") / len(high)
-
-
 def decode_html(html: bytes) -> str:
-    """The page as text: by BOM, valid UTF-8, meta charset, Arabic windows-1256, or cp1252."""
+    """The page as text: by BOM, (mostly) UTF-8, meta charset, Arabic windows-1256, cp1252."""
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if html.startswith(bom):
-            return html[len(bom) :].decode(codec, errors="replace")
-    try:
-        # Valid UTF-8 beats a meta charset: windows-1256 Arabic is never valid UTF-8, and
-        # sites that moved to UTF-8 often kept the old meta tag.
-        return html.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+            return drop_controls(html[len(bom) :].decode(codec, errors="replace"))
     declared = _META_CHARSET.search(html[:8192])
-    charset = _codec(declared.group(1).decode("ascii")) if declared else None
-    if charset and charset != "utf-8" and charset not in WESTERN_DEFAULTS:
-        return html.decode(charset, errors="replace")
-    # Undeclared, or labelled with a Western default that templates carry unexamined.
-    legacy = html.decode("cp1256", errors="replace")
-    if _arabic_share(legacy) >= 0.6:
-        return legacy
-    # Not UTF-8 and not Arabic: the Western default, as browsers guess.
-    return html.decode(charset or "cp1252", errors="replace")
+    return decode_text(html, [declared.group(1).decode("ascii") if declared else None])
 
 
 # --- one pass over the markup ---------------------------------------------------------------
