@@ -1,5 +1,5 @@
 """SQLite storage: the one place that holds SQL and the schema."""
 
-from storage.db import DatabaseError, Store, StoreTimeout, StoreUnwritable
+from storage.db import DatabaseError, Store, StoreBusy, StoreTimeout, StoreUnwritable
 
-__all__ = ["DatabaseError", "Store", "StoreTimeout", "StoreUnwritable"]
+__all__ = ["DatabaseError", "Store", "StoreBusy", "StoreTimeout", "StoreUnwritable"]

@@ -10,13 +10,14 @@ from typing import Any
 import sqlite_utils
 
 from bot.models import ActorRecord, StoryAnalysis
+from storage.db import writing
 from storage.timefmt import from_db, to_db
 
 
 def upsert_actors(db: sqlite_utils.Database, actors: Iterable[ActorRecord]) -> int:
     """Insert or refresh actors by key; returns how many were written."""
     rows = [_actor_row(actor) for actor in actors]
-    with db.atomic():
+    with writing(db):
         db.conn.executemany(
             """
             INSERT INTO actors (key, kind, name_ar, name_en, role_ar, role_en, known, country,
@@ -90,7 +91,7 @@ def save_analyses(
     items: Sequence[tuple[int, StoryAnalysis, Sequence[ActorRecord], int, int | None]],
 ) -> None:
     """Store several stories' analyses (save_analysis's arguments) in one transaction."""
-    with db.atomic():
+    with writing(db):
         for story_id, result, discovered, version, same_as in items:
             save_analysis(db, story_id, result, discovered, version, same_as)
 
@@ -107,7 +108,7 @@ def save_analysis(
 
     `same_as` is a story this one retells: it joins that story's group, made on the spot.
     """
-    with db.atomic():
+    with writing(db):
         for actor in discovered:
             # A discovered person keeps the English form first given to them.
             db.conn.execute(

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from bot.models import NewArticle, StoryDraft, StoryPage
 from storage import views
+from storage.db import writing
 from storage.rows import Totals, cached_count, last_id
 from storage.timefmt import to_db
 
@@ -29,7 +30,7 @@ def upsert_seed_article(
     now: datetime,
 ) -> SeedOutcome:
     """Store a seed article and its stories; an edited seed replaces its stories in place."""
-    with db.atomic():
+    with writing(db):
         row = db.execute(
             "SELECT id, content_hash FROM articles WHERE seed_key = ?", [seed_key]
         ).fetchone()
@@ -85,7 +86,7 @@ def store_article(
     db: sqlite_utils.Database, source_id: int, article: NewArticle, fetched_at: datetime
 ) -> int | None:
     """Store an article and its stories whole, or nothing; its id, None when known already."""
-    with db.atomic():
+    with writing(db):
         if known_article(db, article.canonical_url, article.content_hash):
             return None
         table = db.table("articles")

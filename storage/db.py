@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import sqlite3
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -28,16 +31,28 @@ class StoreTimeout(TimeoutError):
 
 READ_ONLY = "read-only"
 FULL = "full"
+BUSY = "busy"
+# How long a write waits for another connection's (another process's) transaction to end
+# before it gives up with StoreBusy; writes are short, so this is a stuck writer, not a queue.
+BUSY_TIMEOUT = 5.0
 
 
 class StoreUnwritable(DatabaseError):
-    """The database refused a write: it is read-only (`reason` "read-only") or full ("full")."""
+    """The database refused a write: read-only, full, or locked too long (StoreBusy).
 
-    def __init__(self, path: str, reason: str, detail: str) -> None:
+    `reason` is "read-only", "full" or "busy".
+    """
+
+    def __init__(self, path: str, reason: str, detail: str, *, waited: float = 0.0) -> None:
         if reason == READ_ONLY:
             message = (
                 f"the database {path} is read-only ({detail}): Libya Brief must be able to "
                 "write to it and to its folder"
+            )
+        elif reason == BUSY:
+            message = (
+                f"the database {path} stayed locked by another program for {waited:g} s "
+                f"({detail}): try again when it is done"
             )
         else:
             message = f"cannot write to the database {path}: the disk is full ({detail})"
@@ -46,8 +61,25 @@ class StoreUnwritable(DatabaseError):
         self.reason = reason
 
 
-def unwritable(path: str, exc: sqlite3.Error) -> StoreUnwritable | None:
-    """The clear error for SQLite refusing a write (read-only, disk full); None for others."""
+class StoreBusy(StoreUnwritable):
+    """Another connection held the write lock for longer than this one would wait.
+
+    A StoreUnwritable, so what is not stored for it is handled as for a full disk: not the
+    source's fault, and fetched again.
+    """
+
+    def __init__(self, path: str, waited: float, detail: str) -> None:
+        super().__init__(path, BUSY, detail, waited=waited)
+        self.waited = waited
+
+
+def unwritable(
+    path: str, exc: sqlite3.Error, waited: float = BUSY_TIMEOUT
+) -> StoreUnwritable | None:
+    """The clear error for SQLite refusing a write (read-only, full, locked); None for others.
+
+    `waited` is how long the connection waited for a lock, for the message.
+    """
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None:
         return None
@@ -57,7 +89,36 @@ def unwritable(path: str, exc: sqlite3.Error) -> StoreUnwritable | None:
         return StoreUnwritable(path, READ_ONLY, str(exc))
     if primary == sqlite3.SQLITE_FULL:
         return StoreUnwritable(path, FULL, str(exc))
+    if primary == sqlite3.SQLITE_BUSY:
+        return StoreBusy(path, waited, str(exc))
     return None
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock first, waiting its turn for it.
+
+    sqlite-utils' atomic() begins a deferred transaction: one that reads, then writes,
+    must upgrade its read lock, and SQLite fails that upgrade at once with "database is
+    locked" when another process writes, without waiting busy_timeout (waiting could
+    deadlock). BEGIN IMMEDIATE takes the write lock before the first read, so it waits,
+    and what it reads cannot change before it writes. Nested, it is a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def _m001_core(db: sqlite_utils.Database) -> None:
@@ -410,22 +471,30 @@ def migrate(db: sqlite_utils.Database, migrations: tuple[Migration, ...] = MIGRA
             f"database schema version {current} is newer than this program "
             f"({len(migrations)}); upgrade Libya Brief"
         )
+    applied = 0
     for version, step in enumerate(migrations[current:], start=current + 1):
-        with db.atomic():
+        with writing(db):
+            # Read again under the write lock: another process may have just applied it.
+            if schema_version(db) >= version:
+                continue
             step(db)
             # PRAGMA cannot take parameters; version is an int we computed.
             db.conn.execute(f"PRAGMA user_version = {version:d}")
-    return len(migrations) - current
+            applied += 1
+    return applied
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a database in WAL mode with foreign keys on, migrated."""
+def connect(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite_utils.Database:
+    """Open (creating if needed) a database in WAL mode with foreign keys on, migrated.
+
+    A write waits up to `busy_timeout` seconds for another connection's to end.
+    """
     try:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # The connection lives on the store's single thread, which may not be the opener's.
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout)
+        conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout * 1000):d}")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
         if str(path) != ":memory:":
@@ -434,10 +503,41 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         migrate(db)
         _check_writable(db)
     except (sqlite3.Error, OSError) as exc:
-        if isinstance(exc, sqlite3.Error) and (refused := unwritable(str(path), exc)):
+        if isinstance(exc, sqlite3.Error) and (refused := unwritable(str(path), exc, busy_timeout)):
             raise refused from exc
+        if str(path) != ":memory:" and _cannot_create(exc) and (why := _folder_refuses(path)):
+            raise StoreUnwritable(str(path), READ_ONLY, f"{_reason(exc)}; {why}") from exc
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc
     return db
+
+
+def _cannot_create(exc: sqlite3.Error | OSError) -> bool:
+    """Whether this is the error of a file or folder that could not be made."""
+    if isinstance(exc, OSError):
+        return isinstance(exc, PermissionError) or exc.errno == errno.EROFS
+    code = getattr(exc, "sqlite_errorcode", None)
+    # SQLite says only "unable to open database file" when it cannot create the database
+    # or, in WAL mode, its -wal and -shm files (a read-only file system, a folder it may
+    # not write): the folder is asked, to say which.
+    return code is not None and code & 0xFF == sqlite3.SQLITE_CANTOPEN
+
+
+def _reason(exc: sqlite3.Error | OSError) -> str:
+    return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+
+
+def _folder_refuses(path: str | Path) -> str | None:
+    """Why the database's folder (or the nearest one that exists) takes no new file, if so."""
+    folder = Path(path).absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        # The truth, not os.access: root, a read-only mount and ACLs all answer here.
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"its folder {folder} takes no new files: {exc.strerror or exc}"
+    return None
 
 
 def _check_writable(db: sqlite_utils.Database) -> None:
@@ -459,9 +559,12 @@ def _check_writable(db: sqlite_utils.Database) -> None:
 class Store:
     """Runs every database call on one dedicated thread, so the event loop never waits on disk."""
 
-    def __init__(self, path: str | Path, timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: str | Path, timeout: float = 10.0, busy_timeout: float = BUSY_TIMEOUT
+    ) -> None:
         self.path = str(path)
         self.timeout = timeout
+        self.busy_timeout = busy_timeout
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite_utils.Database | None = None
         self._closed = False
@@ -476,7 +579,7 @@ class Store:
 
     def _open(self) -> None:
         if self._db is None:
-            self._db = connect(self.path)
+            self._db = connect(self.path, self.busy_timeout)
 
     async def run(
         self,
@@ -509,12 +612,13 @@ class Store:
         **kwargs: P.kwargs,
     ) -> T:
         if self._db is None:
-            self._db = connect(self.path)
+            self._db = connect(self.path, self.busy_timeout)
         try:
             return fn(self._db, *args, **kwargs)
         except sqlite3.Error as exc:
-            # Read-only or full is the operator's to fix, not a bug: say so in one line.
-            refused = unwritable(self.path, exc)
+            # Read-only, full or locked too long is the operator's to fix, not a bug: say
+            # so in one line.
+            refused = unwritable(self.path, exc, self.busy_timeout)
             if refused is None:
                 raise
             raise refused from exc

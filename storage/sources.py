@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.models import Source
+from storage.db import writing
 from storage.rows import last_id
 from storage.timefmt import from_db, to_db
 
@@ -49,26 +50,29 @@ def ensure_source(
     now: datetime,
 ) -> int:
     """The id of the source with this URL, creating it first when it is new."""
-    row = db.execute("SELECT id FROM sources WHERE url = ?", [url]).fetchone()
-    if row is not None:
-        db.execute(
-            "UPDATE sources SET name = ?, name_ar = ?, language = ? WHERE id = ?",
-            [name, name_ar, language, row[0]],
+    # One transaction, the lock taken first: two processes loading the seeds at once would
+    # both find no source and both insert it.
+    with writing(db):
+        row = db.execute("SELECT id FROM sources WHERE url = ?", [url]).fetchone()
+        if row is not None:
+            db.execute(
+                "UPDATE sources SET name = ?, name_ar = ?, language = ? WHERE id = ?",
+                [name, name_ar, language, row[0]],
+            )
+            return int(row[0])
+        table = db.table("sources")
+        table.insert(
+            {
+                "url": url,
+                "name": name,
+                "name_ar": name_ar,
+                "kind": kind,
+                "language": language,
+                "added_at": to_db(now),
+                "state": "ok",
+            }
         )
-        return int(row[0])
-    table = db.table("sources")
-    table.insert(
-        {
-            "url": url,
-            "name": name,
-            "name_ar": name_ar,
-            "kind": kind,
-            "language": language,
-            "added_at": to_db(now),
-            "state": "ok",
-        }
-    )
-    return last_id(table)
+        return last_id(table)
 
 
 def add_source(
@@ -84,7 +88,7 @@ def add_source(
     now: datetime,
 ) -> Source:
     """List a new source; a removed one with the same URL comes back. Raises SourceExists."""
-    with db.atomic():
+    with writing(db):
         existing = find_source(db, url)
         if existing is not None and existing.state != "removed":
             raise SourceExists(existing)
@@ -188,7 +192,7 @@ def record_success(
 
     A paused source stays paused: an admin may fetch it by hand, and it waits for resuming.
     """
-    with db.atomic():
+    with writing(db):
         db.execute(
             """
             UPDATE sources SET state = CASE WHEN state = 'paused' THEN 'paused' ELSE 'ok' END,
@@ -216,7 +220,7 @@ def record_failure(
     pause_after: int,
 ) -> Source | None:
     """A fetch failed: count it, back off, pause at the limit; returns the source as it is now."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             """
             UPDATE sources SET failures = failures + 1,

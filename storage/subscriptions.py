@@ -12,6 +12,7 @@ import sqlite_utils
 
 from bot.models import DigestCandidate, DigestMessage, Subscription
 from storage import views
+from storage.db import writing
 from storage.timefmt import from_db, to_db
 
 _COLUMNS = (
@@ -132,7 +133,7 @@ class Claim:
 
 def claim_deliveries(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> int:
     """claim_delivery for each, all in one transaction; how many were claimed."""
-    with db.atomic():
+    with writing(db):
         return sum(
             claim_delivery(
                 db, c.subscription, period_start=c.period_start, period_end=c.period_end,
@@ -157,7 +158,7 @@ def claim_delivery(
     False when someone else moved this subscription on already: then nothing is recorded,
     so no digest is sent twice.
     """
-    with db.atomic():
+    with writing(db):
         moved = db.execute(
             "UPDATE subscriptions SET next_due = ?, last_period_end = ? "
             "WHERE chat_id = ? AND next_due = ? AND active = 1",
@@ -215,7 +216,7 @@ def delivery_retry(
     db: sqlite_utils.Database, chat_id: int, period_end: str, now: datetime
 ) -> datetime:
     """Count a tick on which Telegram could not take a pending digest; since when it fails."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "UPDATE deliveries SET retries = retries + 1, retry_since = COALESCE(retry_since, ?) "
             "WHERE chat_id = ? AND period_end = ?",
@@ -336,7 +337,7 @@ def queue_alerts(db: sqlite_utils.Database, now: datetime) -> int:
 
     A watermark remembers the last story checked, so each story is matched once.
     """
-    with db.atomic():
+    with writing(db):
         row = db.execute("SELECT value FROM state WHERE key = 'alerts_after'").fetchone()
         after = (
             int(row[0])
@@ -420,7 +421,7 @@ def user_data(db: sqlite_utils.Database, chat_id: int) -> dict[str, Any]:
 
 def forget(db: sqlite_utils.Database, chat_id: int) -> None:
     """Delete everything stored about a chat."""
-    with db.atomic():
+    with writing(db):
         for table in ("alerts", "follows", "deliveries", "subscriptions", "users"):
             db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [chat_id])
 

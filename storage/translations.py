@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.models import Translation
+from storage.db import writing
 from storage.timefmt import to_db
 
 # SQLite allows 999 bound parameters in older builds; stay well under it.
@@ -41,7 +42,7 @@ def save_translations(
     if not items:
         return
     created_at = to_db(now)
-    with db.atomic():
+    with writing(db):
         db.conn.executemany(
             "INSERT INTO translations (story_id, lang, headline, lead, provider, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?) "
@@ -70,7 +71,7 @@ def save_name(
     now: datetime,
 ) -> None:
     """Store a name's translation into `lang`, replacing any earlier one."""
-    with db.atomic():
+    with writing(db):
         db.execute(
             "INSERT INTO name_translations (source_text, lang, translated, provider, created_at) "
             "VALUES (?, ?, ?, ?, ?) "
