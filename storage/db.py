@@ -506,7 +506,8 @@ def connect(path: str | Path, busy_timeout: float = BUSY_TIMEOUT) -> sqlite_util
         if isinstance(exc, sqlite3.Error) and (refused := unwritable(str(path), exc, busy_timeout)):
             raise refused from exc
         if str(path) != ":memory:" and _cannot_create(exc) and (why := _folder_refuses(path)):
-            raise StoreUnwritable(str(path), READ_ONLY, f"{_reason(exc)}; {why}") from exc
+            detail = why if isinstance(exc, OSError) else f"{exc}; {why}"
+            raise StoreUnwritable(str(path), READ_ONLY, detail) from exc
         raise DatabaseError(f"cannot open database {path}: {exc}") from exc
     return db
 
@@ -522,10 +523,6 @@ def _cannot_create(exc: sqlite3.Error | OSError) -> bool:
     return code is not None and code & 0xFF == sqlite3.SQLITE_CANTOPEN
 
 
-def _reason(exc: sqlite3.Error | OSError) -> str:
-    return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
-
-
 def _folder_refuses(path: str | Path) -> str | None:
     """Why the database's folder (or the nearest one that exists) takes no new file, if so."""
     folder = Path(path).absolute().parent
@@ -536,7 +533,7 @@ def _folder_refuses(path: str | Path) -> str | None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        return f"its folder {folder} takes no new files: {exc.strerror or exc}"
+        return f"the folder {folder} takes no new files: {exc.strerror or exc}"
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -196,6 +197,77 @@ def test_a_read_only_database_stops_seed_and_run_with_one_clear_line(tmp_path: P
         assert counts(after) == written
     again = cli("seed")
     assert (again.returncode, again.stdout.strip()) == (0, "seeds: 0 added, 0 updated, 1 unchanged")
+
+
+def bound_by_permissions(command: list[str]) -> list[str]:
+    """The command run so that file permissions bind it: as root, without root's override."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root, with no setpriv to drop the permission override")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
+
+
+def on_read_only_mount(folder: Path, command: list[str]) -> list[str]:
+    """The command run where `folder` is a read-only file system (its own mount namespace)."""
+    unshare = shutil.which("unshare")
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    wrapped = [str(unshare), "-m", "sh", "-c", script, "sh", str(folder), *command]
+    if unshare is None or subprocess.run([*wrapped[:-len(command)], "true"], check=False,
+                                         capture_output=True).returncode != 0:  # fmt: skip
+        pytest.skip("no mount namespace here to mount a folder read-only")
+    return wrapped
+
+
+@pytest.mark.parametrize("case", ["folder", "new database", "new folder", "read-only file system"])
+def test_a_database_folder_that_takes_no_files_gives_the_read_only_line(
+    tmp_path: Path, case: str
+) -> None:
+    # The attack: the database's folder, or the whole file system, read-only. SQLite must
+    # create the -wal and -shm files (or the database) there, and said only "unable to open
+    # database file", not the read-only line the README promises.
+    folder = tmp_path / "data"
+    db = folder / "bot.db"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DATABASE_PATH": str(db),
+        "DEFAULT_SOURCES": "false",
+        "TRANSLATOR": "none",
+    }
+    seeded = subprocess.run(
+        [str(SCRIPT), "seed"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert seeded.returncode == 0, seeded.stderr
+    assert not Path(f"{db}-wal").exists()  # closed cleanly: the next start must create it
+    command = [str(SCRIPT), "seed"]
+    if case == "new database":
+        db = folder / "other.db"
+    elif case == "new folder":
+        db = folder / "more" / "bot.db"
+    env["DATABASE_PATH"] = str(db)
+    mode = folder.stat().st_mode
+    if case == "read-only file system":
+        command = on_read_only_mount(folder, command)
+    else:
+        folder.chmod(0o555)
+        command = bound_by_permissions(command)
+    try:
+        refused = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+            check=False,
+        )  # fmt: skip
+    finally:
+        folder.chmod(mode)
+    assert refused.returncode == 1, refused
+    assert "Traceback" not in refused.stderr
+    [line] = refused.stderr.splitlines()
+    assert line.startswith(f"libya-brief: the database {db} is read-only ("), line
+    assert line.endswith("Libya Brief must be able to write to it and to its folder"), line
+    assert refused.stdout == ""
+    assert not db.exists() or case in ("folder", "read-only file system")
 
 
 async def test_a_read_only_database_in_the_running_bot_refuses_writes_and_still_reads(
