@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -445,6 +446,85 @@ def _m008_meeting_indexes(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+# UTF-8 Arabic read as windows-1256 turns each letter into two characters: ا into ط§ and
+# ل into ظ„, pairs genuine text never has. Long texts always have an alef; short ones
+# (headlines) are looked at for a lam as well. The rows found are judged by repair_mojibake.
+_MOJIBAKE_SIGNS = {
+    "stories": {"headline": ("ط§", "ظ„"), "lead": ("ط§", "ظ„"), "body": ("ط§",)},
+    "articles": {"title": ("ط§", "ظ„"), "raw_text": ("ط§",)},
+}
+# As in ingest's decoding: the share of the repaired characters that may be bad bytes.
+_MOJIBAKE_MAX_BAD = 0.2
+# A continuation byte 0xA0 was a no-break space in windows-1256, which folding whitespace
+# made a plain space or, at the ends, removed: a lead byte before a space or at the end is
+# such a letter, most often the digit zero (D9 A0). Within a number (another digit next,
+# or another such zero) the space was the no-break space itself; elsewhere it stood for
+# the no-break space and a space after it, folded into one.
+_FOLDED_IN_NUMBER = re.compile(rb"([\xc2-\xdf]) (?=\xd9[\xa0-\xa9]|[\xc2-\xdf] )")
+_FOLDED = re.compile(rb"([\xc2-\xdf])( |$)")
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 text that was read as windows-1256, read again as UTF-8; other text unchanged.
+
+    Windows-1256 maps every byte to one character, so the bytes come back exactly, but for
+    what was done to the text after: a no-break space folded (put back, see _FOLDED), or a
+    letter cut in half (U+FFFD). Text whose bytes are not UTF-8 but for a few is genuine.
+    """
+    try:
+        data = text.encode("cp1256")
+    except UnicodeEncodeError:
+        return text  # characters windows-1256 has no byte for: not its mojibake
+    data = _FOLDED.sub(b"\\1\xa0\\2", _FOLDED_IN_NUMBER.sub(b"\\1\xa0", data))
+    repaired = data.decode("utf-8", errors="replace")
+    if repaired == text:
+        return text
+    non_ascii = len(repaired) - len(repaired.encode("ascii", errors="ignore"))
+    bad = repaired.count("\ufffd")
+    # Under three letters is too little to tell mojibake from a lone genuine letter.
+    if non_ascii - bad < 3 or bad > _MOJIBAKE_MAX_BAD * non_ascii:
+        return text
+    if text.endswith("…") and repaired.endswith("\ufffd"):
+        # The ellipsis a shortened headline or lead was given after the text was garbled.
+        return repair_mojibake(text[:-1]) + "…"
+    return repaired
+
+
+def _m009_repair_mojibake(db: sqlite_utils.Database) -> None:
+    """Text stored as windows-1256 mojibake of UTF-8 repaired; those stories analyzed again.
+
+    Such text came from a UTF-8 feed or page with one bad byte, before decoding kept to
+    UTF-8 for it. Their links are known, so fetching them again would never replace them.
+    Articles' content hashes stay those of the garbled text: they are computed from the
+    normalized text, which storage cannot compute.
+    """
+    for table, signs in _MOJIBAKE_SIGNS.items():
+        columns = list(signs)
+        # GLOB: a plain byte match (LIKE would fold case); one scan of the table.
+        where = " OR ".join(
+            f"{c} GLOB ?" for c, column_signs in signs.items() for _ in column_signs
+        )
+        patterns = [f"*{sign}*" for column_signs in signs.values() for sign in column_signs]
+        ids = [row[0] for row in db.conn.execute(f"SELECT id FROM {table} WHERE {where}", patterns)]
+        # A few hundred rows at a time: a whole table's text need not be held at once.
+        for start in range(0, len(ids), 200):
+            chunk = ids[start : start + 200]
+            marks = ", ".join("?" * len(chunk))
+            rows = db.conn.execute(
+                f"SELECT id, {', '.join(columns)} FROM {table} WHERE id IN ({marks})", chunk
+            ).fetchall()
+            for row_id, *values in rows:
+                repaired = [None if v is None else repair_mojibake(v) for v in values]
+                if repaired == values:
+                    continue
+                sets = ", ".join(f"{column} = ?" for column in columns)
+                # Analysis version 0: the next analysis run (at start, after a poll) takes it.
+                again = ", analysis_version = 0" if table == "stories" else ""
+                db.conn.execute(
+                    f"UPDATE {table} SET {sets}{again} WHERE id = ?", [*repaired, row_id]
+                )
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -455,6 +535,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m006_covering_indexes,
     _m007_delivery_retries,
     _m008_meeting_indexes,
+    _m009_repair_mojibake,
 )
 
 
