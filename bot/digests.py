@@ -28,7 +28,11 @@ SendOutcome = Literal["ok", "blocked", "error", "retry"]
 FIRST_PERIOD = timedelta(hours=24)
 DEFAULT_TIME = "08:00"
 DEFAULT_ZONE = "Africa/Tripoli"
-SEND_WORKERS = 20
+# How many digest messages may be on their way at once: handed to Telegram and not yet
+# counted in the ledger. A crash can repeat each of them once (Telegram takes no idempotency
+# key), so this is the most a crash can send twice. 6 keeps the 27 messages/s of the rate
+# limiter through Bot API round trips (send and ledger write) of up to 0.22 s.
+SEND_WORKERS = 6
 # About one message a second to one chat, as Telegram asks.
 PER_CHAT_GAP = 1.0
 # How long a digest (or an alert) Telegram cannot take is tried again, every tick, before
@@ -337,43 +341,75 @@ class DigestService:
         async def deliver(
             chat_id: int, period_end: str, chunks: list[DigestMessage], done: int
         ) -> None:
-            async with gate:
-                for index in range(done, len(chunks)):
-                    if index > done:
-                        await self.sleep(PER_CHAT_GAP)
-                    try:
-                        outcome = await send(chat_id, chunks[index])
-                    except Exception:
-                        # Outside the Send contract: that message's error, not the run's, or
-                        # one bad delivery would stop every digest after it, run after run.
-                        log.exception("digest message %d to chat %d failed", index, chat_id)
-                        outcome = "error"
-                    if outcome == "blocked":
-                        counts["blocked"] += 1
-                        await self.store.run(subs.deactivate, chat_id, "blocked")
-                        await self.store.run(
-                            subs.finish_delivery, chat_id, period_end, "failed", self.clock(),
-                            "the user blocked the bot",
-                        )  # fmt: skip
-                        return
-                    if outcome == "retry":
-                        await self._retry_later(chat_id, period_end, counts)
-                        held.add((chat_id, period_end))
-                        return
-                    if outcome == "error":
-                        counts["errors"] += 1  # that message only; the rest still go
-                    else:
-                        counts["messages"] += 1
-                    if index + 1 < len(chunks):
-                        await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1)
-                # The last message is counted with the closing, in one statement.
+            if done >= len(chunks):
+                # Nothing (left) to send: an empty period without its notice.
                 await self.store.run(
-                    subs.finish_delivery, chat_id, period_end, "sent", self.clock(),
+                    subs.finish_delivery,
+                    chat_id,
+                    period_end,
+                    "sent",
+                    self.clock(),
                     sent=len(chunks),
-                )  # fmt: skip
+                )
+                return
+            for index in range(done, len(chunks)):
+                if index > done:
+                    # Outside the gate: a chat's pause holds no slot other chats could use.
+                    await self.sleep(PER_CHAT_GAP)
+                # A slot is held from the send until the ledger counts the message: what a
+                # crash can repeat is at most SEND_WORKERS messages, one per chat.
+                async with gate:
+                    carry_on = await self._send_one(
+                        send, chat_id, period_end, chunks, index, counts, held
+                    )
+                if not carry_on:
+                    return
 
         await asyncio.gather(*(deliver(*item) for item in pending))
         return self._Sent(deliveries=len(pending), **counts)
+
+    async def _send_one(
+        self,
+        send: Send,
+        chat_id: int,
+        period_end: str,
+        chunks: list[DigestMessage],
+        index: int,
+        counts: dict[str, int],
+        held: set[tuple[int, str]],
+    ) -> bool:
+        """Send one message of a digest and record it; False when the digest stops there."""
+        try:
+            outcome = await send(chat_id, chunks[index])
+        except Exception:
+            # Outside the Send contract: that message's error, not the run's, or one bad
+            # delivery would stop every digest after it, run after run.
+            log.exception("digest message %d to chat %d failed", index, chat_id)
+            outcome = "error"
+        if outcome == "blocked":
+            counts["blocked"] += 1
+            await self.store.run(subs.deactivate, chat_id, "blocked")
+            await self.store.run(
+                subs.finish_delivery, chat_id, period_end, "failed", self.clock(),
+                "the user blocked the bot",
+            )  # fmt: skip
+            return False
+        if outcome == "retry":
+            await self._retry_later(chat_id, period_end, counts)
+            held.add((chat_id, period_end))
+            return False
+        if outcome == "error":
+            counts["errors"] += 1  # that message only; the rest still go
+        else:
+            counts["messages"] += 1
+        if index + 1 < len(chunks):
+            await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1)
+            return True
+        # The last message is counted with the closing, in one statement.
+        await self.store.run(
+            subs.finish_delivery, chat_id, period_end, "sent", self.clock(), sent=len(chunks)
+        )
+        return True
 
     async def _retry_later(self, chat_id: int, period_end: str, counts: dict[str, int]) -> None:
         """Leave a delivery pending at its first unsent message, or give it up after RETRY_FOR."""
