@@ -38,8 +38,10 @@ class Core:
     async def aclose(self) -> None:
         """Close the network client, the analysis workers and the translator's threads.
 
-        The store has its owner.
+        The store has its owner. Source runs still in flight are abandoned first, so that
+        stopping never waits on a slow or hostile site.
         """
+        await self.ingest.aclose()
         await self.fetcher.aclose()
         await asyncio.to_thread(self.services.analyzer.close)
         if self.translations is not None:

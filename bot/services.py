@@ -98,6 +98,9 @@ class Services:
         # Counts of shown stories (/latest, each topic), kept while the database is unchanged;
         # touched only on the store's thread.
         self._totals: Totals = {}
+        # One analysis at a time: source runs ending together would each analyze the same
+        # pending batch, and the signature index is grouped into by one caller only.
+        self._analyzing = asyncio.Lock()
 
     # ---- seeds and analysis ------------------------------------------------------------
 
@@ -135,6 +138,10 @@ class Services:
 
     async def analyze_pending(self) -> int:
         """Analyze every story the current analysis has not seen; returns how many."""
+        async with self._analyzing:
+            return await self._analyze_pending()
+
+    async def _analyze_pending(self) -> int:
         # Mentions refer to actors by key: the knowledge base's must be stored first. It does
         # not change while the process runs, so once is enough (polls call this every minute).
         if not self._actors_stored:

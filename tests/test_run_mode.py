@@ -13,11 +13,16 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.tg.fake_api import FakeBotApi
+from storage import Store, sources
 from tests.conftest import TOKEN
 from tests.fakes.bot_api_server import serve
+from tests.fakes.news_site import news_site
+from tests.test_ingest import RSS
+from tests.test_ingest_budgets import teaser_feed
 
 SCRIPT = Path(sys.executable).parent / "libya-brief"
 
@@ -228,4 +233,33 @@ def test_an_unreachable_bot_api_or_a_refused_token_stops_run_with_one_line(
     assert err.strip().splitlines()[-1] == (
         "libya-brief: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
     )
+    assert "Traceback" not in err
+
+
+def test_sigterm_stops_the_bot_within_seconds_while_a_source_drips(tmp_path: Path) -> None:
+    with news_site() as site:
+        # A feed of teasers whose pages drip a byte every half second: its run would take
+        # minutes, and stopping the bot once waited for it to end.
+        site.route("/feed", teaser_feed(site, 8, prefix="/drip"), content_type=RSS)
+        for n in range(1, 9):
+            site.trickle(f"/drip/{n}", interval=0.5, length=10_000)
+        store = Store(tmp_path / "bot.db")
+        store.open_sync()
+        store.run_sync(
+            sources.add_source, url=site.url("/feed"), site_url=None, name="drip", name_ar="",
+            kind="feed", language="ar", added_by=None, now=datetime.now(UTC),
+        )  # fmt: skip
+        store.close()
+        api = FakeBotApi(token=TOKEN)
+        with (
+            serve(api) as url,
+            bot_process(tmp_path, url, ALLOW_PRIVATE_SOURCES="true") as proc,
+        ):
+            wait_for(lambda: site.bytes_sent("/drip/1") > 0 or proc.poll() is not None, 60)
+            assert proc.poll() is None
+            started = time.monotonic()
+            code, err = stop(proc)
+            took = time.monotonic() - started
+    assert code == 0, err
+    assert took < 10, took
     assert "Traceback" not in err

@@ -7,9 +7,10 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from bot.ingest.feeds import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
 from bot.ingest.fetch import Fetcher, FetchError, FetchResult
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Analyze = Callable[[], Awaitable[int]]
+_T = TypeVar("_T")
 
 # A feed entry this short is a teaser: the article page holds the text.
 TEASER_CHARS = 400
@@ -33,6 +35,14 @@ TEASER_CHARS = 400
 MIN_SHARED_WORDS = 0.4
 MAX_BACKOFF = timedelta(hours=24)
 MAX_LISTING_ARTICLES = 20
+# Likewise for a feed's teasers: a feed of 3,000 once made 3,000 page fetches in one run.
+MAX_TEASER_FETCHES = 20
+# What one run of a source may spend reading article pages, counted from its start. A page
+# not read by then keeps its teaser (a listing's link waits for the next run): 24 teasers
+# whose pages dripped a byte a second once held a run, and the poll with it, for 12 minutes.
+RUN_BUDGET_SECONDS = 120.0
+# How long stopping waits for abandoned runs to unwind (each stored article is whole).
+STOP_GRACE_SECONDS = 5.0
 PAGE_WORKERS = 4
 SOURCE_WORKERS = 4
 
@@ -61,6 +71,8 @@ class RunResult:
     relevant: int = 0
     not_modified: bool = False
     error: str | None = None
+    # Entries not read this run (beyond the page budget), left for the next one.
+    left: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +89,7 @@ class _Items:
 
     entries: int = 0
     articles: list[NewArticle] = field(default_factory=list)
+    left: int = 0
 
 
 class IngestService:
@@ -91,6 +104,7 @@ class IngestService:
         *,
         poll_interval: timedelta = timedelta(minutes=15),
         max_failures: int = 5,
+        run_budget: float = RUN_BUDGET_SECONDS,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -98,6 +112,11 @@ class IngestService:
         self.clock = clock
         self.poll_interval = poll_interval
         self.max_failures = max_failures
+        self.run_budget = run_budget
+        # Each source's run in flight, so the poll starts a source only when it is not
+        # running already, and stopping can abandon them all.
+        self._running: dict[int, asyncio.Task[RunResult]] = {}
+        self._gate = asyncio.Semaphore(SOURCE_WORKERS)
 
     # ---- managing sources ---------------------------------------------------------------
 
@@ -219,15 +238,17 @@ class IngestService:
     # ---- ingest ---------------------------------------------------------------------------
 
     async def ingest_due(self) -> list[RunResult]:
-        """Fetch every source whose time has come, a few at a time."""
+        """Fetch every source whose time has come, a few at a time, and wait for them."""
+        return list(await asyncio.gather(*await self.start_due()))
+
+    async def start_due(self) -> list[asyncio.Task[RunResult]]:
+        """Start a run for each due source not running already; returns the runs started.
+
+        Each source has its own run, so one that is slow holds back only itself: the next
+        poll starts the others as they fall due, and skips just the one still running.
+        """
         due = await self.store.run(sources.due_sources, self.clock())
-        gate = asyncio.Semaphore(SOURCE_WORKERS)
-
-        async def one(source: Source) -> RunResult:
-            async with gate:
-                return await self.ingest_source(source)
-
-        return list(await asyncio.gather(*(one(s) for s in due)))
+        return [self._start(s, gated=True) for s in due if s.id not in self._running]
 
     async def ingest_now(self, ref: str | None) -> list[RunResult]:
         """Fetch one source, or every listed one that is not paused, right now."""
@@ -235,9 +256,48 @@ class IngestService:
             source = await self.find(ref)
             if source is None:
                 raise SourceError("unknown", ref)
-            return [await self.ingest_source(source)]
+            return [await self._join(source)]
         listed = [s for s in await self.list_sources() if s.state != "paused"]
-        return [await self.ingest_source(s) for s in listed]
+        return [await self._join(s) for s in listed]
+
+    async def _join(self, source: Source) -> RunResult:
+        """The source's run: the one in flight if there is one, else a new one."""
+        running = self._running.get(source.id)
+        return await (running or self._start(source, gated=False))
+
+    def _start(self, source: Source, *, gated: bool) -> asyncio.Task[RunResult]:
+        task = asyncio.create_task(self._run(source, gated), name=f"ingest-{source.id}")
+        self._running[source.id] = task
+
+        def forget(done: asyncio.Task[RunResult]) -> None:
+            if self._running.get(source.id) is done:
+                del self._running[source.id]
+
+        task.add_done_callback(forget)
+        return task
+
+    async def _run(self, source: Source, gated: bool) -> RunResult:
+        if gated:
+            async with self._gate:
+                result = await self.ingest_source(source)
+        else:
+            result = await self.ingest_source(source)
+        log.info(
+            "source %s: %s", source.id, result.error or f"{result.entries} entries, "
+            f"{result.new} new, {result.relevant} relevant, {result.left} left for later",
+        )  # fmt: skip
+        return result
+
+    async def aclose(self) -> None:
+        """Abandon the runs in flight and let them unwind; what they stored stays stored.
+
+        An abandoned run records nothing, so its source is due again at the next start.
+        """
+        runs = list(self._running.values())
+        for task in runs:
+            task.cancel()
+        if runs:
+            await asyncio.wait(runs, timeout=STOP_GRACE_SECONDS)
 
     async def ingest_source(self, source: Source) -> RunResult:
         """Fetch one source and store what is new; a failure is recorded or logged, never raised."""
@@ -247,6 +307,7 @@ class IngestService:
             return await self._not_stored(source, exc)
 
     async def _ingest_source(self, source: Source) -> RunResult:
+        deadline = self._deadline()
         try:
             fetched = await self.fetcher.fetch(
                 source.url, etag=source.etag, last_modified=source.last_modified
@@ -257,7 +318,7 @@ class IngestService:
             await self._succeeded(source, fetched, entries=0, new_ids=[])
             return RunResult(source=source, not_modified=True)
         try:
-            return await self._ingest(source, fetched)
+            return await self._ingest(source, fetched, deadline=deadline)
         except SourceError as exc:
             return await self._failed(source, f"could not read it: {exc.detail or exc.reason}")
         except StoreUnwritable:
@@ -289,8 +350,18 @@ class IngestService:
             kind="file", language="ar", added_by=None, now=self.clock(),
         )  # fmt: skip
 
-    async def _ingest(self, source: Source, fetched: FetchResult, record: bool = True) -> RunResult:
-        items = await self._items(source, fetched)
+    def _deadline(self) -> float:
+        """When a run starting now must stop reading pages, on the event loop's clock."""
+        return asyncio.get_running_loop().time() + self.run_budget
+
+    async def _ingest(
+        self,
+        source: Source,
+        fetched: FetchResult,
+        record: bool = True,
+        deadline: float | None = None,
+    ) -> RunResult:
+        items = await self._items(source, fetched, deadline or self._deadline())
         new_ids: list[int] = []
         now = self.clock()
         for article in items.articles:
@@ -300,20 +371,30 @@ class IngestService:
         await self.analyze()
         relevant = await self.store.run(articles.relevant_stories, new_ids)
         if record:
+            if items.left:
+                # Entries wait for the next run: a 304 to validators kept now would strand
+                # them until the feed changes, so the next fetch reads it whole again.
+                fetched = replace(fetched, etag="", last_modified="")
             await self._succeeded(source, fetched, items.entries, new_ids, relevant)
-        return RunResult(source=source, entries=items.entries, new=len(new_ids), relevant=relevant)
+        return RunResult(
+            source=source,
+            entries=items.entries,
+            new=len(new_ids),
+            relevant=relevant,
+            left=items.left,
+        )
 
-    async def _items(self, source: Source, fetched: FetchResult) -> _Items:
+    async def _items(self, source: Source, fetched: FetchResult, deadline: float) -> _Items:
         feed = await asyncio.to_thread(_feed_of, fetched)
         if feed is not None:
-            return await self._from_feed(feed, fetched.url)
+            return await self._from_feed(feed, deadline)
         if source.kind == "feed":
             # A feed that now answers with an empty or HTML page (a moved or broken feed)
             # is a failure, so it backs off, pauses and reaches the admins; read as a
             # page it would report "0 new" for ever.
             raise SourceError("unreadable", "not a feed any more")
         if source.kind == "listing":
-            return await self._from_listing(fetched)
+            return await self._from_listing(fetched, deadline)
         page = await asyncio.to_thread(extract_article, fetched.body, fetched.url)
         if page is None:
             return _Items()
@@ -322,25 +403,32 @@ class IngestService:
         )
         return _Items(entries=1, articles=[article] if article else [])
 
-    async def _from_feed(self, feed: ParsedFeed, feed_url: str) -> _Items:
+    async def _from_feed(self, feed: ParsedFeed, deadline: float) -> _Items:
         gate = asyncio.Semaphore(PAGE_WORKERS)
         links = [canonical_url(e.link) for e in feed.entries if e.link]
         known = await self.store.run(articles.known_urls, links)
+        fresh = [e for e in feed.entries if not (e.link and canonical_url(e.link) in known)]
+        teasers = [e for e in fresh if e.link and len(e.content or e.summary) < TEASER_CHARS]
+        later = {id(e) for e in teasers[MAX_TEASER_FETCHES:]}
 
         async def one(entry: FeedEntry) -> NewArticle | None:
-            link = entry.link
-            if link and canonical_url(link) in known:
-                return None
-            text = entry.content or entry.summary
+            link, text = entry.link, entry.content or entry.summary
             if link and len(text) < TEASER_CHARS:
-                async with gate:
-                    text = await self._full_text(link, entry.title, text)
+                summary = text
+                read = await _in_time(
+                    deadline, gate, lambda: self._full_text(link, entry.title, summary)
+                )
+                text = summary if read is None else read
             return await asyncio.to_thread(
                 _article, link, entry.title, text, entry.published, False
             )
 
-        built = await asyncio.gather(*(one(e) for e in feed.entries))
-        return _Items(entries=len(feed.entries), articles=[a for a in built if a is not None])
+        built = await asyncio.gather(*(one(e) for e in fresh if id(e) not in later))
+        return _Items(
+            entries=len(feed.entries),
+            articles=[a for a in built if a is not None],
+            left=len(later),
+        )
 
     async def _full_text(self, link: str, title: str, summary: str) -> str:
         """The article page's main text when it says more than the feed's summary."""
@@ -359,19 +447,22 @@ class IngestService:
             return summary
         return extracted.text
 
-    async def _from_listing(self, fetched: FetchResult) -> _Items:
+    async def _from_listing(self, fetched: FetchResult, deadline: float) -> _Items:
         links = await asyncio.to_thread(article_links, fetched.body, fetched.url)
         canon = {link: canonical_url(link) for link in links}
         known = await self.store.run(articles.known_urls, list(canon.values()))
-        fresh = [link for link in links if canon[link] not in known][:MAX_LISTING_ARTICLES]
+        unread = [link for link in links if canon[link] not in known]
+        fresh = unread[:MAX_LISTING_ARTICLES]
         gate = asyncio.Semaphore(PAGE_WORKERS)
+        late: list[str] = []
 
         async def one(link: str) -> NewArticle | None:
-            async with gate:
-                try:
-                    page = await self.fetcher.fetch(link)
-                except FetchError:
-                    return None
+            page = await _in_time(deadline, gate, lambda: self._page(link))
+            if page is None:
+                late.append(link)  # not read in time: tried again next run
+                return None
+            if isinstance(page, FetchError):
+                return None
             extracted = await asyncio.to_thread(extract_article, page.body, page.url)
             if extracted is None:
                 return None
@@ -380,7 +471,17 @@ class IngestService:
             )
 
         built = await asyncio.gather(*(one(link) for link in fresh))
-        return _Items(entries=len(links), articles=[a for a in built if a is not None])
+        return _Items(
+            entries=len(links),
+            articles=[a for a in built if a is not None],
+            left=len(unread) - len(fresh) + len(late),
+        )
+
+    async def _page(self, link: str) -> FetchResult | FetchError:
+        try:
+            return await self.fetcher.fetch(link)
+        except FetchError as exc:
+            return exc
 
     async def _succeeded(
         self,
@@ -435,6 +536,19 @@ class IngestService:
         for source in fresh:
             await self.store.run(sources.mark_admins_told, source.id)
         return fresh
+
+
+async def _in_time(
+    deadline: float, gate: asyncio.Semaphore, read: Callable[[], Awaitable[_T]]
+) -> _T | None:
+    """What `read` gives when its turn at the gate comes and it ends before the deadline."""
+    if asyncio.get_running_loop().time() >= deadline:
+        return None
+    try:
+        async with asyncio.timeout_at(deadline), gate:
+            return await read()
+    except TimeoutError:
+        return None
 
 
 def _same_article(entry: str, page: str) -> bool:

@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30
 POLL_TICK_SECONDS = 60
+POLL_FIRST_SECONDS = 5
 DIGEST_TICK_SECONDS = 60
 ALERTS_TICK_SECONDS = 60
 BotApp = Application[Any, Any, Any, Any, Any, Any]
@@ -135,15 +136,16 @@ async def _start_jobs(app: BotApp, settings: Settings, core: Core) -> None:
         log.info("default sources: %d added", added)
 
     async def poll(context: ContextTypes.DEFAULT_TYPE) -> None:
-        runs = await core.ingest.ingest_due()
-        if runs:
-            log.info("polled %d sources: %d new stories", len(runs), sum(r.new for r in runs))
+        # Starts the due sources' runs and returns: a source still running is skipped by
+        # the next tick, the others are not, and stopping abandons the runs (Core.aclose).
+        await core.ingest.start_due()
         await _tell_admins(context, core)
 
     # Each source is due at its own time, so ticking every minute spreads the fetches.
     app.job_queue.run_repeating(
-        poll, interval=POLL_TICK_SECONDS, first=5, job_kwargs={"max_instances": 1}
-    )
+        poll, interval=POLL_TICK_SECONDS, first=POLL_FIRST_SECONDS,
+        job_kwargs={"max_instances": 1},
+    )  # fmt: skip
     # Digests fall due at each subscriber's own minute; alerts go out within a minute.
     deliveries = Deliveries(core, settings.timezone)
     app.job_queue.run_repeating(
