@@ -256,3 +256,12 @@ def _write_a_user(db: sqlite_utils.Database) -> None:
         "INSERT INTO users (chat_id, first_seen, last_seen) VALUES (1, '', '') "
         "ON CONFLICT(chat_id) DO UPDATE SET last_seen = excluded.last_seen"
     )
+
+
+def test_no_storage_module_begins_a_deferred_write_transaction() -> None:
+    # sqlite-utils' atomic() begins deferred: a read in it, then a write, cannot wait for
+    # another process. storage.db.writing is the one way in; atomic() only nests in it.
+    storage = Path(__file__).resolve().parent.parent / "storage"
+    for module in storage.glob("*.py"):
+        if module.name != "db.py":
+            assert ".atomic()" not in module.read_text(encoding="utf-8"), module.name
