@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.models import Actor, Place, Role, Topic
 from bot.text.actors import Gazetteer
+from bot.text.normalize import normalize
 from bot.text.topics import TopicMatcher, load_topics
 
 
@@ -82,6 +83,19 @@ def load_places(path: Path) -> tuple[Place, ...]:
         raise KnowledgeError(f"{path}: malformed place entry: {exc}") from exc
 
 
+def load_name_stops(path: Path) -> frozenset[str]:
+    """The words of seeds/name_stops.txt, never part of a person's name; none when absent."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    except OSError as exc:
+        raise KnowledgeError(f"cannot read {path}: {exc}") from exc
+    return frozenset(
+        normalize(line.strip()) for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
 def load_knowledge(seeds_dir: Path) -> Knowledge:
     """Read and compile the knowledge base in `seeds_dir`."""
     actors = load_actors(seeds_dir / "actors.json")
@@ -94,6 +108,6 @@ def load_knowledge(seeds_dir: Path) -> Knowledge:
         actors=actors,
         places=places,
         topics=topics,
-        gazetteer=Gazetteer(actors, places),
+        gazetteer=Gazetteer(actors, places, load_name_stops(seeds_dir / "name_stops.txt")),
         topic_matcher=TopicMatcher(topics),
     )

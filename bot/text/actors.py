@@ -14,6 +14,8 @@ from datetime import date
 
 from bot.models import Actor, Mention, Place, Role
 from bot.text.lexicon import common_words, role_stops, titles
+from bot.text.names import divine_names, given_names, joiners
+from bot.text.normalize import normalize
 from bot.text.romanize import romanize
 from bot.text.tokens import BOUNDARY, COMMA, Token, tokenize
 
@@ -55,12 +57,23 @@ _Variant = tuple[frozenset[str], ...]
 class Gazetteer:
     """Every spelling of every known actor and place, matched on normalized bare tokens."""
 
-    def __init__(self, actors: Iterable[Actor], places: Iterable[Place] = ()) -> None:
+    def __init__(
+        self,
+        actors: Iterable[Actor],
+        places: Iterable[Place] = (),
+        name_stops: Iterable[str] = (),
+    ) -> None:
         self.by_first: dict[str, list[tuple[_Variant, Entry]]] = {}
         self.actors: dict[str, Actor] = {}
         self.surnames: dict[str, Entry] = {}
+        # Words that are never part of a discovered name, and English spellings of name words
+        # the knowledge base gives (السراج -> al-Sarraj) for naming the people it lacks.
+        self.name_stops: frozenset[str] = frozenset(name_stops)
+        self.spellings: dict[str, str] = {}
         for actor in actors:
             self.actors[actor.id] = actor
+            if actor.kind == "person":
+                self._learn_spellings(actor.name_ar, actor.name_en)
             entry = Entry(actor.id, actor.kind, actor.name_ar, actor.name_en, actor=actor)
             for variant in (actor.name_ar, *actor.variants_ar, *actor.adjectives_ar):
                 self._add(variant, entry)
@@ -68,6 +81,16 @@ class Gazetteer:
             entry = Entry(place.id, "place", place.name_ar, place.name_en, place=place)
             for variant in (place.name_ar, *place.variants_ar):
                 self._add(variant, entry)
+
+    def _learn_spellings(self, name_ar: str, name_en: str) -> None:
+        """Word by word, when the Arabic and English names have as many words."""
+        arabic = [normalize(w) for w in name_ar.split()]
+        english = name_en.split()
+        if len(arabic) != len(english) or "عبد" in arabic:
+            return
+        for ar, en in zip(arabic, english, strict=True):
+            if ar not in given_names() and ar not in joiners() and en.isascii():
+                self.spellings.setdefault(ar, en)
 
     def _add(self, variant: str, entry: Entry) -> None:
         toks = tokenize(variant)
@@ -118,7 +141,8 @@ def find_entities(
             taken[k] = entry.kind
     _defer_surnames(tokens, found, taken)
     _resolve_surnames(tokens, found, taken)
-    for person in _discover(tokens, taken):
+    namer = _Namer(gazetteer.name_stops, gazetteer.spellings)
+    for person in _discover(tokens, taken, namer):
         key = person.entry.key
         for start, end in person.spans:
             for k in range(start, end):
@@ -127,6 +151,7 @@ def find_entities(
             found[key].spans.extend(person.spans)
         else:
             found[key] = person
+    _merge_partial_names(tokens, found)
     # Discovered people are named by surname alone later on, too.
     _resolve_surnames(tokens, found, taken)
     for item in found.values():
@@ -134,6 +159,45 @@ def find_entities(
         if item.entry.kind == "person" and item.role_ar is None:
             item.role_ar = _role_near(tokens, item, taken)
     return sorted(found.values(), key=lambda f: f.first)
+
+
+def _merge_partial_names(tokens: Sequence[Token], found: dict[str, Found]) -> None:
+    """A discovered name that is part of another person's is that person.
+
+    "عمرو سعد عباس" then "عمرو سعد": the first two names of the three; "مصطفى عبدالله"
+    just before "صنع الله", a known person with the same first name: his father's name.
+    """
+    words = {key: key.removeprefix("new:").split() for key in found if key.startswith("new:")}
+    for key, item in list(found.items()):
+        if not key.startswith("new:"):
+            continue
+        mine = words[key]
+        owner = next(
+            (
+                other
+                for other, theirs in words.items()
+                if other != key and len(theirs) > len(mine) and theirs[: len(mine)] == mine
+            ),
+            None,
+        )
+        if owner is None:
+            owner = _known_after(tokens, found, item)
+        if owner is not None and owner in found:
+            found[owner].spans.extend(item.spans)
+            del found[key]
+            del words[key]
+
+
+def _known_after(tokens: Sequence[Token], found: dict[str, Found], item: Found) -> str | None:
+    """The known person whose mention follows this name at once and shares its first word."""
+    start, end = item.spans[0]
+    for key, other in found.items():
+        if other.entry.kind != "person" or not other.known:
+            continue
+        first = normalize(other.entry.name_ar.split()[0])
+        if any(s == end for s, _ in other.spans) and first in _forms(tokens[start]):
+            return key
+    return None
 
 
 def _full_name_owners(tokens: Sequence[Token], found: dict[str, Found]) -> dict[str, set[str]]:
@@ -188,10 +252,10 @@ def _resolve_surnames(
             taken[i] = "person"
 
 
-def _is_name_token(tok: Token) -> bool:
+def _is_name_token(tok: Token, stops: frozenset[str] = frozenset()) -> bool:
     if not tok.is_word or tok.norm.isdigit() or len(tok.norm) < 2:
         return False
-    return not any(form in common_words() for form in (tok.norm, *tok.bare))
+    return not any(form in common_words() or form in stops for form in (tok.norm, *tok.bare))
 
 
 def _has_article(tok: Token) -> bool:
@@ -203,8 +267,86 @@ def _is_title(tok: Token) -> bool:
     return tok.is_word and any(form in titles() for form in (tok.norm, *tok.bare))
 
 
-def _discover(tokens: Sequence[Token], taken: list[str | None]) -> list[Found]:
-    """People introduced by a title before the name, or an appositive after it."""
+_CLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك")
+
+
+def _given_at(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
+    """A given name at token i: (letters of clitic before it, tokens it takes), or None.
+
+    "ومحمد" is و + محمد; "عبد السلام" and "عبدالسلام" are one given name; علي is a name
+    but على, which normalizes to the same letters, is the preposition.
+    """
+    tok = tokens[i]
+    if not tok.is_word:
+        return None
+    norm = tok.norm
+    if norm in ("ابو", "وابو") and i + 1 < len(tokens) and tokens[i + 1].norm in given_names():
+        return len(norm) - 3, 2  # "أبو بكر البغدادي": a kunya is a given name
+    for clitic in ("", *_CLITICS):
+        if clitic and not norm.startswith(clitic):
+            continue
+        word = norm[len(clitic) :]
+        if len(word) < 2:
+            continue
+        if clitic and ((len(word) < 4 and clitic != "و") or norm in common_words()):
+            continue  # "بيان" is a statement, not ب + يان
+        if word == "عبد" and i + 1 < len(tokens) and tokens[i + 1].norm in divine_names():
+            return len(clitic), 2
+        if word.startswith("عبد") and word[3:] in divine_names():
+            return len(clitic), 1
+        if word in given_names():
+            if word == "علي" and tok.text.rstrip().endswith("ى"):
+                return None
+            return len(clitic), 1
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Namer:
+    """What discovery needs from the knowledge: words that end a name, and known spellings."""
+
+    stops: frozenset[str]
+    spellings: dict[str, str]
+
+    def name_word(self, tok: Token, place: int = 1) -> bool:
+        """A word that can continue a name, as its `place`-th word (0 is the first)."""
+        norm = tok.norm
+        if norm in given_names() and not (norm == "علي" and tok.text.endswith("ى")):
+            return True  # "بهاء علي": a given name is a name word, common or not
+        if not _is_name_token(tok, self.stops):
+            return False
+        if norm.startswith(_NOT_IN_NAMES):
+            return False  # "للواجهة", "بالزي": a preposition on the article
+        if norm.startswith(("ل", "ب")) and norm.endswith(("ته", "تها", "تهم")):
+            return False  # "لخلافته": a preposition and a possessive, a phrase
+        if norm.startswith("ي") and len(norm) == 4:
+            return False  # "هشام يوزع": the present tense, يفعل
+        if norm.startswith("و") and len(norm) > 3:
+            rest = norm[1:]
+            # "وناصر", "والمقاتلين", "وأبو": the و starts the next item, not part of this
+            # name; a third word with و is "and" too ("مرعي زغبية وحوكم").
+            if (
+                place >= 2
+                or rest in given_names()
+                or rest in joiners()
+                or rest.startswith("ال")
+                or rest in self.stops
+            ):
+                return False
+        return True
+
+
+# Clitic runs no name word carries after its first: a preposition or و on the article.
+_NOT_IN_NAMES = ("لل", "بال", "وال", "فال", "كال", "وبال", "ولل")
+# Given names that are also everyday words ("باسم" in the name of, "حسن الجوار" good
+# neighbourliness): they open a name only before a word without the article.
+_AMBIGUOUS_GIVEN = frozenset(
+    normalize(w) for w in "باسم حسن أسماء آمنة أمين سلام إسلام عزيز جميل أمل نور حياة".split()
+)
+
+
+def _discover(tokens: Sequence[Token], taken: list[str | None], namer: _Namer) -> list[Found]:
+    """People introduced by a title before the name, an appositive after it, or a given name."""
     people: list[Found] = []
     claimed: set[int] = set()  # tokens of the names found so far
 
@@ -222,16 +364,95 @@ def _discover(tokens: Sequence[Token], taken: list[str | None]) -> list[Found]:
         if not _is_title(tok) or taken[i] or i in claimed:
             continue
         # "ماتيا كولومبو، منسق برامج الحماية": the title is his, and no name follows it.
-        if i >= 2 and tokens[i - 1].text in COMMA and keep(_before_appositive(tokens, taken, i)):
+        if (
+            i >= 2
+            and tokens[i - 1].text in COMMA
+            and keep(_before_appositive(tokens, taken, i, namer))
+        ):
             continue
-        keep(_after_title(tokens, taken, i))
+        keep(_after_title(tokens, taken, i, namer))
+    # "قال هشام عشماوي ...": a given name and the words of the name after it, anywhere.
+    i = 0
+    while i < len(tokens):
+        if taken[i] or i in claimed:
+            i += 1
+            continue
+        person = _from_given_name(tokens, taken, i, namer)
+        if person is None:
+            i += 1
+            continue
+        keep(person)
+        i = person.spans[0][1]
     return people
 
 
-def _after_title(tokens: Sequence[Token], taken: list[str | None], i: int) -> Found | None:
+def _from_given_name(
+    tokens: Sequence[Token], taken: list[str | None], i: int, namer: _Namer
+) -> Found | None:
+    """'هشام عشماوي': a given name, then one to three words that can be part of a name."""
+    given = _given_at(tokens, i)
+    if given is None:
+        return None
+    clitic, width = given
+    end = _name_end(tokens, taken, i + width, namer, MAX_NAME_TOKENS - width)
+    if end == i + width:
+        return None  # a given name alone names no one in particular
+    after = tokens[i + width]
+    if tokens[i].norm[clitic:] in _AMBIGUOUS_GIVEN and (
+        _has_article(after) or (after.norm.endswith("ه") and after.norm not in given_names())
+    ):
+        return None  # "حسن الجوار", "آمنة مطمئنة": a word and its adjective
+    if (i == 0 or tokens[i - 1].text == "\n") and (end == len(tokens) or tokens[end].text == "\n"):
+        return None  # a name alone on its line is a byline or a masthead, not a mention
+    return _new_person(tokens, i, end, None, namer, clitic=clitic)
+
+
+def _name_end(
+    tokens: Sequence[Token], taken: list[str | None], j: int, namer: _Namer, room: int
+) -> int:
+    """Where a name that continues at token j ends: at most `room` more name words."""
+    end = j
+    while end < len(tokens) and end - j < room and not taken[end]:
+        tok = tokens[end]
+        if tok.norm in joiners():
+            # "بن حميد", "آل ثاني": a joiner belongs to the name only with a name after it,
+            # and what follows it is a name even when it is also a word (ثاني second).
+            nxt = end + 1
+            if (
+                nxt < len(tokens)
+                and not taken[nxt]
+                and tokens[nxt].is_word
+                and (tok.norm == "ال" or _is_name_token(tokens[nxt]))
+            ):
+                end += 2  # after آل any word is the family's name ("آل ثاني")
+                continue
+            break
+        if tok.text == "-" and end > j and end + 1 < len(tokens) and tokens[end + 1].is_word:
+            end += 2  # "جان-كلود", "مون جاي-إن": a hyphen joins the parts of one name
+            continue
+        given = _given_at(tokens, end)
+        if given is not None and end > j and tokens[end].norm[:1] == "و":
+            break  # "محمد خميس العبيدي وناصر ...": a second person
+        if given == (0, 2):
+            if end + 2 - j > room:
+                break
+            end += 2  # "عماد عبد الحميد": عبد and a divine name, the father's name
+            continue
+        if not namer.name_word(tok, place=end - j + 1):
+            break
+        end += 1
+    return min(end, j + room)
+
+
+def _after_title(
+    tokens: Sequence[Token], taken: list[str | None], i: int, namer: _Namer
+) -> Found | None:
     """'سفير المملكة المتحدة كارولاين هرندل': the title phrase, then a name of 2-4 words."""
     j = i + 1
     limit = min(len(tokens), i + 1 + MAX_TITLE_PHRASE)
+    # The title phrase runs over entities, words with the article and the curated list's
+    # words ("وزير الخارجية والتعاون الدولي"); any other word is where a name would start,
+    # and when that word is a common one the clause has moved on ("متحدث باسمه إنه تلقى").
     while (
         j < limit
         and tokens[j].is_word
@@ -241,37 +462,72 @@ def _after_title(tokens: Sequence[Token], taken: list[str | None], i: int) -> Fo
             # The title belongs to a person we know, or the clause has moved on.
             return None
         j += 1
-    end = j
-    while end < len(tokens) and end - j < MAX_NAME_TOKENS and not taken[end]:
-        if not _is_name_token(tokens[end]):
-            break
-        end += 1
-    if end - j < 2 or tokens[j].norm.startswith(("ال", "وال")):
+    if j < len(tokens) and _given_at(tokens, j) is not None:
+        return None  # a given name is found on its own, with its clitic handled
+    end = _name_end(tokens, taken, j, namer, MAX_NAME_TOKENS)
+    if end - j < 2:
+        return None
+    first = tokens[j].norm
+    if first[:1] in ("ب", "ل", "ك") and first[1:] in namer.stops:
+        return None  # "ببلدية شحات": a preposition and a noun
+    if first.startswith(("ال", "وال")):
         # A name does not open with the article: "الوفد المرافق" is a delegation.
         return None
     role = _span_text(tokens, i, j)
-    return _new_person(tokens, j, end, role)
+    return _new_person(tokens, j, end, role, namer)
 
 
-def _before_appositive(tokens: Sequence[Token], taken: list[str | None], i: int) -> Found | None:
+def _before_appositive(
+    tokens: Sequence[Token], taken: list[str | None], i: int, namer: _Namer
+) -> Found | None:
     """'إيفان مولوتكوف، نائب مدير إدارة الشرق الأوسط': a name, a comma, then its role."""
     end = i - 1  # the comma
     start = end
     while start > 0 and end - start < MAX_NAME_TOKENS:
         prev = tokens[start - 1]
-        if taken[start - 1] or not _is_name_token(prev):
+        if taken[start - 1] or not namer.name_word(prev):
             break
         start -= 1
-    if end - start < 2:
+    # The name opens at a given name when there is one: "وقال هشام عشماوي،" is not the name.
+    for k in range(start, end - 1):
+        if _given_at(tokens, k) is not None:
+            if k > start:
+                return None  # the given-name pass finds it, clitic and all
+            break
+    if end - start < 2 or tokens[start].norm.startswith(("ال", "وال")):
         return None
-    return _new_person(tokens, start, end, _role_phrase(tokens, i))
+    return _new_person(tokens, start, end, _role_phrase(tokens, i), namer)
 
 
-def _new_person(tokens: Sequence[Token], start: int, end: int, role: str | None) -> Found:
+def _new_person(
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    role: str | None,
+    namer: _Namer,
+    *,
+    clitic: int = 0,
+) -> Found:
     name_ar = _span_text(tokens, start, end)
-    key = "new:" + " ".join(tokens[k].bare[0] for k in range(start, end))
-    entry = Entry(key, "person", name_ar, romanize(name_ar))
+    if clitic:
+        name_ar = _without_clitic(name_ar, clitic)
+    words = [tokens[k].bare[0] for k in range(start, end)]
+    if clitic:
+        words[0] = tokens[start].norm[clitic:]
+    key = "new:" + " ".join(words)
+    entry = Entry(key, "person", name_ar, romanize(name_ar, namer.spellings))
     return Found(entry, spans=[(start, end)], role_ar=role, known=False)
+
+
+def _without_clitic(text: str, letters: int) -> str:
+    """The text without the first `letters` letters of its first word (marks skipped)."""
+    kept = 0
+    for pos, char in enumerate(text):
+        if char.isalpha():
+            kept += 1
+            if kept > letters:
+                return text[pos:]
+    return text
 
 
 def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) -> str | None:
@@ -287,6 +543,9 @@ def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) ->
         if taken[k] == "person":
             break  # "رئيس الحكومة عبد الحميد الدبيبة بالمنقوش": that title is the other's
         if _is_title(tokens[k]):
+            # "نائب رئيس الوزراء": the title opens at the first of its title words.
+            while k > 0 and _is_title(tokens[k - 1]) and not taken[k - 1]:
+                k -= 1
             return _span_text(tokens, k, end)
         k -= 1
     # "ستيفاني ويليامز، مستشارة خاصة": or after it, as an appositive; a title with و after
@@ -316,7 +575,13 @@ def _role_phrase(tokens: Sequence[Token], start: int) -> str:
 
 
 def _span_text(tokens: Sequence[Token], start: int, end: int) -> str:
-    return " ".join(tok.text for tok in tokens[start:end]).strip() if end > start else ""
+    if end <= start:
+        return ""
+    # Words a space apart, but a hyphen as written, touching: "جان-كلود".
+    text = tokens[start].text
+    for prev, tok in zip(tokens[start : end - 1], tokens[start + 1 : end], strict=True):
+        text += tok.text if tok.start == prev.end else " " + tok.text
+    return text.strip()
 
 
 def to_mentions(found: Iterable[Found], on: date | None = None) -> list[Mention]:
