@@ -66,11 +66,11 @@ def test_summary_has_one_line_per_task(result: Evaluation) -> None:
 SYNTHETIC: dict[str, dict[str, Any]] = {
     # People: Mangoush right, Norland unlabeled (fp), Salamé absent (fn).
     # Topics: elections right, bilateral_relations unlabeled (fp), un_mediation absent (fn).
-    # Meetings: Mangoush-Norland right, Mangoush-United States from the headline (fp),
+    # Meetings: Mangoush-Norland right, Mangoush-Turkey (the delegation) unlabeled (fp),
     # Mangoush-Salamé absent (fn).
     "a_partly_right": {
         "date": "2021-12-08",
-        "title": "المنقوش تلتقي السفير الأمريكي",
+        "title": "المنقوش تلتقي الوفد التركي",
         "text": "التقت وزيرة الخارجية نجلاء المنقوش، اليوم، السفير الأمريكي ريتشارد نورلاند في "
         "طرابلس، وبحث الجانبان التحضيرات للانتخابات الرئاسية والبرلمانية ودور المفوضية "
         "الوطنية العليا للانتخابات.",
@@ -163,7 +163,7 @@ def test_synthetic_meetings(synthetic: Evaluation) -> None:
     assert meetings.precision == pytest.approx(2 / 3)
     assert meetings.f1 == pytest.approx(2 / 3)
     assert sorted(meetings.misses) == [
-        "a_partly_right: extra meeting ['ar:منقوش', 'en:mangoush'] ['ar:متحده', 'en:states']",
+        "a_partly_right: extra meeting ['ar:منقوش', 'en:mangoush'] ['ar:تركيا', 'en:turkey']",
         "a_partly_right: missed meeting ['ar:منقوش', 'en:mangoush'] ['ar:سلامه', 'en:salamé']",
     ]
 

@@ -1,118 +1,831 @@
-"""Who met whom, where and when: "A met / received / held talks with / phoned B"."""
+"""Who met whom, where and when: meetings, calls, talks, visits and summits as reported.
+
+A sentence holds an event when it has a cue: a verb of meeting ("التقى", "استقبل", "زار",
+"اجتمع مع", "بحث مع", "أجرى محادثات"), a call ("أجرى اتصالا هاتفيا", "تلقى اتصالا"), or a
+noun of one ("لقاء", "اجتماعه مع", "قمة بين", "لقاء جمع"). Its participants are the people
+named from the cue to where the clause moves on (a relative pronoun, a purpose, what was
+said), coordinated ones included (X وY وZ), with those "بحضور" or "بمشاركة"; when the
+subject goes unnamed after the cue (an object after ب or مع, a possessive "لقائه"), it is
+the person named just before, else the story's main person. Every pair of participants is
+one meeting. A body or state stands for a side only when no one else is named, and never
+one that is part of a person's own title ("وزير الخارجية القطري ..."). Planned, cancelled
+or denied meetings are dropped. The day comes from the sentence (اليوم، أمس، a weekday,
+"الماضي", a date written out), the place from a city the sentence puts the event in.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache, lru_cache
 
 from bot.models import Meeting
 from bot.text.actors import Found
-from bot.text.lexicon import titles
+from bot.text.lexicon import common_words, titles
 from bot.text.normalize import normalize
-from bot.text.tokens import Token
+from bot.text.tokens import COMMA, Token
 
-_MEET = """
-التقى التقت يلتقي تلتقي والتقى والتقت استقبل استقبلت يستقبل تستقبل واستقبل واستقبلت
-بحث بحثت يبحث تبحث وبحث وبحثت اجتمع اجتمعت يجتمع تجتمع واجتمع واجتمعت
-ناقش ناقشت يناقش تناقش وناقش التقاء لقاء لقاءه لقائه اجتماعه
-""".split()
-_CALL = "اتصالا اتصالاً اتصال مكالمة هاتفيا هاتفياً هاتفي الهاتف".split()
+# Past tense: the event happened. Duals and plurals name their subjects before the verb.
+_MET = """
+التقى التقت التقاه التقاها التقيا التقتا التقوا اجتمع اجتمعت اجتمعا اجتمعوا
+استقبل استقبلت استقبلا استقبله استقبلها استضاف استضافت زار زارت
+"""
+# Present tense: news headlines report done events so ("السراج يلتقي السفير").
+_MEETS = """
+يلتقي تلتقي يلتقيان يجتمع تجتمع يجتمعان يستقبل تستقبل يزور تزور
+"""
+# Verbs that make a meeting only with "مع": "بحث X مع Y"; "بحث X الأوضاع" is no meeting.
+# Present tense of the others, for the moods that make them a plan ("أن يبحث").
+_PRESENT = """
+يبحث تبحث يبحثان يناقش تناقش يتباحث تتباحث يعقد تعقد يجري تجري يجمع يضم يتصل يتلقى
+يتحدث تتحدث يصل تصل
+"""
+_WITH = """
+بحث بحثت بحثا تباحث تباحثت تباحثا ناقش ناقشت ناقشا تشاور تشاورت تشاورا
+يبحث تبحث يبحثان يناقش تناقش يتباحث تتباحث
+"""
+# Verbs that make a meeting only with a noun of one after them: "عقد لقاء", "أجرى محادثات".
+_HOLD = """
+عقد عقدت عقدا أجرى أجرت أجريا يعقد تعقد يجري تجري جمع يجمع جمعت ضم يضم ضمت
+"""
+_DUAL = """
+التقيا التقتا التقوا اجتمعا اجتمعوا يلتقيان يجتمعان بحثا تباحثا ناقشا تشاورا يبحثان
+عقدا أجريا
+"""
+# Nouns of an event; with a possessive ending the subject is someone named before.
+_NOUNS = """
+لقاء اللقاء لقاءه لقاءها لقائه لقائها لقائهما لقاءات اجتماع الاجتماع اجتماعا اجتماعه
+اجتماعها اجتماعهما اجتماعات محادثات المحادثات محادثاته محادثاتها مباحثات المباحثات
+مباحثاته مباحثاتها مشاورات المشاورات مشاوراته قمة القمة زيارة الزيارة زيارته زيارتها
+استقبال استقباله استقبالها جلسة مؤتمرا تواصله تواصلها تواصلهما
+"""
+# "اتصل ب", "هاتف": a call with or without the word; "تلقى", "تحدث" only with a call word.
+_CALL_VERBS = "اتصل اتصلت هاتف هاتفت يتصل"
+_CALL_IF = "تلقى تلقت يتلقى تحدث تحدثت تحادث تحادثا"
+_CALL_WORDS = """
+اتصالا اتصال الاتصال اتصاله اتصالها اتصالات هاتفيا هاتفي هاتفية الهاتفي الهاتفية الهاتف
+مكالمة المكالمة مكالمات
+"""
+# Words that end the stretch where participants are named: the clause has moved on.
+_BARRIERS = """
+الذي التي الذين اللذين اللذان اللتان اللتين حيث وذلك بينما فيما لبحث لمناقشة للبحث
+لتناول حول بشأن بخصوص إن أن إنه أنه وقال قال وأكد أكد وأضاف أضاف وأوضح أوضح وأعلن
+أعلن وأشار أشار وشدد شدد مشيرا مؤكدا مضيفا ثم كما لكن ضد قائلا وتابع تابع وكان كان
+وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة
+"""
+# The clause speaks of a meeting to come, called off or denied: it did not happen.
+_PLANNED = """
+المرتقب المرتقبة المرتقبين مرتقب مرتقبة المقرر المقررة مقرر مقررة المقبل المقبلة القادم
+القادمة المزمع المزمعة مزمع مزمعة المنتظر المنتظرة المتوقع المتوقعة المحتمل المحتملة
+المخطط المقترح المقترحة غدا يعتزم تعتزم يعتزمان ينوي تنوي عزمه عزمها إلغاء بإلغاء ألغى
+ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لعقد لانعقاد بانعقاد التحضير للتحضير الإعداد
+للإعداد تمهيدا دعوة الدعوة دعا دعت يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
+يرتقب يفترض المفترض رفض رفضت يرفض وافق وافقت موافقة لحضور للمشاركة لإحياء مصير
+سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
+تنطلق
+"""
+# Before a present-tense verb, what makes it a wish, a plan or a denial.
+_MOODS = "سوف لن لم أن ان كي لكي عندما حين حينما قد إذا اذا لو هل"
+# Words of a person's title beyond the shared list: "ونظيره الروسي سيرغي لافروف".
+_TITLE_EXTRA = """
+نظير نظيره نظيرها نظيرته نظيرتها نظيريه نظراءه نظرائه زعيم الزعيم ملك الملك أمير الأمير
+ولي العهد رئيسة قائد كبير مساعدي مساعد مسؤول المسؤول مسؤولا
+"""
+# Right after a verb, a word with a pronoun on it ("التقى خلالها X"): the subject was
+# named before, and who follows is whom it met.
+_PRONOMINAL = "خلالها خلاله خلالهما معه معها معهما فيها فيه لديه لديها هناك أثناءها عندها"
+# "إنها التقت ...": the subject is whoever said it.
+_THAT_HE = "إنه إنها أنه أنها بأنه بأنها"
+# "التقى كلا من X وY بشكل منفصل": X and Y did not meet each other.
+_APART = "منفصل منفصلة منفصلين حدة"
+_CONNECTORS = "مع ومع بين وبين بحضور وبحضور بمشاركة وبمشاركة"
+# Before a noun of an event, what makes it one that took place: "خلال لقائه", "عقب الاجتماع".
+_WHEN = "خلال عقب بعد أثناء إثر اثر ختام هامش في وفي لدى حضر حضرت شارك شاركت"
+# "حضر الاجتماع": who attended it is a participant.
+_ATTENDED = "حضر حضرت شارك شاركت"
+# Arriving somewhere abroad is a visit to that state: "وصل ولي العهد إلى واشنطن".
+_ARRIVE = "وصل وصلت يصل تصل وصول بوصول وصوله وصولها زيارة زيارته زيارتها"
+_TO = "إلى الى لزيارة"
+# Before عقد / إجراء as a noun ("قبل عقد قمة"), what shows it is one and not a past verb.
+_MASDAR = "إلى الى قبل في على من عن إعادة لإعادة بعقد يمكن يجب"
+# After one: "لقاء جمع X وY", "اجتماع ضم ...", "المحادثات التي جرت".
+_TOOK_PLACE = """
+جمع ضم يضم يجمع جرى جرت عقد عقدت انعقد انعقدت استمر استمرت دام دامت تناول تناولت تم
+"""
+# Verbs of saying after "خلال القمة، أكد X وY": their subjects are the participants.
+_SAYING = """
+أكد أكدا أكدت قال قالا قالت أعلن أعلنا أعلنت شدد شددا شددت أوضح أوضحا بحث بحثا اتفق
+اتفقا اتفقت تناول تناولا ناقش ناقشا
+"""
+_ATTENDING = "بحضور وبحضور بمشاركة وبمشاركة"
+# Who stands for a state or body at a meeting: "الوفد التركي", "مسؤولين من طالبان".
+_DELEGATES = """
+وفد الوفد وفدا وفود الوفود الجانب جانب مسؤولي مسؤولين ممثلي ممثلين ممثلو سفراء قادة
+ممثل ممثلا مبعوث
+"""
+# A place after these is the subject of the talks, not where they were held.
+_TOPIC_WORDS = """
+الوضع الأوضاع التطورات تطورات الأزمة أزمة عملية معركة الحرب حرب الأمن استقرار الاستقرار
+مستقبل ملف أمن
+"""
 _WEEKDAYS = {  # Monday is 0, as date.weekday() counts
     "الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الخميس": 3,
     "الجمعة": 4, "السبت": 5, "الأحد": 6,
 }  # fmt: skip
-_SIDES = ("person", "body", "country")
+_MONTHS = {
+    "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "آذار": 3,
+    "أبريل": 4, "ابريل": 4, "نيسان": 4, "مايو": 5, "أيار": 5, "يونيو": 6, "يونيه": 6,
+    "حزيران": 6, "يوليو": 7, "يوليه": 7, "تموز": 7, "أغسطس": 8, "آب": 8, "سبتمبر": 9,
+    "أيلول": 9, "أكتوبر": 10, "تشرين الأول": 10, "نوفمبر": 11, "تشرين الثاني": 11,
+    "ديسمبر": 12, "كانون الأول": 12,
+}  # fmt: skip
 _SENTENCE_END = frozenset(".!?؟;؛\n")
-PLACE_LOOKAHEAD_SENTENCES = 1
-TITLE_REACH = 9
-MAX_PEOPLE = 3
+_SIDES = ("person", "body", "country")
+# How far the participants of one event may stand from its cue and from each other.
+REACH = 14
+GAP = 12
+LOOK_BACK = 20
+TITLE_REACH = 10
+MAX_PEOPLE = 6
+HOLD_REACH = 3
+PLANNED_BEFORE = 8
+SIDE_REACH = 6
+MAIN_MENTIONS = 2
+SOON = 90  # days: a date written without its year this near ahead is to come
 
 
-def _norm_set(words: Sequence[str]) -> frozenset[str]:
-    return frozenset(normalize(w) for w in words)
+@dataclass(frozen=True)
+class _Lex:
+    met: frozenset[str]
+    meets: frozenset[str]
+    present: frozenset[str]
+    with_: frozenset[str]
+    hold: frozenset[str]
+    dual: frozenset[str]
+    nouns: frozenset[str]
+    call_verbs: frozenset[str]
+    call_if: frozenset[str]
+    call_words: frozenset[str]
+    barriers: frozenset[str]
+    planned: frozenset[str]
+    moods: frozenset[str]
+    title_words: frozenset[str]
+    connectors: frozenset[str]
+    attending: frozenset[str]
+    pronominal: frozenset[str]
+    that_he: frozenset[str]
+    apart: frozenset[str]
+    when: frozenset[str]
+    attended: frozenset[str]
+    arrive: frozenset[str]
+    to: frozenset[str]
+    masdar: frozenset[str]
+    took_place: frozenset[str]
+    saying: frozenset[str]
+    delegates: frozenset[str]
+    topic_words: frozenset[str]
+    weekdays: dict[str, int]
+    months: dict[str, int]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(normalize(w) for w in text.split())
+
+
+@cache
+def _lex() -> _Lex:
+    """The word lists, normalized once, when first used."""
+    return _Lex(
+        met=_words(_MET),
+        meets=_words(_MEETS),
+        present=_words(_MEETS) | _words(_PRESENT),
+        with_=_words(_WITH),
+        hold=_words(_HOLD),
+        dual=_words(_DUAL),
+        nouns=_words(_NOUNS),
+        call_verbs=_words(_CALL_VERBS),
+        call_if=_words(_CALL_IF),
+        call_words=_words(_CALL_WORDS),
+        barriers=_words(_BARRIERS),
+        planned=_words(_PLANNED),
+        moods=_words(_MOODS),
+        title_words=_words(_TITLE_EXTRA) | titles(),
+        connectors=_words(_CONNECTORS),
+        attending=_words(_ATTENDING),
+        pronominal=_words(_PRONOMINAL),
+        that_he=_words(_THAT_HE),
+        apart=_words(_APART),
+        when=_words(_WHEN),
+        attended=_words(_ATTENDED),
+        arrive=_words(_ARRIVE),
+        to=_words(_TO),
+        masdar=_words(_MASDAR),
+        took_place=_words(_TOOK_PLACE),
+        saying=_words(_SAYING),
+        delegates=_words(_DELEGATES),
+        topic_words=_words(_TOPIC_WORDS),
+        weekdays={normalize(k): v for k, v in _WEEKDAYS.items()},
+        months={normalize(k): v for k, v in _MONTHS.items()},
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _shapes(norm: str) -> tuple[str, ...]:
+    """The word, then without a leading و/ف, then without a leading ب/ل/ك as well."""
+    out = [norm]
+    word = norm
+    if len(word) > 3 and word[0] in "وف":
+        word = word[1:]
+        out.append(word)
+    if len(word) > 3 and word[0] in "بلك":
+        out.append(word[1:])
+    return tuple(out)
+
+
+def _is(tok: Token, words: frozenset[str]) -> bool:
+    return any(shape in words for shape in _shapes(tok.norm))
+
+
+@dataclass
+class _Mention:
+    """One standing of an entity in the story: where, what, and how it is introduced."""
+
+    start: int
+    end: int
+    item: Found
+    lead: int  # where its title phrase begins, or its own start
+    marked: bool = False  # introduced by ب, مع or بين: an object, not a subject
+    side: bool = False  # a body or state that can stand for a side: "مع الجانب المصري"
+
+
+@dataclass(frozen=True)
+class _Story:
+    """What every sentence's events may draw on: the main person, the states named, the day."""
+
+    main: Found | None
+    countries: dict[str, Found]  # ISO code -> the state's mention
+    on: date | None
+
+
+@dataclass
+class _Event:
+    cue: int
+    kind: str
+    people: list[_Mention] = field(default_factory=list)
+    others: list[_Mention] = field(default_factory=list)
+    apart: bool = False  # the first met each of the others, who did not meet each other
 
 
 def find_meetings(
     tokens: Sequence[Token], found: Sequence[Found], on: date | None
 ) -> list[Meeting]:
-    """Meetings and calls in a story, each side resolved to a mention, place and day if given."""
-    meet, call = _norm_set(_MEET), _norm_set(_CALL)
-    weekdays = {normalize(k): v for k, v in _WEEKDAYS.items()}
-    at: dict[int, tuple[Found, int]] = {}
-    for item in found:
-        for start, end in item.spans:
-            at[start] = (item, end)
+    """Meetings and calls in a story: every pair of participants, with place and day if given."""
+    lex = _lex()
+    # Most stories and sentences hold no cue: only those that do, and the one after each,
+    # are read.
+    may = list(map(_may_cue, [tok.norm for tok in tokens]))
+    if not any(may):
+        return []
     sentences = _sentences(tokens)
+    cued = [
+        i
+        for i, (start, end) in enumerate(sentences)
+        if tokens[end - 1].text != "؟"  # a question reports nothing
+        and any(may[start:end])
+    ]
+    live = bytearray(len(tokens))
+    for i in {*cued, *(i + 1 for i in cued if i + 1 < len(sentences))}:
+        start, end = sentences[i]
+        live[start:end] = b"\x01" * (end - start)
+    mentions = _mentions(tokens, found, lex, live)
+    starts = [m.start for m in mentions]
+    story = _story(found, on)
     meetings: list[Meeting] = []
     seen: dict[frozenset[str], int] = {}  # each pair once, at its index in meetings
-    for index, (s_start, s_end) in enumerate(sentences):
-        verb = next((k for k in range(s_start, s_end) if tokens[k].norm in meet), None)
-        calls = [k for k in range(s_start, s_end) if tokens[k].norm in call]
-        if verb is None and not calls:
-            continue
-        sides = [
-            (k, *at[k]) for k in range(s_start, s_end) if k in at and at[k][0].entry.kind in _SIDES
-        ]
-        look_end = sentences[min(index + PLACE_LOOKAHEAD_SENTENCES, len(sentences) - 1)][1]
-        place = None if calls else _place(at, s_start, look_end)
-        day = _day(tokens, s_start, s_end, on, weekdays)
-        kind = "call" if calls else "meeting"
-        for a, b in _pairs(tokens, sides):
-            pair = frozenset((a.entry.key, b.entry.key))
-            if len(pair) < 2:
+    for index in cued:
+        s_start, s_end = sentences[index]
+        inside = mentions[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
+        for event, stop in _events(tokens, s_start, s_end, inside, story, lex):
+            pairs = _pairs(event)
+            if not pairs:
                 continue
-            if pair in seen:
-                # A headline names the pair, the body tells where and when: keep what it adds.
-                first = meetings[seen[pair]]
-                meetings[seen[pair]] = replace(
-                    first,
-                    place=first.place or (place if first.kind == kind else None),
-                    day=first.day or day,
+            # The event's own stretch first: an earlier clause may be about something else.
+            begin = min([event.cue, *(m.lead for m in event.people if m.start >= s_start)])
+            place = None
+            if event.kind != "call":
+                place = _place(tokens, inside, begin, stop, lex)
+                if place is None and index + 1 < len(sentences):
+                    place = _place_after(tokens, mentions, sentences[index + 1], lex)
+            day = _day(tokens, begin, stop, on, lex) or _day(tokens, s_start, s_end, on, lex)
+            if day is not None and on is not None and day > on:
+                continue  # a date to come: planned
+            for a, b in pairs:
+                pair = frozenset((a.entry.key, b.entry.key))
+                if pair in seen:
+                    # A headline names the pair, the body tells where and when.
+                    first = meetings[seen[pair]]
+                    meetings[seen[pair]] = replace(
+                        first,
+                        place=first.place or (place if first.kind == event.kind else None),
+                        day=first.day or day,
+                    )
+                    continue
+                seen[pair] = len(meetings)
+                meetings.append(
+                    Meeting(a=a.entry.key, b=b.entry.key, place=place, day=day, kind=event.kind)
                 )
-                continue
-            seen[pair] = len(meetings)
-            meetings.append(Meeting(a=a.entry.key, b=b.entry.key, place=place, day=day, kind=kind))
-    return meetings
+    return _no_state_beside_its_people(meetings, found)
 
 
-def _pairs(
-    tokens: Sequence[Token], sides: list[tuple[int, Found, int]]
-) -> list[tuple[Found, Found]]:
-    """Who met whom in one sentence: the first person with each other person named.
+def _no_state_beside_its_people(meetings: list[Meeting], found: Sequence[Found]) -> list[Meeting]:
+    """A state is a side only when the story names no one of it that its visitor met.
 
-    A body or country stands in for the other side only when one person is named, and
-    never one that is part of that person's own title ("رئيس حكومة الوحدة الوطنية ...").
+    "وصل لودريان إلى طرابلس ... التقى خلالها المنفي": Le Drian met al-Menfi, not Libya.
     """
+    entries = {f.entry.key: f.entry for f in found}
+
+    def country(key: str) -> str | None:
+        entry = entries.get(key)
+        return entry.actor.country if entry and entry.actor else None
+
+    def kind(key: str) -> str | None:
+        entry = entries.get(key)
+        return entry.kind if entry else None
+
+    met: set[tuple[str, str | None]] = set()  # (person, the country of one they met)
+    for m in meetings:
+        if kind(m.a) == kind(m.b) == "person":
+            met.add((m.a, country(m.b)))
+            met.add((m.b, country(m.a)))
+    kept = []
+    for m in meetings:
+        person, state = (m.a, m.b) if kind(m.a) == "person" else (m.b, m.a)
+        code = country(state)
+        if kind(state) == "country" and code is not None and (person, code) in met:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _pairs(event: _Event) -> list[tuple[Found, Found]]:
+    """Every pair of people met; a state or body is the other side only of one person alone."""
     people: dict[str, Found] = {}
-    for _, item, _ in sides:
-        if item.entry.kind == "person":
-            people.setdefault(item.entry.key, item)
+    for m in event.people:
+        people.setdefault(m.item.entry.key, m.item)
     if len(people) >= 2:
-        # Beyond three people a sentence lists attendees of a conference, not who met whom.
-        first, *others = list(people.values())[:MAX_PEOPLE]
-        return [(first, other) for other in others]
+        named = list(people.values())[:MAX_PEOPLE]
+        if event.apart:
+            return [(named[0], b) for b in named[1:]]
+        return [(a, b) for k, a in enumerate(named) for b in named[k + 1 :]]
     if len(people) != 1:
         return []
     (person,) = people.values()
-    start = min(k for k, item, _ in sides if item is person)
-    title_start = _title_start(tokens, start)
-    others = [
-        item for k, item, _ in sides if item.entry.kind != "person" and not title_start <= k < start
-    ]
-    # Prefer a country ("الوفد التركي") over a body; take the first one named.
-    others.sort(key=lambda item: item.entry.kind != "country")
-    return [(person, others[0])] if others else []
+    own = person.entry.actor.country if person.entry.actor else None
+    others: dict[str, Found] = {}
+    for m in event.others:
+        if not m.side:
+            continue
+        actor = m.item.entry.actor
+        if m.item.entry.kind == "country" and own is not None and actor and actor.country == own:
+            continue  # "وفد من رجال الأعمال الليبيين" is his own country, not a side
+        others.setdefault(m.item.entry.key, m.item)
+    return [(person, other) for other in others.values() if other.entry.key != person.entry.key]
 
 
-def _title_start(tokens: Sequence[Token], start: int) -> int:
-    """Where the title phrase before a name begins; the name's own start when there is none."""
+def _mentions(
+    tokens: Sequence[Token], found: Sequence[Found], lex: _Lex, live: bytearray
+) -> list[_Mention]:
+    """Every standing of a person, body, country or place, with its title phrase and marking.
+
+    A body or country inside a person's title ("وزير الخارجية القطري، محمد ...") or in an
+    apposition after the name ("محمد عيسى، وزير الشؤون الدينية الجزائري") is dropped.
+    """
+    out: list[_Mention] = []
+    for item in found:
+        for start, end in item.spans:
+            if live[start]:
+                out.append(_Mention(start, end, item, start))
+    out.sort(key=lambda m: m.start)
+    described: list[tuple[int, int]] = []  # title phrases and appositions of people
+    for m in out:
+        if m.item.entry.kind != "person":
+            continue
+        m.lead = _title_start(tokens, m.start, lex)
+        if m.lead < m.start:
+            described.append((m.lead, m.start))
+        after = _apposition_end(tokens, m.end, lex)
+        if after > m.end:
+            described.append((m.end, after))
+    kept = []
+    for m in out:
+        if m.item.entry.kind != "person" and any(a <= m.start < b for a, b in described):
+            continue
+        m.marked = _marked(tokens, m, lex)
+        m.side = m.item.entry.kind != "person" and _stands_for_a_side(tokens, m, lex)
+        kept.append(m)
+    return kept
+
+
+def _title_start(tokens: Sequence[Token], start: int, lex: _Lex) -> int:
+    """Where the title phrase before a name begins ("وزير الخارجية الروسي، سيرغي لافروف")."""
     k = start - 1
+    if k >= 0 and tokens[k].text in COMMA:
+        k -= 1  # "وزير الخارجية القطري، محمد عبدالرحمن آل ثاني"
+    best = start
     while k >= 0 and start - k <= TITLE_REACH and tokens[k].is_word:
-        if tokens[k].norm in titles() or any(f in titles() for f in tokens[k].bare):
-            return k
+        if _is(tokens[k], lex.title_words):
+            best = k
+        elif _is(tokens[k], lex.barriers) or _is(tokens[k], lex.connectors):
+            break
         k -= 1
-    return start
+    return best
+
+
+def _apposition_end(tokens: Sequence[Token], end: int, lex: _Lex) -> int:
+    """The end of a title after a name and a comma ("سونغ كيم، السفير الأمريكي السابق ...")."""
+    if end + 1 >= len(tokens) or tokens[end].text not in COMMA:
+        return end
+    if not _is(tokens[end + 1], lex.title_words):
+        return end
+    k = end + 1
+    while k < len(tokens) and k - end <= TITLE_REACH and tokens[k].is_word:
+        k += 1
+    return k
+
+
+def _marked(tokens: Sequence[Token], m: _Mention, lex: _Lex) -> bool:
+    """Whether the phrase is an object: after مع/بين/بحضور, or with ب on its first word."""
+    k = m.lead - 1
+    if k >= 0 and tokens[k].text in COMMA:
+        k -= 1
+    if k >= 0 and _is(tokens[k], lex.connectors):
+        return True
+    first = tokens[m.lead]
+    if not first.norm.startswith(("ب", "وب", "ل", "لل")) or len(first.bare) < 2:
+        return False
+    if m.lead < m.start:
+        return True  # "بوزير الخارجية", "بالرئيس", "للمنفي": a title does not start with ب
+    # A name may start with ب itself (بومبيو, بوتين): only a clitic if the name lacks it.
+    entry = m.item.entry
+    names = [entry.name_ar, *(entry.actor.variants_ar if entry.actor else ())]
+    return not any(normalize(n).split()[:1] == [first.norm] for n in names if n.strip())
+
+
+def _stands_for_a_side(tokens: Sequence[Token], m: _Mention, lex: _Lex) -> bool:
+    """A state or body met: after مع/بين/إلى, after a delegation word, or right after the cue.
+
+    "في ليبيا" is where, and "حول ليبيا" what about; neither is who.
+    """
+    k = m.start - 1
+    if k >= 0 and tokens[k].norm in ("من", "عن"):
+        k -= 1  # "ممثلين من حركة طالبان"
+    if k < 0:
+        return False
+    before = tokens[k]
+    if before.norm in ("في", "وفي", "حول", "بشان", "عن") or _is(before, lex.topic_words):
+        return False
+    if _is(before, lex.met) or _is(before, lex.meets) or before.norm in ("الي", "والي"):
+        return True  # "زار الصين", "زيارة إلى ليبيا"
+    first = tokens[m.start]
+    if first.norm.startswith(("الوفد", "وفد")) or _is(first, lex.delegates):
+        return True
+    # "مع الجانب المصري", "بعدد من المسؤولين في مكتب الأمين للجامعة العربية": a connector
+    # or a delegation word a few words before, within the phrase.
+    for j in range(k, max(-1, k - SIDE_REACH), -1):
+        tok = tokens[j]
+        if not tok.is_word:
+            return False
+        if _is(tok, lex.connectors) or _is(tok, lex.delegates):
+            return True
+    return False
+
+
+def _story(found: Sequence[Found], on: date | None) -> _Story:
+    countries = {
+        f.entry.actor.country: f
+        for f in found
+        if f.entry.kind == "country" and f.entry.actor and f.entry.actor.country
+    }
+    return _Story(_main_person(found), countries, on)
+
+
+def _main_person(found: Sequence[Found]) -> Found | None:
+    """The story's main person: named most often, the first named on a tie."""
+    people = [f for f in found if f.entry.kind == "person"]
+    if not people:
+        return None
+    return max(people, key=lambda f: (len(f.spans), -f.first))
+
+
+def _events(
+    tokens: Sequence[Token],
+    s_start: int,
+    s_end: int,
+    inside: list[_Mention],
+    story: _Story,
+    lex: _Lex,
+) -> list[tuple[_Event, int]]:
+    """The events one sentence reports, each with where its participants stop."""
+    cues = [(k, kind) for k in range(s_start, s_end) if (kind := _cue(tokens, k, s_end, lex))]
+    events: list[tuple[_Event, int]] = []
+    previous_subject: _Mention | None = None
+    for n, (k, kind) in enumerate(cues):
+        limit = cues[n + 1][0] if n + 1 < len(cues) else s_end
+        stop = _stop(tokens, k + 1, limit, lex)
+        if _planned(tokens, k, stop, s_start, lex):
+            continue
+        after = _reachable(tokens, k, [m for m in inside if k < m.start < stop])
+        people = [m for m in after if m.item.entry.kind == "person"]
+        others = [m for m in after if m.item.entry.kind in ("body", "country")]
+        before = [
+            m
+            for m in inside
+            if m.end <= k and k - m.end <= LOOK_BACK and m.item.entry.kind == "person"
+        ]
+        word = tokens[k]
+        if k + 1 < stop and _is(tokens[k + 1], lex.pronominal):
+            # "التقى خلالها رئيس المجلس الرئاسي ...": all named after it were met.
+            for m in people:
+                m.marked = True
+        if kind == "noun" and not _took_place(tokens, k, stop, s_start, people, story.on, lex):
+            continue
+        if kind == "arrival":
+            others = _destination(tokens, k, stop, inside, story, lex)
+            # Who arrived is named between the cue and where ("وصل ولي العهد ... إلى"), or
+            # owns it ("وصوله", "عودته من زيارة"); "الذي وصل" leaves it to the clause before.
+            owned = word.norm.endswith(("ه", "ها")) or (
+                k > s_start and _is(tokens[k - 1], lex.when)
+            )
+            people = [m for m in people if others and m.end <= others[0].start]
+            if not others or not (people or owned):
+                continue
+        if _is(word, lex.dual) and before:
+            # "كانا قد التقيا": the subjects stand before the verb, coordinated.
+            people = _coordinated_before(tokens, before) + people
+        elif kind == "noun" and len(people) < 2 and _is_saying(tokens, stop, lex):
+            # "خلال قمة نادرة بين الكوريتين، أكد كيم والرئيس الكوري الجنوبي مون ...".
+            people = people + _subjects_after(tokens, stop, s_end, inside, lex)
+        elif _needs_subject(kind, people, others, lex) and not _named_by_title(tokens, k, lex):
+            subject = _subject_before(tokens, k, before, lex)
+            if subject is None and previous_subject is not None:
+                subject = previous_subject  # "اجتمع مع ...، كما التقى ..."
+            main = story.main
+            if (
+                subject is None
+                and main is not None
+                and len(main.spans) >= MAIN_MENTIONS
+                and _implicit(kind, word, people, lex)
+            ):
+                subject = _Mention(k, k, main, k)
+            if subject is not None:
+                people = [subject, *people]
+        if kind == "noun" and before and k > 0 and _is(tokens[k - 1], lex.attended):
+            people = [before[-1], *people]  # "حضر الاجتماع ... بين ساركوزي والقذافي"
+        if people:
+            previous_subject = people[0]
+        if len({m.item.entry.key for m in people}) == 1 and people[0].marked:
+            continue
+        call = _is(word, lex.call_verbs) or any(
+            _is(tokens[j], lex.call_words) for j in range(k, stop)
+        )
+        apart = any(_is(tokens[j], lex.apart) for j in range(k, stop))
+        events.append((_Event(k, "call" if call else "meeting", people, others, apart), stop))
+    return events
+
+
+def _subject_before(
+    tokens: Sequence[Token], k: int, before: list[_Mention], lex: _Lex
+) -> _Mention | None:
+    """The subject named before the cue: the nearest person, or who said "إنه التقى"."""
+    if not before:
+        return None
+    nearest = before[-1]
+    that = next((j for j in range(k - 1, nearest.end - 1, -1) if _is(tokens[j], lex.that_he)), None)
+    if that is None:
+        return nearest
+    # "وقالت ميركل ... إلى جانب غوتيريش وسلامة إنها التقت": the one who said it.
+    said = next((j for j in range(that - 1, -1, -1) if _is(tokens[j], lex.saying)), None)
+    if said is None:
+        return nearest
+    return next((m for m in before if said < m.start < that), nearest)
+
+
+def _needs_subject(kind: str, people: list[_Mention], others: list[_Mention], lex: _Lex) -> bool:
+    """Whether the subject is unnamed after the cue.
+
+    No one named, or the first named is an object (after ب or مع); or one person alone
+    after a verb with nothing else met: "وفي نهاية زيارته التقى رئيس الوزراء أحمد أويحيى"
+    names whom he met, the subject is the one the story is about.
+    """
+    if not people or people[0].marked:
+        return True
+    lone = len({m.item.entry.key for m in people}) == 1
+    return kind == "verb" and lone and not any(m.side for m in others)
+
+
+def _implicit(kind: str, word: Token, people: list[_Mention], lex: _Lex) -> bool:
+    """Whether the cue leaves its subject to the context: a verb, or "لقائه", "اجتماع مع"."""
+    if kind != "noun":
+        return True
+    return word.norm.endswith(("ه", "ها", "هما")) or bool(people and people[0].marked)
+
+
+def _took_place(
+    tokens: Sequence[Token],
+    k: int,
+    stop: int,
+    s_start: int,
+    people: list[_Mention],
+    on: date | None,
+    lex: _Lex,
+) -> bool:
+    """Whether a noun of an event reports one that took place.
+
+    "خلال لقائه مع", "عقب الاجتماع", "لقاء جمع", "لقاء مساء الاثنين بين ...", "اجتماعه
+    مع ...": yes; "قمة ترامب وكيم" alone may be one to come.
+    """
+    if k > s_start and _is(tokens[k - 1], lex.when):
+        return True
+    if k > s_start and tokens[k - 1].norm == "من":
+        # "بعد أيام من استقبال ...": after it, so it was; "على بعد أسابيع من قمة": ahead.
+        for j in range(max(s_start, k - 4), k - 1):
+            if tokens[j].norm in ("بعد", "وبعد"):
+                return not (j > s_start and tokens[j - 1].norm == "علي")
+    if any(_is(tokens[j], lex.took_place) for j in range(k + 1, min(stop, k + 5))):
+        return True
+    if tokens[k].norm.endswith(("ه", "ها", "هما")) and people and people[0].marked:
+        return True
+    day = _day(tokens, k, stop, on, lex)
+    return day is not None and on is not None and day <= on
+
+
+def _destination(
+    tokens: Sequence[Token], k: int, stop: int, inside: list[_Mention], story: _Story, lex: _Lex
+) -> list[_Mention]:
+    """Where "وصل X إلى" leads: a state named, or the state of a city named, that is met."""
+    for m in inside:
+        if not k < m.start < stop or m.start - k > REACH:
+            continue
+        before = tokens[m.start - 1]
+        if before.norm not in ("الي", "والي") and not _is_to(tokens[m.start]):
+            continue
+        entry = m.item.entry
+        if entry.kind == "country":
+            return [m]
+        if entry.kind == "place" and entry.place is not None:
+            country = story.countries.get(entry.place.country or "")
+            if country is not None:
+                return [_Mention(m.start, m.end, country, m.start, side=True)]
+    return []
+
+
+def _is_to(tok: Token) -> bool:
+    """Whether ل stands on the name of where a visit went ("للقاهرة", "لروسيا")."""
+    return tok.norm.startswith("ل") and len(tok.bare) > 1
+
+
+def _named_by_title(tokens: Sequence[Token], k: int, lex: _Lex) -> bool:
+    """Whether a subject after the cue is named after its title in words no list knows.
+
+    "التقى نائب وزير خارجية كوريا الشمالية تشوي سون-هوي مع ...": yes; "والتقى وزير
+    الداخلية الفرنسي، ... بوزير ..." names none, and is the man the story is about.
+    """
+    j = k + 1
+    titled = False
+    while j < len(tokens) and j - k <= TITLE_REACH and tokens[j].is_word:
+        tok = tokens[j]
+        if _is(tok, lex.title_words):
+            titled = True
+        elif _is(tok, lex.connectors) or (titled and tok.norm.startswith(("ب", "وب"))):
+            return False
+        elif (
+            titled
+            and not tok.norm.startswith(("ال", "وال"))
+            and tok.norm not in common_words()
+            and not _may_cue(tok.norm)
+            and not _is(tok, lex.when)
+        ):
+            return True
+        j += 1
+    return False
+
+
+def _is_saying(tokens: Sequence[Token], stop: int, lex: _Lex) -> bool:
+    return stop < len(tokens) and _is(tokens[stop], lex.saying)
+
+
+def _subjects_after(
+    tokens: Sequence[Token], verb: int, s_end: int, inside: list[_Mention], lex: _Lex
+) -> list[_Mention]:
+    """The people named together right after a verb, up to where the clause moves on."""
+    stop = _stop(tokens, verb + 1, s_end, lex)
+    after = [m for m in inside if verb < m.start < stop and m.item.entry.kind == "person"]
+    return _reachable(tokens, verb, after)[:MAX_PEOPLE]
+
+
+@lru_cache(maxsize=1 << 14)
+def _may_cue(norm: str) -> bool:
+    """Whether a word is any cue's: most words are not, and are let go at once."""
+    lex = _lex()
+    cues = (lex.met, lex.meets, lex.with_, lex.hold, lex.call_verbs, lex.call_if, lex.nouns)
+    return any(shape in words for shape in _shapes(norm) for words in (*cues, lex.arrive))
+
+
+def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
+    """What kind of cue the word at k is, if it is one."""
+    tok = tokens[k]
+    if not _may_cue(tok.norm) or not tok.is_word:
+        return None
+    if _is(tok, lex.met) or _is(tok, lex.meets):
+        return "verb"
+    window = range(k + 1, min(s_end, k + 1 + REACH))
+    if _is(tok, lex.arrive) and any(_is(tokens[j], lex.to) for j in window):
+        return "arrival"
+    if _is(tok, lex.with_):
+        if any(_is(tokens[j], lex.connectors) for j in window):
+            return "verb"
+        return None
+    if _is(tok, lex.hold):
+        if k > 0 and _is(tokens[k - 1], lex.masdar):
+            return None  # "قبل عقد قمة", "إعادة النظر في عقد القمة": a noun, not done
+        near = range(k - HOLD_REACH, k + HOLD_REACH + 1)
+        if any(0 <= j < len(tokens) and j != k and _is(tokens[j], lex.nouns) for j in near):
+            return "verb"
+        if any(j < len(tokens) and _is(tokens[j], lex.call_words) for j in window):
+            return "verb"
+        return None
+    if _is(tok, lex.call_verbs):
+        if any(_is(tokens[j], lex.call_words) or _is(tokens[j], lex.connectors) for j in window):
+            return "verb"
+        return None
+    if _is(tok, lex.call_if):
+        return "verb" if any(_is(tokens[j], lex.call_words) for j in window) else None
+    if _is(tok, lex.nouns):
+        # A noun is an event that took place when the text says so: "خلال لقائه مع",
+        # "عقب الاجتماع", "لقاء جمع"; "قمة ترامب وكيم" alone may be one to come.
+        if any(k - j <= 2 and _is(tokens[j], lex.when) for j in range(max(0, k - 2), k)):
+            return "noun"
+        if any(_is(tokens[j], lex.took_place) for j in range(k + 1, min(s_end, k + 5))):
+            return "noun"
+        return None
+    return None
+
+
+def _stop(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
+    """Where the clause of a cue moves on."""
+    for j in range(start, limit):
+        if _is(tokens[j], lex.barriers) and not _is(tokens[j], lex.attending):
+            return j
+    return limit
+
+
+def _planned(tokens: Sequence[Token], k: int, stop: int, s_start: int, lex: _Lex) -> bool:
+    """Whether the cue speaks of a meeting to come, called off or denied."""
+    word = tokens[k]
+    norm = word.norm
+    shapes = _shapes(norm)
+    if any(s[:1] == "س" and s[1:] in lex.meets | lex.with_ | lex.hold for s in shapes):
+        return True  # سيلتقي، ستبحث
+    if any(s[:1] == "ل" and s[1:] in lex.meets | lex.with_ | lex.hold for s in shapes):
+        return True  # ليلتقي: in order to meet
+    present = any(s in lex.present for s in shapes)
+    for j in range(max(s_start, k - 2), k):
+        if tokens[j].norm in lex.moods and (present or tokens[j].norm in ("لم", "لن")):
+            return True
+    low = max(s_start, k - PLANNED_BEFORE)
+    return any(_is(tokens[j], lex.planned) for j in range(low, min(stop, k + REACH)))
+
+
+def _reachable(tokens: Sequence[Token], k: int, after: list[_Mention]) -> list[_Mention]:
+    """The mentions after a cue that follow on from it, none too far from the one before."""
+    out: list[_Mention] = []
+    last = k
+    for m in after:
+        if m.item.entry.kind == "place":
+            # "يلتقي السراج في طرابلس وحفتر يأمر ...": after who and where, و starts a new
+            # clause; "التقت المنقوش ... بالعاصمة طرابلس سفير ..." goes on.
+            if out and m.end < len(tokens) and tokens[m.end].norm.startswith("و"):
+                break
+            continue
+        if m.lead - last > GAP:
+            break
+        out.append(m)
+        last = max(last, m.end)
+    return out
+
+
+def _coordinated_before(tokens: Sequence[Token], before: list[_Mention]) -> list[_Mention]:
+    """The people named together just before a dual or plural verb."""
+    group = [before[-1]]
+    for m in reversed(before[:-1]):
+        if group[0].lead - m.end > GAP:
+            break
+        group.insert(0, m)
+        if len(group) == 2:
+            break
+    return group
 
 
 def _sentences(tokens: Sequence[Token]) -> list[tuple[int, int]]:
@@ -120,39 +833,93 @@ def _sentences(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     for k, tok in enumerate(tokens):
         if tok.text in _SENTENCE_END:
             if k > start:
-                spans.append((start, k))
+                spans.append((start, k + 1 if tok.text == "؟" else k))
             start = k + 1
     if start < len(tokens):
         spans.append((start, len(tokens)))
     return spans
 
 
-def _place(at: dict[int, tuple[Found, int]], start: int, end: int) -> str | None:
-    for k in range(start, end):
-        item = at.get(k)
-        if item is not None and item[0].entry.kind == "place":
-            return item[0].entry.key
+def _place(
+    tokens: Sequence[Token], inside: list[_Mention], start: int, stop: int, lex: _Lex
+) -> str | None:
+    """The city the sentence puts the event in: "في الرباط", "بموسكو", not the talks' subject."""
+    for m in inside:
+        if m.item.entry.kind != "place" or not start <= m.start < stop:
+            continue
+        if any(_is(tokens[j], lex.topic_words) for j in range(max(start, m.start - 3), m.start)):
+            continue
+        return m.item.entry.key
     return None
 
 
-def _day(
-    tokens: Sequence[Token], start: int, end: int, on: date | None, weekdays: dict[str, int]
-) -> date | None:
+def _place_after(
+    tokens: Sequence[Token], mentions: list[_Mention], sentence: tuple[int, int], lex: _Lex
+) -> str | None:
+    """The place the next sentence gives a meeting it names ("وجرى اللقاء ... في طرابلس")."""
+    start, end = sentence
+    if not any(_is(tokens[k], lex.nouns) for k in range(start, min(end, start + 4))):
+        return None
+    inside = [m for m in mentions if start <= m.start < end]
+    return _place(tokens, inside, start, end, lex)
+
+
+def _day(tokens: Sequence[Token], start: int, end: int, on: date | None, lex: _Lex) -> date | None:
+    """The day the sentence names, resolved against the publication date."""
     if on is None:
         return None
     for k in range(start, end):
         norm = tokens[k].norm
         bare = tokens[k].bare
-        if norm == normalize("اليوم"):
+        if norm == "اليوم":
             return on
-        if normalize("أمس") in (norm, *bare):  # أمس, الأمس, بالأمس
-            return on - timedelta(days=1)
-        day = next((weekdays[f] for f in (norm, *bare) if f in weekdays), None)
+        if "امس" in (norm, *bare):  # أمس, الأمس, بالأمس
+            before = tokens[k - 1].norm if k > start else ""
+            after = tokens[k + 1].norm if k + 1 < end else ""
+            two = before == "اول" or after in ("الاول", "الاولى")  # أول أمس
+            return on - timedelta(days=2 if two else 1)
+        written = _written_date(tokens, k, end, on, lex)
+        if written is not None:
+            return written
+        day = next((lex.weekdays[f] for f in (norm, *bare) if f in lex.weekdays), None)
         if day is not None:
             nxt = tokens[k + 1].norm if k + 1 < len(tokens) else ""
-            strictly_before = nxt == normalize("الماضي")
+            if nxt in ("المقبل", "القادم"):
+                return on + timedelta(days=(day - on.weekday()) % 7 or 7)
+            strictly_before = nxt == "الماضي"
             back = (on.weekday() - day) % 7
             if back == 0 and strictly_before:
                 back = 7
             return on - timedelta(days=back)
     return None
+
+
+def _written_date(tokens: Sequence[Token], k: int, end: int, on: date, lex: _Lex) -> date | None:
+    """A date written out ("11 ديسمبر 2017", "19 أبريل الماضي"), the year if given."""
+    tok = tokens[k]
+    if not tok.norm.isdigit() or not 1 <= int(tok.norm) <= 31 or k + 1 >= end:
+        return None
+    j = k + 1
+    month = lex.months.get(tokens[j].norm) or lex.months.get(tokens[j].bare[0])
+    if month is None and j + 1 < end:
+        month = lex.months.get(f"{tokens[j].norm} {tokens[j + 1].norm}")
+        j += 1
+    if month is None:
+        return None
+    year = on.year
+    nxt = j + 1
+    while nxt < end and not tokens[nxt].is_word:
+        nxt += 1  # "أبريل/نيسان", "ديسمبر 2017"
+    if nxt < end and tokens[nxt].norm.isdigit() and len(tokens[nxt].norm) == 4:
+        year = int(tokens[nxt].norm)
+    try:
+        day = date(year, month, int(tok.norm))
+    except ValueError:
+        return None
+    if day > on and year == on.year and (day - on).days > SOON:
+        # No year written and the day far ahead: last year's ("19 أبريل الماضي" in March).
+        try:
+            return date(year - 1, month, int(tok.norm))
+        except ValueError:
+            return None
+    return day
