@@ -319,6 +319,10 @@ class _Namer:
             return False  # "للواجهة", "بالزي": a preposition on the article
         if norm.startswith(("ل", "ب")) and norm.endswith(("ته", "تها", "تهم")):
             return False  # "لخلافته": a preposition and a possessive, a phrase
+        if norm.endswith(("هما", "تها", "تهم")):
+            return False  # "انسحابهما": a noun with a possessive
+        if _verbal_noun(norm):
+            return False
         if norm.startswith("ي") and len(norm) == 4:
             return False  # "هشام يوزع": the present tense, يفعل
         if norm.startswith("و") and len(norm) > 3:
@@ -334,6 +338,13 @@ class _Namer:
             ):
                 return False
         return True
+
+
+def _verbal_noun(norm: str) -> bool:
+    """The shapes of the افتعال, انفعال and استفعال verbal nouns ("اجتماع", "انسحاب")."""
+    if len(norm) < 6 or not norm.startswith("ا") or norm.startswith("ال"):
+        return False
+    return norm.startswith("است") or norm[2] == "ت" or (norm[1] == "ن" and norm[4] == "ا")
 
 
 # Clitic runs no name word carries after its first: a preposition or و on the article.
@@ -427,7 +438,7 @@ def _name_end(
                 end += 2  # after آل any word is the family's name ("آل ثاني")
                 continue
             break
-        if tok.text == "-" and end > j and end + 1 < len(tokens) and tokens[end + 1].is_word:
+        if tok.text == "-" and end > 0 and tokens[end - 1].is_word and end + 1 < len(tokens):
             end += 2  # "جان-كلود", "مون جاي-إن": a hyphen joins the parts of one name
             continue
         given = _given_at(tokens, end)

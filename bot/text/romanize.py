@@ -58,9 +58,13 @@ def romanize(name: str, spellings: Mapping[str, str] = _NO_SPELLINGS) -> str:
 
 
 def _abd(divine: str) -> str:
-    """عبد + a divine name as one word: Abdullah, Abdelrahman, Abdelaziz."""
+    """عبد + a divine name: Abdullah, Abdul Rahman, Abdul Aziz.
+
+    "Abdul" and apart, as the knowledge base writes most Libyan names (Abdul Hamid Dbeibah);
+    the Egyptian "Abdel" and the joined "Abdulhamid" are one letter away each.
+    """
     ending = divine_names()[divine]
-    return "Abdullah" if ending == "ullah" else "Abdel" + ending
+    return "Abdullah" if ending == "ullah" else "Abdul " + ending.capitalize()
 
 
 def _known(norm: str, spellings: Mapping[str, str]) -> str | None:
@@ -138,6 +142,18 @@ def _letters(word: str, *, foreign: bool) -> str:
             elif char == "ؤ":
                 out.append("u")
             continue
+        if (
+            char == "ي"
+            and not foreign
+            and i == 1
+            and run == 1
+            and i + 2 < n
+            and word[i + 2] in "اوى"
+            and after in _CONSONANTS
+        ):
+            out.append("ay")  # فيعول, فيعال: ميهوب -> Mayhoub, زيدان -> Zaydan
+            run = 0
+            continue
         if char in "وي":
             vowel = i > 0 and (run > 0 or not after) and after not in _ALEFS
             if vowel:
@@ -157,7 +173,7 @@ def _letters(word: str, *, foreign: bool) -> str:
             if char.isascii() and char.isalnum():
                 out.append(char.lower())
             continue
-        if _open_cluster(out, run, foreign):
+        if _open_cluster(out, run, foreign, sound):
             run = 0
         out.append(sound)
         run += 1
@@ -169,9 +185,21 @@ def _letters(word: str, *, foreign: bool) -> str:
     return spelled
 
 
-def _open_cluster(out: list[str], run: int, foreign: bool) -> bool:
-    """Put an "a" before a consonant that would make a cluster Arabic does not allow."""
-    if foreign or not run or not (len(out) == run or run >= 2):
+def _open_cluster(out: list[str], run: int, foreign: bool, sound: str = "") -> bool:
+    """Put a vowel before a consonant that would make a cluster the language does not allow.
+
+    Arabic opens no word with two consonants and has no three in a row: an "a" goes between.
+    A foreign name keeps its clusters, but for an opening pair no European word starts with
+    ("بتروف" -> Betrov, while "غراندي" stays Grandi and "ستيفن" Stifen).
+    """
+    if not run:
+        return False
+    if foreign:
+        if len(out) != 1 or sound in ("r", "l") or out[0] in ("s", "sh") or out[0] + sound == "ts":
+            return False
+        out.append("e")
+        return True
+    if not (len(out) == run or run >= 2):
         return False
     out.append("a")
     return True

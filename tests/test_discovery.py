@@ -1,0 +1,83 @@
+"""Discovery of people the knowledge base lacks, on sentences written for these tests.
+
+The kinds of error real news showed: phrases taken for people, a title, a body or a verb
+glued to a name, two people run together, a byline taken for a mention; and the English
+spelling a reader gets for a discovered name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import Knowledge
+from bot.text.actors import find_in_text
+
+
+def discovered(text: str, knowledge: Knowledge) -> dict[str, str]:
+    """The people found that the knowledge base lacks: Arabic name -> English name."""
+    return {
+        m.name_ar: m.name_en
+        for m in find_in_text(text, knowledge.gazetteer)
+        if m.kind == "person" and not m.known
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # A given name and the words of the name after it, with no title before it.
+        ("وقال هشام عبد الكريم إن الهجوم وقع ليلا.", {"هشام عبد الكريم"}),
+        # و before the next given name starts a second person.
+        ("وحضر الاجتماع سالم خليفة المبروك وناصر عمران.", {"سالم خليفة المبروك", "ناصر عمران"}),
+        # A verb after the name is not part of it.
+        ("وأوضح أن محمد إبراهيم قرب منزله كان هدفا للهجوم.", {"محمد إبراهيم"}),
+        # A body or a title phrase before the name is not part of it.
+        ("وقال مدير إعلام المفوضية حسين عمر إن التسجيل انتهى.", {"حسين عمر"}),
+        # A clitic on the given name is not part of the name as written.
+        ("والتقى الوفد بمحمود الزروق في المدينة.", {"محمود الزروق"}),
+        # A kunya opens a name; بن joins a father's name.
+        ("وأعلن أبو بكر الحسناوي وسالم بن حميدة انسحابهما.", {"أبو بكر الحسناوي", "سالم بن حميدة"}),
+        # A foreign given name, and a hyphenated one.
+        ("وصرح دانيلو فيرانتي ثم جان-لوك موران للصحفيين.", {"دانيلو فيرانتي", "جان-لوك موران"}),
+    ],
+)
+def test_people_found_are_names(text: str, people: set[str], knowledge: Knowledge) -> None:
+    assert set(discovered(text, knowledge)) == people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Phrases: a verbal noun, an adjective after a common given-name word, a title alone.
+        "وقال متحدث باسمه إنه تلقى العلاج هناك بعدما شعر بالإعياء.",
+        "وعادت المدينة آمنة مطمئنة بعد سنوات من القتال.",
+        "ودعت الحكومة إلى حسن الجوار مع الدول المجاورة.",
+        "وقال بيان أرفقه المحامي بشكواه إن موكله بريء.",
+        "وتحدث باسم المفوضية عن موعد الانتخابات.",
+        # A name alone on its line is a byline or a masthead.
+        "رئيس التحرير\nمحمد الصغير\nخبر اليوم عن الاقتصاد.",
+    ],
+)
+def test_phrases_are_not_people(text: str, knowledge: Knowledge) -> None:
+    assert discovered(text, knowledge) == {}
+
+
+def test_a_part_of_a_name_named_before_is_the_same_person(knowledge: Knowledge) -> None:
+    text = "وقال عمرو سعد عباس إن التنظيم انتهى. ويقود عمرو سعد خلية في الصحراء."
+    mentions = [m for m in find_in_text(text, knowledge.gazetteer) if m.kind == "person"]
+    assert [(m.name_ar, m.count) for m in mentions] == [("عمرو سعد عباس", 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("وقال محمد إبراهيم إن ...", "Mohamed Ibrahim"),
+        ("وقال عبد السلام الحاسي إن ...", "Abdul Salam al-Hassi"),  # al-Hassi from the KB
+        ("وقال ماتيو رينالدي إن ...", "Matteo Rinaldi"),
+        ("وقال إيفان بتروف إن ...", "Ivan Betrov"),
+    ],
+)
+def test_discovered_people_have_usable_english_names(
+    text: str, english: str, knowledge: Knowledge
+) -> None:
+    assert list(discovered(text, knowledge).values()) == [english]
