@@ -26,6 +26,7 @@ from bot.models import (
     TopicCount,
 )
 from bot.seeds import read_seed_documents
+from bot.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, clip
 from bot.text.grouping import SignatureIndex
 from bot.text.highlight import snippet
 from bot.text.stem import query_terms
@@ -309,8 +310,15 @@ class Services:
         )
 
     async def story_text(self, story_id: int) -> tuple[str, str] | None:
-        """A shown story's headline and lead, for translating on demand; None otherwise."""
-        return await self.store.run(articles.story_text, story_id)
+        """A shown story's headline and lead, for translating on demand; None otherwise.
+
+        Bounded as they are shown: a headline stored whole before ingest cut them is not
+        sent to the translator whole.
+        """
+        found = await self.store.run(articles.story_text, story_id)
+        if found is None:
+            return None
+        return clip(found[0], HEADLINE_MAX_CHARS), clip(found[1], LEAD_MAX_CHARS)
 
     async def language_code(self, chat_id: int) -> str | None:
         """The Telegram language code a chat last used, for messages the bot starts."""

@@ -17,6 +17,7 @@ from bot.ingest.fetch import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import article_links, extract_article, feed_links
 from bot.ingest.urls import canonical_url, is_http_url, masked_url
 from bot.models import NewArticle, Source, StoryDraft
+from bot.text.clip import HEADLINE_MAX_CHARS, clip
 from bot.text.normalize import normalize, tokens
 from bot.text.stem import stem
 from bot.text.stories import make_lead, split_page
@@ -580,11 +581,15 @@ def _article(
     text = text.strip()
     if not text:
         return None
+    # A feed's title may be a megabyte: the headline is its head, the body keeps it whole.
+    headline = clip(title, HEADLINE_MAX_CHARS)
     if may_carry_several:
         drafts = split_page(f"{title}\n\n{text}" if title else text)
     else:
         paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-        drafts = [StoryDraft(0, title or "", "\n\n".join(paragraphs), make_lead(paragraphs[0]))]
+        whole = [title] if headline != title else []
+        body = "\n\n".join(whole + paragraphs)
+        drafts = [StoryDraft(0, headline, body, make_lead(paragraphs[0]))]
         if not title:
             drafts = split_page(text)
     if not drafts:
@@ -593,7 +598,7 @@ def _article(
     return NewArticle(
         url=url,
         canonical_url=canonical_url(url) if url else None,
-        title=title or drafts[0].headline,
+        title=headline or drafts[0].headline,
         language="ar",
         published_at=published,
         content_hash=digest,

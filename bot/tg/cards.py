@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.models import ActorCount, ActorProfile, ActorRecord, SearchHit, Topic, TopicCount
 from bot.tg.i18n import Lang, format_date, format_day, story_count, t
-from bot.tg.render import esc, esc_attr
+from bot.tg.render import esc, esc_attr, headline, link_url
 
 PlaceName = Callable[[str, Lang], str]
 
@@ -81,7 +81,7 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
             when = format_date(story.published_at, lang, zone) if story.published_at else None
             meta = " · ".join(x for x in (esc(outlet), esc(when) if when else "") if x)
             # Numbered, so the "🌐 n" buttons under the profile can name them.
-            lines.append(f"{number}. {esc(story.headline)} <i>({meta})</i>")
+            lines.append(f"{number}. {headline(story.headline)} <i>({meta})</i>")
     return "\n".join(lines)
 
 
@@ -116,6 +116,7 @@ def search_hit(
         else t(lang, "date_unknown")
     )
     meta = f"{esc(outlet)} · {esc(when)}"
-    if story.url:
-        meta += f' · <a href="{esc_attr(story.url)}">{esc(t(lang, "read_more"))}</a>'
-    return f"<b>{number}. {esc(story.headline)}</b>\n{passage}\n<i>{meta}</i>"
+    url = link_url(story.url)
+    if url:
+        meta += f' · <a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>'
+    return f"<b>{number}. {headline(story.headline)}</b>\n{passage}\n<i>{meta}</i>"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.digests import Render, Variant
 from bot.models import Digest, DigestItem, DigestMessage, Translation
 from bot.tg.i18n import Lang, format_day, format_moment, t
-from bot.tg.render import esc, esc_attr, pack_blocks
+from bot.tg.render import esc, esc_attr, headline, link_url, pack_blocks
 
 # (Arabic name, English name) of each topic id.
 TopicNames = Mapping[str, tuple[str, str]]
@@ -141,10 +141,10 @@ def _item(
     story = item.story
     star = f"{STAR} " if item.followed else ""
     english = translation.headline if translation and translation.headline else None
-    headline = english if digest_lang == "en" and english else story.headline
-    lines = [f"<b>{number}. {star}{esc(headline)}</b>"]
+    shown = english if digest_lang == "en" and english else story.headline
+    lines = [f"<b>{number}. {star}{headline(shown)}</b>"]
     if digest_lang == "both" and english:
-        lines.append(f"<i>{esc(english)}</i>")
+        lines.append(f"<i>{headline(english)}</i>")
     lead_text = translation.lead if translation and translation.lead else story.lead
     lead = short_lead(lead_text)
     if lead:
@@ -152,8 +152,9 @@ def _item(
     meta = [esc(story.outlet if lang == "en" else story.outlet_ar)]
     if story.sources > 1:
         meta.append(esc(t(lang, "sources", n=story.sources)))
-    if story.url and story.url.lower().startswith(("http://", "https://")):
+    url = link_url(story.url)
+    if url and url.lower().startswith(("http://", "https://")):
         # Only web links: Telegram refuses other schemes, and they would not open anyway.
-        meta.append(f'<a href="{esc_attr(story.url)}">{esc(t(lang, "read_more"))}</a>')
+        meta.append(f'<a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>')
     lines.append(f"<i>{' · '.join(meta)}</i>")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.models import StoryView
+from bot.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, URL_MAX_CHARS, clip
 from bot.tg.i18n import Lang, format_date, t
 
 MAX_MESSAGE = 4096
@@ -29,6 +30,21 @@ def esc_attr(text: str) -> str:
     return html.escape(text, quote=True).replace("&#x27;", "'")
 
 
+def headline(text: str) -> str:
+    """A headline as shown: escaped, and cut when huge (as stored before ingest cut them)."""
+    return esc(clip(text, HEADLINE_MAX_CHARS))
+
+
+def lead(text: str) -> str:
+    """A lead as shown: escaped, and cut when huge."""
+    return esc(clip(text, LEAD_MAX_CHARS))
+
+
+def link_url(url: str | None) -> str | None:
+    """The URL when it can be sent as a link: a huge one is left out (cut, it leads nowhere)."""
+    return url if url and len(url) <= URL_MAX_CHARS else None
+
+
 def utf16_len(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
@@ -41,11 +57,12 @@ def story_item(story: StoryView, number: int, lang: Lang, zone: ZoneInfo) -> str
     meta = " · ".join([esc(outlet), esc(when or t(lang, "date_unknown"))])
     if story.sources > 1:
         meta += " · " + esc(t(lang, "sources", n=story.sources))
-    lines = [f"<b>{number}. {esc(story.headline)}</b>"]
+    lines = [f"<b>{number}. {headline(story.headline)}</b>"]
     if story.lead:
-        lines.append(esc(story.lead))
-    if story.url:
-        meta += f' · <a href="{esc_attr(story.url)}">{esc(t(lang, "read_more"))}</a>'
+        lines.append(lead(story.lead))
+    url = link_url(story.url)
+    if url:
+        meta += f' · <a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>'
     lines.append(f"<i>{meta}</i>")
     return "\n".join(lines)
 
