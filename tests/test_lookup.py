@@ -119,7 +119,7 @@ def test_a_surname_shared_by_relatives_is_a_choice_with_the_usual_one_first(
             },
         ),
         ("Stephanie", {"stephanie_williams", "stephanie_koury"}),
-        ("Thani", {"tamim_bin_hamad", "mohammed_bin_abdulrahman_al_thani"}),
+        ("Thani", {"tamim_bin_hamad", "mohammed_bin_abdulrahman_al_thani", "hamad_bin_khalifa"}),
     ],
 )
 def test_a_name_several_actors_share_is_a_choice(
