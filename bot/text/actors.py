@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from bot.models import Actor, Mention, Place, Role
 from bot.text.lexicon import common_words, role_stops, titles
@@ -103,17 +104,18 @@ class Gazetteer:
     def match(self, tokens: Sequence[Token]) -> list[tuple[int, int, Entry]]:
         """Non-overlapping (start, end, entry) hits, the longest at each place."""
         hits = []
+        # Each token's forms once: matching asks for them again at every variant tried.
+        forms = [_forms(tok) for tok in tokens]
         i = 0
         while i < len(tokens):
             best: tuple[int, Entry] | None = None
-            for form in _forms(tokens[i]):
+            for form in forms[i]:
                 for variant, entry in self.by_first.get(form, ()):
                     n = len(variant)
                     if best is not None and n <= best[0]:
                         continue
-                    window = tokens[i : i + n]
-                    if len(window) == n and all(
-                        v & set(_forms(t)) for v, t in zip(variant, window, strict=True)
+                    if i + n <= len(tokens) and all(
+                        not v.isdisjoint(f) for v, f in zip(variant, forms[i : i + n], strict=True)
                     ):
                         best = (n, entry)
             if best is None:
@@ -243,10 +245,12 @@ def _resolve_surnames(
 ) -> None:
     """A surname alone belongs to the one person of the story whose full name ends with it."""
     owners = _full_name_owners(tokens, found)
+    if not owners:
+        return
     for i, tok in enumerate(tokens):
-        if taken[i] or not tok.is_word:
+        if taken[i] or not tok.is_word or not any(form in owners for form in tok.bare):
             continue
-        keys = {key for form in _forms(tok) for key in owners.get(form, ())}
+        keys = {key for form in tok.bare for key in owners.get(form, ())}
         if len(keys) == 1:
             found[keys.pop()].spans.append((i, i + 1))
             taken[i] = "person"
@@ -279,9 +283,25 @@ def _given_at(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
     tok = tokens[i]
     if not tok.is_word:
         return None
-    norm = tok.norm
-    if norm in ("ابو", "وابو") and i + 1 < len(tokens) and tokens[i + 1].norm in given_names():
-        return len(norm) - 3, 2  # "أبو بكر البغدادي": a kunya is a given name
+    found = _given_word(tok.norm)
+    if found is None:
+        return None
+    clitic, kind = found
+    if kind == "name":
+        if tok.norm[clitic:] == "علي" and tok.text.rstrip().endswith("ى"):
+            return None
+        return clitic, 1
+    # عبد and أبو take the next word with them: a divine name, a given name.
+    nxt = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+    wanted = divine_names() if kind == "abd" else given_names()
+    return (clitic, 2) if nxt in wanted else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_word(norm: str) -> tuple[int, str] | None:
+    """Whether one word opens a given name: (clitic letters, "name" | "abd" | "abu")."""
+    if norm in ("ابو", "وابو"):
+        return len(norm) - 3, "abu"  # "أبو بكر البغدادي": a kunya is a given name
     for clitic in ("", *_CLITICS):
         if clitic and not norm.startswith(clitic):
             continue
@@ -290,14 +310,10 @@ def _given_at(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
             continue
         if clitic and ((len(word) < 4 and clitic != "و") or norm in common_words()):
             continue  # "بيان" is a statement, not ب + يان
-        if word == "عبد" and i + 1 < len(tokens) and tokens[i + 1].norm in divine_names():
-            return len(clitic), 2
-        if word.startswith("عبد") and word[3:] in divine_names():
-            return len(clitic), 1
-        if word in given_names():
-            if word == "علي" and tok.text.rstrip().endswith("ى"):
-                return None
-            return len(clitic), 1
+        if word == "عبد":
+            return len(clitic), "abd"
+        if (word.startswith("عبد") and word[3:] in divine_names()) or word in given_names():
+            return len(clitic), "name"
     return None
 
 
