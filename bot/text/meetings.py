@@ -25,6 +25,7 @@ from bot.models import Meeting
 from bot.text.actors import Found
 from bot.text.lexicon import common_words, titles
 from bot.text.normalize import normalize
+from bot.text.stem import unclitic
 from bot.text.tokens import COMMA, Token
 
 # Past tense: the event happened. Duals and plurals name their subjects before the verb.
@@ -54,7 +55,13 @@ _DUAL = """
 التقيا التقتا التقوا اجتمعا اجتمعوا يلتقيان يجتمعان بحثا تباحثا ناقشا تشاورا يبحثان
 عقدا أجريا
 """
-# Nouns of an event; with a possessive ending the subject is someone named before.
+# Nouns of an event with a possessive ending: the subject is someone named before.
+_POSSESSIVE = """
+لقاءه لقائه لقاءها لقائها لقائهما اجتماعه اجتماعها اجتماعهما محادثاته محادثاتها مباحثاته
+مباحثاتها مشاوراته مشاوراتها زيارته زيارتها استقباله استقبالها تواصله تواصلها تواصلهما
+اتصاله اتصالها وصوله وصولها
+"""
+# Nouns of an event.
 _NOUNS = """
 لقاء اللقاء لقاءه لقاءها لقائه لقائها لقائهما لقاءات اجتماع الاجتماع اجتماعا اجتماعه
 اجتماعها اجتماعهما اجتماعات محادثات المحادثات محادثاته محادثاتها مباحثات المباحثات
@@ -91,7 +98,7 @@ _MOODS = "سوف لن لم أن ان كي لكي عندما حين حينما ق
 # Words of a person's title beyond the shared list: "ونظيره الروسي سيرغي لافروف".
 _TITLE_EXTRA = """
 نظير نظيره نظيرها نظيرته نظيرتها نظيريه نظراءه نظرائه زعيم الزعيم ملك الملك أمير الأمير
-ولي العهد رئيسة قائد كبير مساعدي مساعد مسؤول المسؤول مسؤولا
+ولي العهد رئيسة قائد كبير مساعدي مساعد مسؤول المسؤول
 """
 # Right after a verb, a word with a pronoun on it ("التقى خلالها X"): the subject was
 # named before, and who follows is whom it met.
@@ -141,6 +148,13 @@ _MONTHS = {
     "أيلول": 9, "أكتوبر": 10, "تشرين الأول": 10, "نوفمبر": 11, "تشرين الثاني": 11,
     "ديسمبر": 12, "كانون الأول": 12,
 }  # fmt: skip
+# "وجرى اللقاء في ...": the meeting just told of, named again.
+_THE_MEETING = "اللقاء الاجتماع المحادثات المباحثات القمة المشاورات"
+# Words that say when, beyond days and months: a sentence with one is dated on its own.
+_TIMES = """
+اليوم أمس الماضي الماضية المقبل المقبلة القادم القادمة الأسبوع الشهر العام عام السنة سنة
+مؤخرا سابق السابق وقت آنذاك حينها الليلة صباح مساء
+"""
 _SENTENCE_END = frozenset(".!?؟;؛\n")
 _SIDES = ("person", "body", "country")
 # How far the participants of one event may stand from its cue and from each other.
@@ -150,9 +164,11 @@ LOOK_BACK = 20
 TITLE_REACH = 10
 MAX_PEOPLE = 6
 HOLD_REACH = 3
-PLANNED_BEFORE = 8
+PLANNED_BEFORE = 10
 SIDE_REACH = 6
 MAIN_MENTIONS = 2
+LEAD_SENTENCES = 3  # the headline and the lead
+TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
 SOON = 90  # days: a date written without its year this near ahead is to come
 
 
@@ -165,6 +181,7 @@ class _Lex:
     hold: frozenset[str]
     dual: frozenset[str]
     nouns: frozenset[str]
+    possessive: frozenset[str]
     call_verbs: frozenset[str]
     call_if: frozenset[str]
     call_words: frozenset[str]
@@ -177,6 +194,8 @@ class _Lex:
     pronominal: frozenset[str]
     that_he: frozenset[str]
     apart: frozenset[str]
+    the_meeting: frozenset[str]
+    times: frozenset[str]
     when: frozenset[str]
     attended: frozenset[str]
     arrive: frozenset[str]
@@ -205,6 +224,7 @@ def _lex() -> _Lex:
         hold=_words(_HOLD),
         dual=_words(_DUAL),
         nouns=_words(_NOUNS),
+        possessive=_words(_POSSESSIVE),
         call_verbs=_words(_CALL_VERBS),
         call_if=_words(_CALL_IF),
         call_words=_words(_CALL_WORDS),
@@ -217,6 +237,8 @@ def _lex() -> _Lex:
         pronominal=_words(_PRONOMINAL),
         that_he=_words(_THAT_HE),
         apart=_words(_APART),
+        the_meeting=_words(_THE_MEETING),
+        times=_words(_TIMES),
         when=_words(_WHEN),
         attended=_words(_ATTENDED),
         arrive=_words(_ARRIVE),
@@ -302,6 +324,7 @@ def find_meetings(
     mentions = _mentions(tokens, found, lex, live)
     starts = [m.start for m in mentions]
     story = _story(found, on)
+    lead_day = _lead_day(tokens, sentences, on, lex)
     meetings: list[Meeting] = []
     seen: dict[frozenset[str], int] = {}  # each pair once, at its index in meetings
     for index in cued:
@@ -315,10 +338,17 @@ def find_meetings(
             begin = min([event.cue, *(m.lead for m in event.people if m.start >= s_start)])
             place = None
             if event.kind != "call":
-                place = _place(tokens, inside, begin, stop, lex)
+                # Where, in the event's clause, else later in the sentence ("... الذي وصل
+                # إلى نيويورك"), else in the next one when it goes on about the meeting.
+                place = _place(tokens, inside, begin, stop, lex) or _place(
+                    tokens, inside, stop, s_end, lex
+                )
                 if place is None and index + 1 < len(sentences):
                     place = _place_after(tokens, mentions, sentences[index + 1], lex)
             day = _day(tokens, begin, stop, on, lex) or _day(tokens, s_start, s_end, on, lex)
+            if day is None and not _timed(tokens, s_start, s_end, lex):
+                # A sentence that says no time at all tells of the day the lead gives.
+                day = lead_day
             if day is not None and on is not None and day > on:
                 continue  # a date to come: planned
             for a, b in pairs:
@@ -478,6 +508,8 @@ def _stands_for_a_side(tokens: Sequence[Token], m: _Mention, lex: _Lex) -> bool:
 
     "في ليبيا" is where, and "حول ليبيا" what about; neither is who.
     """
+    if _by_adjective(tokens, m):
+        return False  # "الوفد التركي", "الجانب المصري": not the state by name
     k = m.start - 1
     if k >= 0 and tokens[k].norm in ("من", "عن"):
         k -= 1  # "ممثلين من حركة طالبان"
@@ -511,6 +543,20 @@ def _story(found: Sequence[Found], on: date | None) -> _Story:
     return _Story(_main_person(found), countries, on)
 
 
+def _by_adjective(tokens: Sequence[Token], m: _Mention) -> bool:
+    """Whether a state is named by its adjective ("التركي") rather than its name."""
+    actor = m.item.entry.actor
+    if actor is None or not actor.adjectives_ar or m.end - m.start != 1:
+        return False
+    forms = set(tokens[m.start].bare) | {tokens[m.start].norm}
+    return any(normalize(a) in forms or _bare(a) & forms for a in actor.adjectives_ar)
+
+
+@lru_cache(maxsize=1 << 12)
+def _bare(word: str) -> frozenset[str]:
+    return frozenset(unclitic(normalize(word)))
+
+
 def _main_person(found: Sequence[Found]) -> Found | None:
     """The story's main person: named most often, the first named on a tie."""
     people = [f for f in found if f.entry.kind == "person"]
@@ -532,9 +578,19 @@ def _events(
     events: list[tuple[_Event, int]] = []
     previous_subject: _Mention | None = None
     for n, (k, kind) in enumerate(cues):
-        limit = cues[n + 1][0] if n + 1 < len(cues) else s_end
+        # A noun after a verb is its object ("استضافت كريت أعمال القمة الثلاثية بين ..."):
+        # the clause runs on to the next verb.
+        limit = next((j for j, what in cues[n + 1 :] if what != "noun"), s_end)
         stop = _stop(tokens, k + 1, limit, lex)
         if _planned(tokens, k, stop, s_start, lex):
+            continue
+        if (
+            s_start > 0
+            and _present(tokens[k], lex)
+            and _day(tokens, s_start, s_end, story.on, lex) is None
+        ):
+            # Headlines tell done things in the present; in the body "يلتقي خلالها" is
+            # what a visit will bring, unless a day gone by is named.
             continue
         after = _reachable(tokens, k, [m for m in inside if k < m.start < stop])
         people = [m for m in after if m.item.entry.kind == "person"]
@@ -555,10 +611,15 @@ def _events(
             others = _destination(tokens, k, stop, inside, story, lex)
             # Who arrived is named between the cue and where ("وصل ولي العهد ... إلى"), or
             # owns it ("وصوله", "عودته من زيارة"); "الذي وصل" leaves it to the clause before.
-            owned = word.norm.endswith(("ه", "ها")) or (
-                k > s_start and _is(tokens[k - 1], lex.when)
+            back = tokens[k - 2].norm if k - 2 >= s_start else ""
+            owned = (
+                back.startswith("عود")
+                or _is(word, lex.possessive)
+                or (k > s_start and _is(tokens[k - 1], lex.when))
             )
             people = [m for m in people if others and m.end <= others[0].start]
+            for m in people:
+                m.marked = False  # "زيارة لولي العهد ... إلى": his visit, ل or not
             if not others or not (people or owned):
                 continue
         if _is(word, lex.dual) and before:
@@ -567,7 +628,9 @@ def _events(
         elif kind == "noun" and len(people) < 2 and _is_saying(tokens, stop, lex):
             # "خلال قمة نادرة بين الكوريتين، أكد كيم والرئيس الكوري الجنوبي مون ...".
             people = people + _subjects_after(tokens, stop, s_end, inside, lex)
-        elif _needs_subject(kind, people, others, lex) and not _named_by_title(tokens, k, lex):
+        elif _needs_subject(kind, people, others, lex) and not _named_by_title(
+            tokens, k, min([m.lead for m in after], default=stop), lex
+        ):
             subject = _subject_before(tokens, k, before, lex)
             if subject is None and previous_subject is not None:
                 subject = previous_subject  # "اجتمع مع ...، كما التقى ..."
@@ -605,11 +668,14 @@ def _subject_before(
     that = next((j for j in range(k - 1, nearest.end - 1, -1) if _is(tokens[j], lex.that_he)), None)
     if that is None:
         return nearest
-    # "وقالت ميركل ... إلى جانب غوتيريش وسلامة إنها التقت": the one who said it.
+    # "وقالت ميركل ... إلى جانب غوتيريش وسلامة إنها التقت": the one who said it, named
+    # after the verb, or before it ("مفتاح ميسوري، المترجم ... للقذافي، قال إنه حضر").
     said = next((j for j in range(that - 1, -1, -1) if _is(tokens[j], lex.saying)), None)
     if said is None:
         return nearest
-    return next((m for m in before if said < m.start < that), nearest)
+    return next((m for m in before if said < m.start < that), None) or next(
+        (m for m in before if m.end <= said), nearest
+    )
 
 
 def _needs_subject(kind: str, people: list[_Mention], others: list[_Mention], lex: _Lex) -> bool:
@@ -629,7 +695,7 @@ def _implicit(kind: str, word: Token, people: list[_Mention], lex: _Lex) -> bool
     """Whether the cue leaves its subject to the context: a verb, or "لقائه", "اجتماع مع"."""
     if kind != "noun":
         return True
-    return word.norm.endswith(("ه", "ها", "هما")) or bool(people and people[0].marked)
+    return _is(word, lex.possessive) or bool(people and people[0].marked)
 
 
 def _took_place(
@@ -648,14 +714,19 @@ def _took_place(
     """
     if k > s_start and _is(tokens[k - 1], lex.when):
         return True
+    for j in range(max(s_start, k - 4), k):
+        # "عقد اجتماعا", "استضافت جزيرة كريت أعمال القمة"; not "قبل عقد قمة".
+        verb = _is(tokens[j], lex.met) or _is(tokens[j], lex.hold)
+        if verb and not (j > s_start and _is(tokens[j - 1], lex.masdar)):
+            return True
     if k > s_start and tokens[k - 1].norm == "من":
         # "بعد أيام من استقبال ...": after it, so it was; "على بعد أسابيع من قمة": ahead.
         for j in range(max(s_start, k - 4), k - 1):
             if tokens[j].norm in ("بعد", "وبعد"):
                 return not (j > s_start and tokens[j - 1].norm == "علي")
-    if any(_is(tokens[j], lex.took_place) for j in range(k + 1, min(stop, k + 5))):
+    if any(_is(tokens[j], lex.took_place) for j in range(k + 1, min(stop, k + TOOK_REACH))):
         return True
-    if tokens[k].norm.endswith(("ه", "ها", "هما")) and people and people[0].marked:
+    if _is(tokens[k], lex.possessive) and people and people[0].marked:
         return True
     day = _day(tokens, k, stop, on, lex)
     return day is not None and on is not None and day <= on
@@ -686,7 +757,7 @@ def _is_to(tok: Token) -> bool:
     return tok.norm.startswith("ل") and len(tok.bare) > 1
 
 
-def _named_by_title(tokens: Sequence[Token], k: int, lex: _Lex) -> bool:
+def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> bool:
     """Whether a subject after the cue is named after its title in words no list knows.
 
     "التقى نائب وزير خارجية كوريا الشمالية تشوي سون-هوي مع ...": yes; "والتقى وزير
@@ -694,7 +765,7 @@ def _named_by_title(tokens: Sequence[Token], k: int, lex: _Lex) -> bool:
     """
     j = k + 1
     titled = False
-    while j < len(tokens) and j - k <= TITLE_REACH and tokens[j].is_word:
+    while j < min(end, len(tokens)) and j - k <= TITLE_REACH and tokens[j].is_word:
         tok = tokens[j]
         if _is(tok, lex.title_words):
             titled = True
@@ -763,13 +834,7 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     if _is(tok, lex.call_if):
         return "verb" if any(_is(tokens[j], lex.call_words) for j in window) else None
     if _is(tok, lex.nouns):
-        # A noun is an event that took place when the text says so: "خلال لقائه مع",
-        # "عقب الاجتماع", "لقاء جمع"; "قمة ترامب وكيم" alone may be one to come.
-        if any(k - j <= 2 and _is(tokens[j], lex.when) for j in range(max(0, k - 2), k)):
-            return "noun"
-        if any(_is(tokens[j], lex.took_place) for j in range(k + 1, min(s_end, k + 5))):
-            return "noun"
-        return None
+        return "noun"  # an event only if reported as held: see _took_place
     return None
 
 
@@ -779,6 +844,10 @@ def _stop(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
         if _is(tokens[j], lex.barriers) and not _is(tokens[j], lex.attending):
             return j
     return limit
+
+
+def _present(word: Token, lex: _Lex) -> bool:
+    return any(shape in lex.present for shape in _shapes(word.norm))
 
 
 def _planned(tokens: Sequence[Token], k: int, stop: int, s_start: int, lex: _Lex) -> bool:
@@ -811,9 +880,24 @@ def _reachable(tokens: Sequence[Token], k: int, after: list[_Mention]) -> list[_
             continue
         if m.lead - last > GAP:
             break
+        if m.item.entry.kind == "person" and _possessor(tokens, m, last):
+            continue  # "تسلم منه رسالة كيم جونغ أون": Kim's letter, not Kim
         out.append(m)
         last = max(last, m.end)
     return out
+
+
+def _possessor(tokens: Sequence[Token], m: _Mention, last: int) -> bool:
+    """Whether a name with no title stands after a noun that owns it ("رسالة كيم")."""
+    j = m.lead - 1
+    if m.lead < m.start or j <= last or m.marked:
+        return False  # titled, right after the cue or the one named before, or "بأردوغان"
+    before = tokens[j]
+    if not before.is_word or before.norm.startswith("و") or before.norm in common_words():
+        return False
+    lex = _lex()
+    words = (lex.title_words, lex.when, lex.call_words, lex.connectors)
+    return not (_may_cue(before.norm) or any(_is(before, w) for w in words))
 
 
 def _coordinated_before(tokens: Sequence[Token], before: list[_Mention]) -> list[_Mention]:
@@ -858,10 +942,39 @@ def _place_after(
 ) -> str | None:
     """The place the next sentence gives a meeting it names ("وجرى اللقاء ... في طرابلس")."""
     start, end = sentence
-    if not any(_is(tokens[k], lex.nouns) for k in range(start, min(end, start + 4))):
+    opening = range(start, min(end, start + 4))
+    if not any(tokens[k].norm in lex.the_meeting for k in opening):
         return None
     inside = [m for m in mentions if start <= m.start < end]
+    if any(m.item.entry.kind == "person" for m in inside):
+        return None  # it names people: a meeting of its own
     return _place(tokens, inside, start, end, lex)
+
+
+def _lead_day(
+    tokens: Sequence[Token], sentences: list[tuple[int, int]], on: date | None, lex: _Lex
+) -> date | None:
+    """The day the story's first lines name (headline and lead), if they name one."""
+    for start, end in sentences[:LEAD_SENTENCES]:
+        day = _day(tokens, start, end, on, lex)
+        if day is not None:
+            return day if on is None or day <= on else None
+        if _timed(tokens, start, end, lex):
+            return None
+    return None
+
+
+def _timed(tokens: Sequence[Token], start: int, end: int, lex: _Lex) -> bool:
+    """Whether a sentence says when at all: a day, a month, a year, "الماضي", "مؤخرا"."""
+    for k in range(start, end):
+        tok = tokens[k]
+        if tok.norm.isdigit() and len(tok.norm) == 4:
+            return True
+        if any(
+            f in lex.times or f in lex.weekdays or f in lex.months for f in (tok.norm, *tok.bare)
+        ):
+            return True
+    return False
 
 
 def _day(tokens: Sequence[Token], start: int, end: int, on: date | None, lex: _Lex) -> date | None:
