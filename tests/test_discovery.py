@@ -39,6 +39,13 @@ def discovered(text: str, knowledge: Knowledge) -> dict[str, str]:
         ("وأعلن أبو بكر الحسناوي وسالم بن حميدة انسحابهما.", {"أبو بكر الحسناوي", "سالم بن حميدة"}),
         # A foreign given name, and a hyphenated one.
         ("وصرح دانيلو فيرانتي ثم جان-لوك موران للصحفيين.", {"دانيلو فيرانتي", "جان-لوك موران"}),
+        # A verb in the future, a noun with a possessive, a word with digits end the name;
+        # a foreign surname that only looks like a future verb does not.
+        ("وقال سمير البوعيشي سيستعيد الجيش المدينة.", {"سمير البوعيشي"}),
+        ("ولقيت الصحفية سارة كولينز حتفها في القصف.", {"سارة كولينز"}),
+        ("وقال حامد بن عطية لفرانس24 إن الوضع هادئ.", {"حامد بن عطية"}),
+        ("وقال كلاوس سيهلمان للصحفيين إن الوضع هادئ.", {"كلاوس سيهلمان"}),
+        ("وصافح المبعوث كيم يونغ تشول في نيويورك.", {"كيم يونغ تشول"}),  # no verbs: ng, ch
     ],
 )
 def test_people_found_are_names(text: str, people: set[str], knowledge: Knowledge) -> None:
@@ -54,6 +61,10 @@ def test_people_found_are_names(text: str, people: set[str], knowledge: Knowledg
         "ودعت الحكومة إلى حسن الجوار مع الدول المجاورة.",
         "وقال بيان أرفقه المحامي بشكواه إن موكله بريء.",
         "وتحدث باسم المفوضية عن موعد الانتخابات.",
+        # على and مني normalize to the names علي and منى; خلف is "behind" and "left".
+        "وعلى هامشه عقد لقاء آخر.",
+        "وقال إنه طلب مني إصلاح السيارة.",
+        "وخلف الهجوم قتيلين وجرحى.",
         # A name alone on its line is a byline or a masthead.
         "رئيس التحرير\nمحمد الصغير\nخبر اليوم عن الاقتصاد.",
     ],

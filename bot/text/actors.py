@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot.models import Actor, Mention, Place, Role
 from bot.text.lexicon import common_words, role_stops, titles
 from bot.text.names import divine_names, given_names, joiners
-from bot.text.normalize import normalize
+from bot.text.normalize import normalize, strip_marks
 from bot.text.romanize import romanize
 from bot.text.tokens import BOUNDARY, COMMA, Token, tokenize
 
@@ -257,7 +257,7 @@ def _resolve_surnames(
 
 
 def _is_name_token(tok: Token, stops: frozenset[str] = frozenset()) -> bool:
-    if not tok.is_word or tok.norm.isdigit() or len(tok.norm) < 2:
+    if not tok.is_word or len(tok.norm) < 2 or any(c.isdigit() for c in tok.norm):
         return False
     return not any(form in common_words() or form in stops for form in (tok.norm, *tok.bare))
 
@@ -288,9 +288,7 @@ def _given_at(tokens: Sequence[Token], i: int) -> tuple[int, int] | None:
         return None
     clitic, kind = found
     if kind == "name":
-        if tok.norm[clitic:] == "علي" and tok.text.rstrip().endswith("ى"):
-            return None
-        return clitic, 1
+        return None if _other_word(tok, clitic) else (clitic, 1)
     # عبد and أبو take the next word with them: a divine name, a given name.
     nxt = tokens[i + 1].norm if i + 1 < len(tokens) else ""
     wanted = divine_names() if kind == "abd" else given_names()
@@ -327,7 +325,7 @@ class _Namer:
     def name_word(self, tok: Token, place: int = 1) -> bool:
         """A word that can continue a name, as its `place`-th word (0 is the first)."""
         norm = tok.norm
-        if norm in given_names() and not (norm == "علي" and tok.text.endswith("ى")):
+        if norm in given_names() and not _other_word(tok, 0):
             return True  # "بهاء علي": a given name is a name word, common or not
         if not _is_name_token(tok, self.stops):
             return False
@@ -335,12 +333,12 @@ class _Namer:
             return False  # "للواجهة", "بالزي": a preposition on the article
         if norm.startswith(("ل", "ب")) and norm.endswith(("ته", "تها", "تهم")):
             return False  # "لخلافته": a preposition and a possessive, a phrase
-        if norm.endswith(("هما", "تها", "تهم")):
-            return False  # "انسحابهما": a noun with a possessive
+        if norm.endswith(("هما", "تها", "تهم", "ائه")) or (norm.endswith("ها") and len(norm) > 4):
+            return False  # "انسحابهما", "حتفها", "أدائه": a noun with a possessive
         if _verbal_noun(norm):
             return False
-        if norm.startswith("ي") and len(norm) == 4:
-            return False  # "هشام يوزع": the present tense, يفعل
+        if _verb_shaped(norm):
+            return False
         if norm.startswith("و") and len(norm) > 3:
             rest = norm[1:]
             # "وناصر", "والمقاتلين", "وأبو": the و starts the next item, not part of this
@@ -356,6 +354,19 @@ class _Namer:
         return True
 
 
+def _verb_shaped(norm: str) -> bool:
+    """Present and future tense shapes no name word has: يفعل, تفعل, يتفعل, سيفعل, نستفعل."""
+    if norm.startswith("تش") or norm.endswith("نغ"):
+        return False  # spellings of foreign sounds (ch, ng), no Arabic verb: كيم يونغ تشول
+    if (norm[:1] in ("ي", "ت") and len(norm) == 4) or (norm[:1] == "ي" and len(norm) == 5):
+        return True  # "هشام يوزع", "عاطف تجلس", "سامي يمارس"
+    if norm.startswith(("يت", "تت", "نت", "يست", "تست", "نست")) and len(norm) >= 5:
+        return True  # "يسرى تتدرب", "دينا نستخدمه"
+    # سـ + a present tense: "سيستعيد"; but سيهوفر is Seehofer, no س + يفعّل.
+    rest = norm[1:]
+    return norm[:1] == "س" and len(norm) >= 5 and _verb_shaped(rest) and len(rest) != 5
+
+
 def _verbal_noun(norm: str) -> bool:
     """The shapes of the افتعال, انفعال and استفعال verbal nouns ("اجتماع", "انسحاب")."""
     if len(norm) < 6 or not norm.startswith("ا") or norm.startswith("ال"):
@@ -368,8 +379,20 @@ _NOT_IN_NAMES = ("لل", "بال", "وال", "فال", "كال", "وبال", "و
 # Given names that are also everyday words ("باسم" in the name of, "حسن الجوار" good
 # neighbourliness): they open a name only before a word without the article.
 _AMBIGUOUS_GIVEN = frozenset(
-    normalize(w) for w in "باسم حسن أسماء آمنة أمين سلام إسلام عزيز جميل أمل نور حياة".split()
+    normalize(w)
+    for w in (
+        "باسم حسن أسماء آمنة أمين سلام إسلام عزيز جميل أمل نور حياة خلف دينا نجاة رمضان"
+    ).split()
 )
+# Given names that ى and ي tell from a common word normalization makes them equal to:
+# علي is Ali but على is "on"; منى is Mona but مني is "from me".
+_NAME_ENDING = {"علي": "ي", "مني": "ى"}
+
+
+def _other_word(tok: Token, clitic: int) -> bool:
+    """Whether the word is the common word its given-name reading normalizes the same as."""
+    ending = _NAME_ENDING.get(tok.norm[clitic:])
+    return ending is not None and not strip_marks(tok.text).rstrip("ـ").endswith(ending)
 
 
 def _discover(tokens: Sequence[Token], taken: list[str | None], namer: _Namer) -> list[Found]:
@@ -425,10 +448,12 @@ def _from_given_name(
     if end == i + width:
         return None  # a given name alone names no one in particular
     after = tokens[i + width]
-    if tokens[i].norm[clitic:] in _AMBIGUOUS_GIVEN and (
-        _has_article(after) or (after.norm.endswith("ه") and after.norm not in given_names())
+    if (
+        tokens[i].norm[clitic:] in _AMBIGUOUS_GIVEN
+        and after.norm not in given_names()
+        and (_has_article(after) or after.norm.endswith(("ه", "ين", "ات", "ا")))
     ):
-        return None  # "حسن الجوار", "آمنة مطمئنة": a word and its adjective
+        return None  # "حسن الجوار", "آمنة مطمئنة", "خلف قتيلين": a word and what goes with it
     if (i == 0 or tokens[i - 1].text == "\n") and (end == len(tokens) or tokens[end].text == "\n"):
         return None  # a name alone on its line is a byline or a masthead, not a mention
     return _new_person(tokens, i, end, None, namer, clitic=clitic)
@@ -451,10 +476,20 @@ def _name_end(
                 and tokens[nxt].is_word
                 and (tok.norm == "ال" or _is_name_token(tokens[nxt]))
             ):
+                if end + 2 - j > room:
+                    break
                 end += 2  # after آل any word is the family's name ("آل ثاني")
                 continue
             break
-        if tok.text == "-" and end > 0 and tokens[end - 1].is_word and end + 1 < len(tokens):
+        if (
+            tok.text == "-"
+            and end > 0
+            and tokens[end - 1].is_word
+            and end + 1 < len(tokens)
+            and tokens[end + 1].is_word
+            and tokens[end + 1].start == tok.end
+            and end + 2 - j <= room
+        ):
             end += 2  # "جان-كلود", "مون جاي-إن": a hyphen joins the parts of one name
             continue
         given = _given_at(tokens, end)
@@ -492,8 +527,10 @@ def _after_title(
     if j < len(tokens) and _given_at(tokens, j) is not None:
         return None  # a given name is found on its own, with its clitic handled
     end = _name_end(tokens, taken, j, namer, MAX_NAME_TOKENS)
-    if end - j < 2:
-        return None
+    if end - j < 2 or any(_given_at(tokens, k) is not None for k in range(j + 1, end)):
+        return None  # "رئيس وزرائها جوزف موسكات": the name is the given name's, found so
+    if any(_has_article(tokens[k]) for k in range(j + 1, end)):
+        return None  # "متقلب المزاج": with no given name, a word and its article adjective
     first = tokens[j].norm
     if first[:1] in ("ب", "ل", "ك") and first[1:] in namer.stops:
         return None  # "ببلدية شحات": a preposition and a noun
