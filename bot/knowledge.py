@@ -99,6 +99,9 @@ def load_name_stops(path: Path) -> frozenset[str]:
 def load_knowledge(seeds_dir: Path) -> Knowledge:
     """Read and compile the knowledge base in `seeds_dir`."""
     actors = load_actors(seeds_dir / "actors.json")
+    if (seeds_dir / "countries.json").exists():
+        # The states beyond those the actors list: who met whom may name any of them.
+        actors += load_actors(seeds_dir / "countries.json")
     places = load_places(seeds_dir / "places.json")
     try:
         topics = load_topics(seeds_dir / "topics.json")

@@ -89,7 +89,8 @@ _PLANNED = """
 المخطط المقترح المقترحة غدا يعتزم تعتزم يعتزمان ينوي تنوي عزمه عزمها إلغاء بإلغاء ألغى
 ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لعقد لانعقاد بانعقاد التحضير للتحضير الإعداد
 للإعداد تمهيدا دعوة الدعوة دعا دعت يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
-يرتقب يفترض المفترض رفض رفضت يرفض وافق وافقت موافقة لحضور للمشاركة لإحياء مصير
+يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة لحضور
+للمشاركة لإحياء مصير
 سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
 تنطلق
 """
@@ -167,6 +168,7 @@ HOLD_REACH = 3
 PLANNED_BEFORE = 10
 SIDE_REACH = 6
 MAIN_MENTIONS = 2
+TITLED_BEFORE = 4
 LEAD_SENTENCES = 3  # the headline and the lead
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
 SOON = 90  # days: a date written without its year this near ahead is to come
@@ -448,14 +450,24 @@ def _mentions(
         after = _apposition_end(tokens, m.end, lex)
         if after > m.end:
             described.append((m.end, after))
-    kept = []
+    kept: list[_Mention] = []
     for m in out:
         if m.item.entry.kind != "person" and any(a <= m.start < b for a, b in described):
             continue
         m.marked = _marked(tokens, m, lex)
         m.side = m.item.entry.kind != "person" and _stands_for_a_side(tokens, m, lex)
+        if not m.side and kept and kept[-1].side and _coordinated(tokens, kept[-1], m):
+            m.side = not _by_adjective(tokens, m)  # "زار الهند وأستراليا"
         kept.append(m)
     return kept
+
+
+def _coordinated(tokens: Sequence[Token], first: _Mention, then: _Mention) -> bool:
+    """Whether a mention follows another as the next item of a list ("، X" or "وX")."""
+    gap = range(first.end, then.start)
+    if not all(tokens[j].text in COMMA for j in gap) or len(gap) > 1:
+        return False
+    return bool(gap) or tokens[then.start].norm.startswith("و")
 
 
 def _title_start(tokens: Sequence[Token], start: int, lex: _Lex) -> int:
@@ -518,8 +530,12 @@ def _stands_for_a_side(tokens: Sequence[Token], m: _Mention, lex: _Lex) -> bool:
     before = tokens[k]
     if before.norm in ("في", "وفي", "حول", "بشان", "عن") or _is(before, lex.topic_words):
         return False
-    if _is(before, lex.met) or _is(before, lex.meets) or before.norm in ("الي", "والي"):
-        return True  # "زار الصين", "زيارة إلى ليبيا"
+    if before.norm in ("الي", "والي"):
+        return True  # "زيارة إلى ليبيا"
+    if any(
+        _is(tokens[j], lex.met) or _is(tokens[j], lex.meets) for j in range(max(0, k - 1), k + 1)
+    ):
+        return True  # "زار الصين", "زار مؤخرا الهند"
     first = tokens[m.start]
     if first.norm.startswith(("الوفد", "وفد")) or _is(first, lex.delegates):
         return True
@@ -550,6 +566,16 @@ def _by_adjective(tokens: Sequence[Token], m: _Mention) -> bool:
         return False
     forms = set(tokens[m.start].bare) | {tokens[m.start].norm}
     return any(normalize(a) in forms or _bare(a) & forms for a in actor.adjectives_ar)
+
+
+def _unknown_name(tok: Token, lex: _Lex) -> bool:
+    """Whether a word looks like part of a name no list knows, not a word of the sentence."""
+    if not tok.is_word or tok.norm.isdigit() or tok.norm.startswith(("ال", "و", "ب", "ل")):
+        return False
+    if tok.norm in common_words() or _may_cue(tok.norm):
+        return False
+    other = (lex.title_words, lex.when, lex.times, lex.connectors, lex.delegates, lex.pronominal)
+    return not any(_is(tok, words) for words in other) and not _is(tok, lex.call_words)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -640,6 +666,7 @@ def _events(
                 and main is not None
                 and len(main.spans) >= MAIN_MENTIONS
                 and _implicit(kind, word, people, lex)
+                and not _titled_before(tokens, k, s_start, lex)
             ):
                 subject = _Mention(k, k, main, k)
             if subject is not None:
@@ -757,6 +784,16 @@ def _is_to(tok: Token) -> bool:
     return tok.norm.startswith("ل") and len(tok.bare) > 1
 
 
+def _titled_before(tokens: Sequence[Token], k: int, s_start: int, lex: _Lex) -> bool:
+    """Whether a subject by title alone stands just before the cue ("وزيرة الخارجية تلتقي")."""
+    for j in range(k - 1, max(s_start, k - TITLED_BEFORE) - 1, -1):
+        if not tokens[j].is_word:
+            return False
+        if _is(tokens[j], lex.title_words):
+            return True
+    return False
+
+
 def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> bool:
     """Whether a subject after the cue is named after its title in words no list knows.
 
@@ -764,6 +801,8 @@ def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> boo
     الداخلية الفرنسي، ... بوزير ..." names none, and is the man the story is about.
     """
     j = k + 1
+    if j < min(end, len(tokens)) and _unknown_name(tokens[j], lex):
+        return True  # "وزار كيم الصين": a subject in words no list knows
     titled = False
     while j < min(end, len(tokens)) and j - k <= TITLE_REACH and tokens[j].is_word:
         tok = tokens[j]
