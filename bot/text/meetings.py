@@ -156,6 +156,8 @@ _TIMES = """
 اليوم أمس الماضي الماضية المقبل المقبلة القادم القادمة الأسبوع الشهر العام عام السنة سنة
 مؤخرا سابق السابق وقت آنذاك حينها الليلة صباح مساء
 """
+# Words of a title too common to tell two holders apart.
+_WEAK = "في من على عن و باسم لدى العام العامة"
 _SENTENCE_END = frozenset(".!?؟;؛\n")
 _SIDES = ("person", "body", "country")
 # How far the participants of one event may stand from its cue and from each other.
@@ -197,6 +199,7 @@ class _Lex:
     that_he: frozenset[str]
     apart: frozenset[str]
     the_meeting: frozenset[str]
+    weak: frozenset[str]
     times: frozenset[str]
     when: frozenset[str]
     attended: frozenset[str]
@@ -240,6 +243,7 @@ def _lex() -> _Lex:
         that_he=_words(_THAT_HE),
         apart=_words(_APART),
         the_meeting=_words(_THE_MEETING),
+        weak=_words(_WEAK),
         times=_words(_TIMES),
         when=_words(_WHEN),
         attended=_words(_ATTENDED),
@@ -291,6 +295,7 @@ class _Story:
     main: Found | None
     countries: dict[str, Found]  # ISO code -> the state's mention
     on: date | None
+    roles: list[tuple[Found, frozenset[str]]]  # each person and the words of their titles
 
 
 @dataclass
@@ -458,6 +463,16 @@ def _mentions(
         m.side = m.item.entry.kind != "person" and _stands_for_a_side(tokens, m, lex)
         if not m.side and kept and kept[-1].side and _coordinated(tokens, kept[-1], m):
             m.side = not _by_adjective(tokens, m)  # "زار الهند وأستراليا"
+        if not m.side and m.item.entry.kind == "country" and kept and kept[-1].end == m.start:
+            # "زار الرئيس الفرنسي إيمانويل ماكرون الهند": the state right after the visitor.
+            subject = kept[-1]
+            verb = tokens[subject.lead - 1] if subject.lead > 0 else None
+            m.side = (
+                subject.item.entry.kind == "person"
+                and verb is not None
+                and (_is(verb, lex.met) or _is(verb, lex.meets))
+                and not _by_adjective(tokens, m)
+            )
         kept.append(m)
     return kept
 
@@ -556,7 +571,73 @@ def _story(found: Sequence[Found], on: date | None) -> _Story:
         for f in found
         if f.entry.kind == "country" and f.entry.actor and f.entry.actor.country
     }
-    return _Story(_main_person(found), countries, on)
+    roles = []
+    for f in found:
+        if f.entry.kind != "person":
+            continue
+        texts = [f.role_ar or ""]
+        if f.entry.actor is not None:
+            year = on.year if on else None
+            texts += [
+                r.ar
+                for r in f.entry.actor.roles
+                if year is None or (r.start or 0) <= year <= (r.end or 9999)
+            ]
+        words = frozenset(w for t in texts for w in _role_words(t))
+        if words:
+            roles.append((f, words))
+    return _Story(_main_person(found), countries, on, roles)
+
+
+def _role_words(text: str) -> list[str]:
+    """The words of a title that tell one holder from another ("المتحدث", "الجيش", "الليبي")."""
+    words = []
+    for tok in text.split():
+        norm = normalize(tok)
+        shape = _shapes(norm)[-1]
+        bare = shape[2:] if shape.startswith("ال") and len(shape) > 4 else shape
+        if norm not in _lex().weak and bare:
+            words.append(bare)
+    return words
+
+
+def _by_role(
+    tokens: Sequence[Token], start: int, end: int, story: _Story, lex: _Lex
+) -> Found | None:
+    """The one person of the story whose title is the title phrase at [start, end).
+
+    "وتابع المتحدث باسم الجيش الوطني الليبي": the spokesman named before, by his title;
+    the head word must be his and one more besides, and no one else may fit as well.
+    """
+    if not _is(tokens[start], lex.title_words):
+        return None
+    words = [w for k in range(start, end) for w in _role_words(tokens[k].text)]
+    if len(words) < 2:
+        return None
+    scored = sorted(
+        ((len(set(words) & held), f) for f, held in story.roles if words[0] in held),
+        key=lambda pair: -pair[0],
+    )
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _title_phrase(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
+    """Where a title phrase that starts at a title word ends: before a comma, a verb, a name."""
+    k = start + 1
+    while k < limit and k - start < TITLE_REACH and tokens[k].is_word:
+        tok = tokens[k]
+        if _is(tok, lex.barriers) or _may_cue(tok.norm) or _is(tok, lex.connectors):
+            break
+        if not (
+            _is(tok, lex.title_words)
+            or tok.norm.startswith(("ال", "لل", "بال"))
+            or tok.norm in common_words()
+        ):
+            break
+        k += 1
+    return k
 
 
 def _by_adjective(tokens: Sequence[Token], m: _Mention) -> bool:
@@ -633,6 +714,10 @@ def _events(
                 m.marked = True
         if kind == "noun" and not _took_place(tokens, k, stop, s_start, people, story.on, lex):
             continue
+        people = _with_titled_objects(tokens, k, stop, inside, people, story, lex)
+        # A state or body inside a title resolved to its holder is part of the title.
+        titled = [(m.start, m.end) for m in people if m.end > m.start and m.lead == m.start]
+        others = [o for o in others if not any(a <= o.start < b for a, b in titled)]
         if kind == "arrival":
             others = _destination(tokens, k, stop, inside, story, lex)
             # Who arrived is named between the cue and where ("وصل ولي العهد ... إلى"), or
@@ -657,7 +742,9 @@ def _events(
         elif _needs_subject(kind, people, others, lex) and not _named_by_title(
             tokens, k, min([m.lead for m in after], default=stop), lex
         ):
-            subject = _subject_before(tokens, k, before, lex)
+            subject = _titled_subject(tokens, k, s_start, before, people, story, lex)
+            if subject is None:
+                subject = _subject_before(tokens, k, before, lex)
             if subject is None and previous_subject is not None:
                 subject = previous_subject  # "اجتمع مع ...، كما التقى ..."
             main = story.main
@@ -703,6 +790,35 @@ def _subject_before(
     return next((m for m in before if said < m.start < that), None) or next(
         (m for m in before if m.end <= said), nearest
     )
+
+
+def _with_titled_objects(
+    tokens: Sequence[Token],
+    k: int,
+    stop: int,
+    inside: list[_Mention],
+    people: list[_Mention],
+    story: _Story,
+    lex: _Lex,
+) -> list[_Mention]:
+    """The people met, with those named by their title alone when the story names the holder.
+
+    "التقى بومبيو زعيم كوريا الشمالية": Kim Jong Un, named elsewhere with that title.
+    """
+    covered = [(m.lead, m.end) for m in inside]
+    out = list(people)
+    j = k + 1
+    while j < min(stop, k + REACH):
+        if not _is(tokens[j], lex.title_words) or any(a <= j < b for a, b in covered):
+            j += 1
+            continue
+        end = _title_phrase(tokens, j, stop, lex)
+        holder = _by_role(tokens, j, end, story, lex)
+        if holder is not None and all(m.item is not holder for m in out):
+            marked = j > 0 and (_is(tokens[j - 1], lex.connectors) or tokens[j].norm[:1] == "ب")
+            out.append(_Mention(j, end, holder, j, marked=marked))
+        j = max(end, j + 1)
+    return sorted(out, key=lambda m: m.lead)
 
 
 def _needs_subject(kind: str, people: list[_Mention], others: list[_Mention], lex: _Lex) -> bool:
@@ -782,6 +898,35 @@ def _destination(
 def _is_to(tok: Token) -> bool:
     """Whether ل stands on the name of where a visit went ("للقاهرة", "لروسيا")."""
     return tok.norm.startswith("ل") and len(tok.bare) > 1
+
+
+def _titled_subject(
+    tokens: Sequence[Token],
+    k: int,
+    s_start: int,
+    before: list[_Mention],
+    people: list[_Mention],
+    story: _Story,
+    lex: _Lex,
+) -> _Mention | None:
+    """A subject named by title alone, resolved to the person of the story who holds it.
+
+    "والتقى وزير الداخلية الفرنسي ... بوزير الشؤون الدينية" (after the cue) and "وتابع
+    المتحدث باسم الجيش الوطني الليبي ... عقب لقائه" (before it, nearer than any name).
+    """
+    first = people[0].lead if people else k + 1 + TITLE_REACH
+    j = k + 1
+    if j < min(first, len(tokens)) and _is(tokens[j], lex.title_words):
+        holder = _by_role(tokens, j, _title_phrase(tokens, j, first, lex), story, lex)
+        if holder is not None:
+            return _Mention(j, j, holder, j)
+    nearest = before[-1].end if before else s_start
+    for j in range(k - 1, max(nearest, k - LOOK_BACK) - 1, -1):
+        if _is(tokens[j], lex.title_words) and not (j > 0 and _is(tokens[j - 1], lex.title_words)):
+            holder = _by_role(tokens, j, _title_phrase(tokens, j, k, lex), story, lex)
+            if holder is not None:
+                return _Mention(j, j, holder, j)
+    return None
 
 
 def _titled_before(tokens: Sequence[Token], k: int, s_start: int, lex: _Lex) -> bool:
