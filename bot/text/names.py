@@ -98,7 +98,6 @@ _ARABIC_GIVEN = """
 حسام = Hossam
 حمزة = Hamza
 خليل = Khalil
-خميس = Khamis
 خيري = Khairi
 رامي = Rami
 رائد = Raed
@@ -587,6 +586,106 @@ _FOREIGN_GIVEN = """
 محمدو = Mahamadou
 """
 
+# Family names and nisbas common in Libya and the Arab world, with their usual English
+# spelling (the article is added as "al-" when the name carries it).
+_SURNAMES = """
+عبيدي = Obeidi
+ورفلي = Warfalli
+زنتاني = Zintani
+مصراتي = Misrati
+طرابلسي = Trabelsi
+ترهوني = Tarhouni
+غرياني = Ghariani
+برغثي = Barghathi
+مغربي = Maghrebi
+فيتوري = Fitouri
+عقوري = Aguri
+زليتني = Zliteni
+جهاني = Jehani
+مقرحي = Megrahi
+عريبي = Oraibi
+فرجاني = Ferjani
+منصوري = Mansouri
+حاسي = Hassi
+كبتي = Kabti
+عوامي = Awami
+مسلاتي = Meslati
+ساعدي = Saadi
+زوي = Zway
+علاقي = Allagi
+هوني = Houni
+شلماني = Shalmani
+برعصي = Barasi
+درسي = Dursi
+عبار = Abbar
+فاخري = Fakhri
+حاراتي = Harati
+أطرش = Atrash
+جبالي = Jebali
+حسني = Hasani
+حسيني = Husseini
+خطيب = Khatib
+صغير = Saghir
+تميمي = Tamimi
+عتيبي = Otaibi
+شمري = Shammari
+قحطاني = Qahtani
+دوسري = Dosari
+غامدي = Ghamdi
+زهراني = Zahrani
+مطيري = Mutairi
+عنزي = Anzi
+حربي = Harbi
+شهري = Shehri
+مري = Marri
+كواري = Kuwari
+نعيمي = Nuaimi
+هاشمي = Hashemi
+موسوي = Moussawi
+جبوري = Jubouri
+دليمي = Dulaimi
+عبادي = Abadi
+مالكي = Maliki
+حريري = Hariri
+ترابي = Turabi
+جزائري = Jazairi
+تونسي = Tounsi
+مصري = Masri
+ليبي = Libi
+سوري = Souri
+عراقي = Iraqi
+يمني = Yemeni
+أنصاري = Ansari
+قرشي = Qurashi
+زرقاوي = Zarqawi
+نجار = Najjar
+حداد = Haddad
+خياط = Khayat
+عطار = Attar
+حلبي = Halabi
+شامي = Shami
+بغدادي = Baghdadi
+موصلي = Mosuli
+بصري = Basri
+كردي = Kurdi
+سوداني = Sudani
+فاسي = Fassi
+علوي = Alaoui
+إدريسي = Idrissi
+بنا = Banna
+شاذلي = Shazly
+سيد = Sayed
+شريف = Sherif
+عبيد = Obeid
+قاضي = Qadi
+شيخ = Sheikh
+أمين = Amin
+عربي = Arabi
+بدري = Badri
+صديق = Siddiq
+زروق = Zarrouk
+"""
+
 # Words that join a name to the next: بن and ابن "son of", أبو "father of".
 _JOINERS = """
 بن = bin
@@ -629,6 +728,12 @@ def given_names() -> dict[str, str]:
 def divine_names() -> dict[str, str]:
     """The names that follow عبد, normalized, with the English ending ("rahman")."""
     return _parse(_DIVINE)
+
+
+@cache
+def surnames() -> dict[str, str]:
+    """Normalized family names and nisbas, without the article, and their English spelling."""
+    return _parse(_SURNAMES)
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.text.names import arabic_given, divine_names, foreign_given, joiners
+from bot.text.names import arabic_given, divine_names, foreign_given, joiners, surnames
 from bot.text.normalize import normalize, strip_invisible, strip_marks
 
 _CONSONANTS = {
@@ -79,9 +79,11 @@ def _known(norm: str, spellings: Mapping[str, str]) -> str | None:
         return joiners()[norm]
     if norm.startswith("عبد") and norm[3:] in divine_names():
         return _abd(norm[3:])  # عبدالله, عبدالرحمن written joined
+    if norm in surnames():
+        return surnames()[norm]
     if norm.startswith("ال") and len(norm) > 3:
         rest = norm[2:]
-        found = spellings.get(rest) or arabic_given().get(rest)
+        found = spellings.get(rest) or surnames().get(rest) or arabic_given().get(rest)
         if found and not found.startswith("al-"):
             return "al-" + found
     return None
