@@ -282,7 +282,7 @@ def test_a_small_gazetteer_prefers_the_longest_variant() -> None:
         ("جوزيبي بوتشينو", "Giuseppe Botshino"),
         ("ماريا زاخاروفا", "Maria Zakharofa"),
         ("محمد إبراهيم", "Mohamed Ibrahim"),  # both from the given-name lexicon
-        ("عبد السلام الحاسي", "Abdul Salam al-Hasi"),  # عبد + a divine name is one word
+        ("عبد السلام الحاسي", "Abdul Salam al-Hassi"),  # عبد + divine name; a known nisba
         ("عبدالرحمن السويحلي", "Abdul Rahman al-Sweihli"),  # written joined
         ("هشام عشماوي", "Hisham Ashmawi"),
         ("عطية الشاعري", "Attia al-Shaari"),
