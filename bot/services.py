@@ -54,6 +54,10 @@ INDEX_REFRESH_SECONDS = 300.0
 INDEX_REACH = timedelta(days=1)
 
 
+# (story id, analysis, publication date, sort date): a story of a batch, to group.
+_Analyzed = tuple[int, StoryAnalysis, datetime | None, datetime | None]
+
+
 def utc_now() -> datetime:
     """The current instant, in UTC."""
     return datetime.now(UTC)
@@ -163,11 +167,23 @@ class Services:
                     for (_, headline, body, _, _), day in zip(batch, days, strict=True)
                 ]
             )
+            retells = await self._group(
+                [
+                    (story_id, result, day, from_db(sort_at))
+                    for (story_id, _, _, _, sort_at), result, day in zip(
+                        batch, results, days, strict=True
+                    )
+                ]
+            )
             analyzed = [
-                await self._grouped(story_id, result, day, from_db(sort_at))
-                for (story_id, _, _, _, sort_at), result, day in zip(
-                    batch, results, days, strict=True
+                (
+                    story_id,
+                    result,
+                    await self._named_in_english(discovered_actors(result)),
+                    ANALYSIS_VERSION,
+                    same_as,
                 )
+                for (story_id, *_), result, same_as in zip(batch, results, retells, strict=True)
             ]
             # One transaction a batch: a commit per story cost more than its SQL.
             await self.store.run(analysis.save_analyses, analyzed)
@@ -175,28 +191,23 @@ class Services:
                 self._names = None
             done += len(analyzed)
 
-    async def _grouped(
-        self,
-        story_id: int,
-        result: StoryAnalysis,
-        published: datetime | None,
-        sort_at: datetime | None,
-    ) -> tuple[int, StoryAnalysis, list[ActorRecord], int, int | None]:
-        """One analyzed story with the story it retells, as save_analysis takes them."""
-        same_as = None
-        if result.relevance.relevant:
-            at = published or self.clock()
-            since = at - GROUPING_WINDOW
-            index = await self._signature_index(since)
-            # Both ways: a backfilled old story is no retelling of today's news.
-            same_as = index.same_story(
-                result.signature, since, story_id, until=at + GROUPING_WINDOW
-            )
-            if sort_at is not None:
-                # Indexed now, so the next stories of the batch can join its group.
-                index.add(story_id, sort_at, result.signature)
-        discovered = await self._named_in_english(discovered_actors(result))
-        return story_id, result, discovered, ANALYSIS_VERSION, same_as
+    async def _group(self, stories: list[_Analyzed]) -> list[int | None]:
+        """The story each of a batch retells, if any, found off the event loop."""
+        now = self.clock()
+        relevant = [
+            (published or now) - GROUPING_WINDOW
+            for _, result, published, _ in stories
+            if result.relevance.relevant
+        ]
+        if not relevant:
+            return [None] * len(stories)
+        index = await self._signature_index(min(relevant))
+        try:
+            return await asyncio.to_thread(_group_into, index, stories, now)
+        except asyncio.CancelledError:
+            # The thread may still be adding to the index: the next batch starts afresh.
+            self._index = None
+            raise
 
     async def _signature_index(self, since: datetime) -> SignatureIndex:
         """The index of recent signatures, reaching back to `since` at least."""
@@ -204,15 +215,20 @@ class Services:
         if self._index is None or stale:
             horizon = min(since, self.clock() - GROUPING_WINDOW)
             index = SignatureIndex(horizon)
-            index.extend(await self.store.run(analysis.recent_signatures, horizon))
+            # 64 entries a story: at 100k stories, seconds that are not the event loop's.
+            rows = await self.store.run(analysis.recent_signatures, horizon)
+            await asyncio.to_thread(index.extend, rows)
             self._index, self._index_loaded = index, time.monotonic()
         elif not self._index.covers(since):
             # An older story (a backfilled feed): load only the days not yet indexed, and a
             # day more, so the stories of a backfill do not each reach back a little further.
             reach = since - INDEX_REACH
-            older = await self.store.run(analysis.recent_signatures, reach, self._index.horizon)
-            self._index.extend(older)
-            self._index.horizon = reach
+            index = self._index
+            older = await self.store.run(analysis.recent_signatures, reach, index.horizon)
+            self._index = None  # until extended: a cancelled extend leaves no half index
+            await asyncio.to_thread(index.extend, older)
+            index.horizon = reach
+            self._index = index
         return self._index
 
     async def _named_in_english(self, people: list[ActorRecord]) -> list[ActorRecord]:
@@ -327,3 +343,21 @@ class Services:
     async def seen(self, user: ChatUser) -> None:
         """Record that a person talked to the bot."""
         await self.store.run(users.touch_user, user, self.clock())
+
+
+def _group_into(index: SignatureIndex, stories: list[_Analyzed], now: datetime) -> list[int | None]:
+    """Each relevant story's group in `index`, in order; each is indexed for the next ones."""
+    found: list[int | None] = []
+    for story_id, result, published, sort_at in stories:
+        same_as = None
+        if result.relevance.relevant:
+            at = published or now
+            # Both ways: a backfilled old story is no retelling of today's news.
+            same_as = index.same_story(
+                result.signature, at - GROUPING_WINDOW, story_id, until=at + GROUPING_WINDOW
+            )
+            if sort_at is not None:
+                # Indexed now, so the next stories of the batch can join its group.
+                index.add(story_id, sort_at, result.signature)
+        found.append(same_as)
+    return found
