@@ -71,12 +71,12 @@ def test_the_seed_page_people(report: dict[str, Any]) -> None:
     found = people(report)
     assert set(found) == {
         "Najla Mangoush",
-        "Ifan Mulutkuf",
+        "Ivan Molotkov",
         "Caroline Hurndall",
         "António Guterres",
         "Stephanie Williams",
     }
-    molotkov = found["Ifan Mulutkuf"]
+    molotkov = found["Ivan Molotkov"]
     assert molotkov["ar"] == "إيفان مولوتكوف"
     assert molotkov["known"] is False
     assert molotkov["role_ar"] == "نائب مدير إدارة الشرق الأوسط في وزارة الخارجية الروسية"
@@ -137,7 +137,7 @@ def test_the_seed_page_meetings(report: dict[str, Any]) -> None:
         for m in story["meetings"]
     ]
     assert rows == [
-        ("Najla Mangoush", "Ifan Mulutkuf", "Tripoli", "2021-12-08", "meeting"),
+        ("Najla Mangoush", "Ivan Molotkov", "Tripoli", "2021-12-08", "meeting"),
         ("Najla Mangoush", "Caroline Hurndall", "Tripoli", "2021-12-01", "meeting"),
     ]
     first = report["stories"][0]["meetings"][0]
@@ -157,7 +157,7 @@ def test_text_output(db: Path) -> None:
         "Foreign Minister, Government of National Unity [known]" in lines
     )
     assert (
-        "  person: Ifan Mulutkuf / إيفان مولوتكوف — "
+        "  person: Ivan Molotkov / إيفان مولوتكوف — "
         "نائب مدير إدارة الشرق الأوسط في وزارة الخارجية الروسية [discovered]" in lines
     )
     assert "  meeting: Najla Mangoush with Caroline Hurndall — Tripoli, 2021-12-01" in lines
