@@ -8,7 +8,14 @@ analysis however many threads there are. Worker processes let every core analyze
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -25,6 +32,9 @@ StoryText = tuple[str, str, date | None]
 # Below this many stories a batch is analyzed in a thread: handing it to the workers costs
 # more than it saves (a poll of one feed usually brings a handful).
 POOL_MIN_BATCH = 16
+# How often a worker checks that the process that started it still runs.
+PARENT_CHECK_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Analyzer(Protocol):
@@ -70,7 +80,11 @@ class ProcessAnalyzer:
             # Spawned, not forked: this process has threads (the store's, the translator's),
             # and a fork would copy their locks in whatever state they are in.
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                # Workers are started from this thread (submit starts them as needed).
+                initializer=_follow_parent,
+                initargs=(os.getpid(), threading.current_thread() is threading.main_thread()),
             )
         loop = asyncio.get_running_loop()
         size = -(-len(stories) // self.workers)
@@ -88,6 +102,32 @@ class ProcessAnalyzer:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _follow_parent(parent: int, from_main_thread: bool) -> None:
+    """In a new worker: end it when the process that started it ends, even by SIGKILL.
+
+    A worker waits on a queue it holds the writing end of itself, so it never sees its
+    parent go: a `kill -9` of the bot left its workers (and the resource tracker they keep
+    open) running for good.
+    """
+    if from_main_thread and sys.platform.startswith("linux"):
+        # The kernel signals a child when the *thread* that started it ends: only the main
+        # thread's end is the process's. Best effort; the watch below covers the rest.
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(
+                ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGTERM),
+                ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0),
+            )  # fmt: skip
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker once its parent is gone (it is then adopted: another parent pid)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _analyze_all(stories: list[StoryText], knowledge: Knowledge) -> list[StoryAnalysis]:
