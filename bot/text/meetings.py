@@ -80,7 +80,7 @@ _BARRIERS = """
 الذي التي الذين اللذين اللذان اللتان اللتين حيث وذلك بينما فيما لبحث لمناقشة للبحث
 لتناول حول بشأن بخصوص إن أن إنه أنه وقال قال وأكد أكد وأضاف أضاف وأوضح أوضح وأعلن
 أعلن وأشار أشار وشدد شدد مشيرا مؤكدا مضيفا ثم كما لكن ضد قائلا وتابع تابع وكان كان
-وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة
+وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة للمشاركة لحضور
 """
 # The clause speaks of a meeting to come, called off or denied: it did not happen.
 _PLANNED = """
@@ -89,8 +89,8 @@ _PLANNED = """
 المخطط المقترح المقترحة غدا يعتزم تعتزم يعتزمان ينوي تنوي عزمه عزمها إلغاء بإلغاء ألغى
 ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لعقد لانعقاد بانعقاد التحضير للتحضير الإعداد
 للإعداد تمهيدا دعوة الدعوة دعا دعت يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
-يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة لحضور
-للمشاركة لإحياء مصير
+يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة سيقوم
+لإحياء مصير
 سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
 تنطلق
 """
@@ -114,7 +114,12 @@ _WHEN = "خلال عقب بعد أثناء إثر اثر ختام هامش في 
 # "حضر الاجتماع": who attended it is a participant.
 _ATTENDED = "حضر حضرت شارك شاركت"
 # Arriving somewhere abroad is a visit to that state: "وصل ولي العهد إلى واشنطن".
-_ARRIVE = "وصل وصلت يصل تصل وصول بوصول وصوله وصولها زيارة زيارته زيارتها"
+_ARRIVE = """
+وصل وصلت يصل تصل وصول بوصول وصوله وصولها توجه توجهت زيارة زيارته زيارتها
+"""
+# Visits as nouns: a visit to a state or city even with no إلى ("زيارة بوتين للقاهرة").
+_VISITS = "زيارة الزيارة زيارته زيارتها"
+_RELATIVES = "الذي التي الذين"
 _TO = "إلى الى لزيارة"
 # Before عقد / إجراء as a noun ("قبل عقد قمة"), what shows it is one and not a past verb.
 _MASDAR = "إلى الى قبل في على من عن إعادة لإعادة بعقد يمكن يجب"
@@ -171,6 +176,7 @@ PLANNED_BEFORE = 10
 SIDE_REACH = 6
 MAIN_MENTIONS = 2
 TITLED_BEFORE = 4
+NEXT_VERB = 25
 LEAD_SENTENCES = 3  # the headline and the lead
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
 SOON = 90  # days: a date written without its year this near ahead is to come
@@ -204,6 +210,8 @@ class _Lex:
     when: frozenset[str]
     attended: frozenset[str]
     arrive: frozenset[str]
+    visits: frozenset[str]
+    relatives: frozenset[str]
     to: frozenset[str]
     masdar: frozenset[str]
     took_place: frozenset[str]
@@ -248,6 +256,8 @@ def _lex() -> _Lex:
         when=_words(_WHEN),
         attended=_words(_ATTENDED),
         arrive=_words(_ARRIVE),
+        visits=_words(_VISITS),
+        relatives=_words(_RELATIVES),
         to=_words(_TO),
         masdar=_words(_MASDAR),
         took_place=_words(_TOOK_PLACE),
@@ -305,6 +315,7 @@ class _Event:
     people: list[_Mention] = field(default_factory=list)
     others: list[_Mention] = field(default_factory=list)
     apart: bool = False  # the first met each of the others, who did not meet each other
+    visit: bool = False  # to a state: every visitor met it
 
 
 def find_meetings(
@@ -331,7 +342,7 @@ def find_meetings(
     mentions = _mentions(tokens, found, lex, live)
     starts = [m.start for m in mentions]
     story = _story(found, on)
-    lead_day = _lead_day(tokens, sentences, on, lex)
+    lead: list[date | None] = []  # the lead's day, worked out when first wanted
     meetings: list[Meeting] = []
     seen: dict[frozenset[str], int] = {}  # each pair once, at its index in meetings
     for index in cued:
@@ -348,14 +359,18 @@ def find_meetings(
                 # Where, in the event's clause, else later in the sentence ("... الذي وصل
                 # إلى نيويورك"), else in the next one when it goes on about the meeting.
                 place = _place(tokens, inside, begin, stop, lex) or _place(
-                    tokens, inside, stop, s_end, lex
+                    tokens, inside, stop, _until_next_move(tokens, stop, s_end, lex), lex
                 )
                 if place is None and index + 1 < len(sentences):
                     place = _place_after(tokens, mentions, sentences[index + 1], lex)
-            day = _day(tokens, begin, stop, on, lex) or _day(tokens, s_start, s_end, on, lex)
+            # The day in the event's clause, else before it in the sentence ("أعلن ...
+            # الثلاثاء أن X التقى Y"); not one after, in a clause of its own.
+            day = _day(tokens, begin, stop, on, lex) or _day(tokens, s_start, stop, on, lex)
             if day is None and not _timed(tokens, s_start, s_end, lex):
                 # A sentence that says no time at all tells of the day the lead gives.
-                day = lead_day
+                if not lead:
+                    lead.append(_lead_day(tokens, sentences, on, lex))
+                day = lead[0]
             if day is not None and on is not None and day > on:
                 continue  # a date to come: planned
             for a, b in pairs:
@@ -415,7 +430,11 @@ def _pairs(event: _Event) -> list[tuple[Found, Found]]:
         named = list(people.values())[:MAX_PEOPLE]
         if event.apart:
             return [(named[0], b) for b in named[1:]]
-        return [(a, b) for k, a in enumerate(named) for b in named[k + 1 :]]
+        pairs = [(a, b) for k, a in enumerate(named) for b in named[k + 1 :]]
+        if event.visit:
+            # "توجه وزيرا الدفاع والخارجية إلى روسيا": both, and each with Russia.
+            pairs += [(a, m.item) for a in named for m in event.others[:1]]
+        return pairs
     if len(people) != 1:
         return []
     (person,) = people.values()
@@ -626,7 +645,7 @@ def _by_role(
 def _title_phrase(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
     """Where a title phrase that starts at a title word ends: before a comma, a verb, a name."""
     k = start + 1
-    while k < limit and k - start < TITLE_REACH and tokens[k].is_word:
+    while k < min(limit, len(tokens)) and k - start < TITLE_REACH and tokens[k].is_word:
         tok = tokens[k]
         if _is(tok, lex.barriers) or _may_cue(tok.norm) or _is(tok, lex.connectors):
             break
@@ -712,33 +731,48 @@ def _events(
             # "التقى خلالها رئيس المجلس الرئاسي ...": all named after it were met.
             for m in people:
                 m.marked = True
-        if kind == "noun" and not _took_place(tokens, k, stop, s_start, people, story.on, lex):
-            continue
-        people = _with_titled_objects(tokens, k, stop, inside, people, story, lex)
-        # A state or body inside a title resolved to its holder is part of the title.
-        titled = [(m.start, m.end) for m in people if m.end > m.start and m.lead == m.start]
-        others = [o for o in others if not any(a <= o.start < b for a, b in titled)]
+        visit = False
+        if kind == "arrival" and _made_by(tokens, stop, lex):
+            # "الزيارة الأخيرة التي قام بها الرئيس الروسي ... إلى مصر": the visit he made.
+            stop = _stop(tokens, stop + 3, limit, lex)
+            after = _reachable(tokens, k, [m for m in inside if k < m.start < stop])
+            people = [m for m in after if m.item.entry.kind == "person"]
         if kind == "arrival":
-            others = _destination(tokens, k, stop, inside, story, lex)
+            destination = _destination(tokens, k, stop, inside, story, lex)
             # Who arrived is named between the cue and where ("وصل ولي العهد ... إلى"), or
-            # owns it ("وصوله", "عودته من زيارة"); "الذي وصل" leaves it to the clause before.
+            # owns it ("وصوله", "عودته من زيارة"), or, for a noun, is the clause's subject
+            # ("قام ماكرون برحلات منها زيارة لروسيا"); "الذي وصل" leaves it to another clause.
             back = tokens[k - 2].norm if k - 2 >= s_start else ""
             owned = (
                 back.startswith("عود")
                 or _is(word, lex.possessive)
                 or (k > s_start and _is(tokens[k - 1], lex.when))
             )
-            people = [m for m in people if others and m.end <= others[0].start]
-            for m in people:
+            between = [m for m in people if destination and m.end <= destination[0].start]
+            for m in between:
                 m.marked = False  # "زيارة لولي العهد ... إلى": his visit, ل or not
-            if not others or not (people or owned):
+            relative = k > s_start and tokens[k - 1].norm in lex.relatives
+            if destination and (between or owned or (_is(word, lex.visits) and not relative)):
+                people, others, visit = between, destination, True
+            elif _is(word, lex.nouns):
+                kind = "noun"  # "زيارة" with no state or city named: a meeting noun
+            else:
                 continue
+        if kind == "noun" and not _took_place(tokens, k, stop, s_start, people, story.on, lex):
+            continue
+        people = _with_titled_objects(tokens, k, stop, inside, people, story, lex)
+        # A state or body inside a title resolved to its holder is part of the title.
+        titled = [(m.start, m.end) for m in people if m.end > m.start and m.lead == m.start]
+        others = [o for o in others if not any(a <= o.start < b for a, b in titled)]
         if _is(word, lex.dual) and before:
             # "كانا قد التقيا": the subjects stand before the verb, coordinated.
             people = _coordinated_before(tokens, before) + people
-        elif kind == "noun" and len(people) < 2 and _is_saying(tokens, stop, lex):
-            # "خلال قمة نادرة بين الكوريتين، أكد كيم والرئيس الكوري الجنوبي مون ...".
-            people = people + _subjects_after(tokens, stop, s_end, inside, lex)
+        elif kind == "noun" and len(people) < 2 and (verb := _next_verb(tokens, stop, s_end, lex)):
+            # "خلال قمة نادرة بين الكوريتين ...، أكد كيم والرئيس الكوري الجنوبي مون":
+            # those who act after it took part; "إضافة إلى عقد قمة مع مون، التقى كيم ...":
+            # the one who acts held it.
+            subjects = _subjects_after(tokens, verb, s_end, inside, lex)
+            people = people + (subjects[:1] if people else subjects)
         elif _needs_subject(kind, people, others, lex) and not _named_by_title(
             tokens, k, min([m.lead for m in after], default=stop), lex
         ):
@@ -768,7 +802,8 @@ def _events(
             _is(tokens[j], lex.call_words) for j in range(k, stop)
         )
         apart = any(_is(tokens[j], lex.apart) for j in range(k, stop))
-        events.append((_Event(k, "call" if call else "meeting", people, others, apart), stop))
+        event = _Event(k, "call" if call else "meeting", people, others, apart, visit)
+        events.append((event, stop))
     return events
 
 
@@ -862,6 +897,8 @@ def _took_place(
         verb = _is(tokens[j], lex.met) or _is(tokens[j], lex.hold)
         if verb and not (j > s_start and _is(tokens[j - 1], lex.masdar)):
             return True
+        if verb and j - 2 >= s_start and _shapes(tokens[j - 2].norm)[-1] == "اضافه":
+            return True  # "وإضافة إلى عقد قمة مع ...": one held besides
     if k > s_start and tokens[k - 1].norm == "من":
         # "بعد أيام من استقبال ...": after it, so it was; "على بعد أسابيع من قمة": ahead.
         for j in range(max(s_start, k - 4), k - 1):
@@ -880,7 +917,7 @@ def _destination(
 ) -> list[_Mention]:
     """Where "وصل X إلى" leads: a state named, or the state of a city named, that is met."""
     for m in inside:
-        if not k < m.start < stop or m.start - k > REACH:
+        if not k < m.start < stop or m.start - k > 2 * REACH:
             continue
         before = tokens[m.start - 1]
         if before.norm not in ("الي", "والي") and not _is_to(tokens[m.start]):
@@ -893,6 +930,13 @@ def _destination(
             if country is not None:
                 return [_Mention(m.start, m.end, country, m.start, side=True)]
     return []
+
+
+def _made_by(tokens: Sequence[Token], stop: int, lex: _Lex) -> bool:
+    """Whether the clause goes on "التي قام بها" (which he made)."""
+    if stop + 2 >= len(tokens) or tokens[stop].norm not in lex.relatives:
+        return False
+    return tokens[stop + 1].norm in ("قام", "قامت") and tokens[stop + 2].norm == "بها"
 
 
 def _is_to(tok: Token) -> bool:
@@ -967,8 +1011,15 @@ def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> boo
     return False
 
 
-def _is_saying(tokens: Sequence[Token], stop: int, lex: _Lex) -> bool:
-    return stop < len(tokens) and _is(tokens[stop], lex.saying)
+def _next_verb(tokens: Sequence[Token], stop: int, s_end: int, lex: _Lex) -> int | None:
+    """The verb of the clause after a noun of an event, a few words on, if there is one."""
+    for j in range(stop, min(s_end, stop + NEXT_VERB)):
+        tok = tokens[j]
+        if _is(tok, lex.saying) or _is(tok, lex.met) or _is(tok, lex.meets):
+            if j > 0 and tokens[j - 1].norm in lex.moods:
+                return None  # "إذ لم يجتمع الطرفان": they did not meet
+            return j
+    return None
 
 
 def _subjects_after(
@@ -996,7 +1047,9 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     if _is(tok, lex.met) or _is(tok, lex.meets):
         return "verb"
     window = range(k + 1, min(s_end, k + 1 + REACH))
-    if _is(tok, lex.arrive) and any(_is(tokens[j], lex.to) for j in window):
+    if _is(tok, lex.visits) or (
+        _is(tok, lex.arrive) and any(_is(tokens[j], lex.to) for j in window)
+    ):
         return "arrival"
     if _is(tok, lex.with_):
         if any(_is(tokens[j], lex.connectors) for j in window):
@@ -1119,6 +1172,14 @@ def _place(
             continue
         return m.item.entry.key
     return None
+
+
+def _until_next_move(tokens: Sequence[Token], start: int, end: int, lex: _Lex) -> int:
+    """Where the sentence moves on to a later or planned trip ("قبل أن يتوجه إلى أغاديز")."""
+    for k in range(start, end):
+        if tokens[k].norm in ("قبل", "ثم") or _is(tokens[k], lex.planned):
+            return k
+    return end
 
 
 def _place_after(
