@@ -7,6 +7,7 @@ messages to whoever asked. Scaled down here to 20,000 characters: five messages 
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.core import Core
 from bot.models import StoryView
+from bot.text.highlight import snippet
+from bot.text.stem import query_terms
 from bot.tg.fake_api import FakeBotApi, Outgoing
 from bot.tg.render import MAX_MESSAGE, story_item
 from tests.conftest import FIXED_NOW
@@ -94,3 +97,14 @@ def test_every_piece_of_a_story_item_is_bounded() -> None:
         text = story_item(story, 1, lang, TRIPOLI)
         assert len(text) < MAX_MESSAGE // 3
         assert "news.example.ly" not in text  # a link too long to send is left out
+
+
+def test_the_passage_of_a_huge_body_is_found_in_linear_time() -> None:
+    """The whole title is kept in the body, so /search shows a passage of a 1 MB body."""
+    groups = tuple(query_terms("المنفي"))
+    body = " ".join([PHRASE] * 16_000)  # 1 MB, 16,000 matches: over 100 s counted pairwise
+    started = time.monotonic()
+    runs = snippet(body, groups)
+    assert time.monotonic() - started < 3.0
+    assert runs[0] == ("المنفي", True)
+    assert sum(len(text) for text, _ in runs) < 400

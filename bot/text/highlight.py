@@ -31,8 +31,14 @@ def snippet(
         cut = text[:width]
         return [(cut + ("…" if len(text) > width else ""), False)]
     best_start, best_count = 0, -1
-    for start, _ in spans:
-        count = sum(1 for s, e in spans if start <= s and e <= start + width)
+    # Spans come in order and never overlap, so the window's far end only moves forward:
+    # counting every pair afresh took 14 s over a 1 MB body with 16,000 matches.
+    far = 0
+    for index, (start, _) in enumerate(spans):
+        far = max(far, index)
+        while far < len(spans) and spans[far][1] <= start + width:
+            far += 1
+        count = far - index
         if count > best_count:
             best_start, best_count = start, count
     # Open on a word boundary a little before the first match, for context.
