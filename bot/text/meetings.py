@@ -924,7 +924,7 @@ def _destination(
             continue
         entry = m.item.entry
         if entry.kind == "country":
-            return [m]
+            return [_Mention(m.start, m.end, m.item, m.lead, side=True)]
         if entry.kind == "place" and entry.place is not None:
             country = story.countries.get(entry.place.country or "")
             if country is not None:
@@ -990,7 +990,8 @@ def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> boo
     الداخلية الفرنسي، ... بوزير ..." names none, and is the man the story is about.
     """
     j = k + 1
-    if j < min(end, len(tokens)) and _unknown_name(tokens[j], lex):
+    verb = not _is(tokens[k], lex.nouns)
+    if verb and j < min(end, len(tokens)) and _unknown_name(tokens[j], lex):
         return True  # "وزار كيم الصين": a subject in words no list knows
     titled = False
     while j < min(end, len(tokens)) and j - k <= TITLE_REACH and tokens[j].is_word:
@@ -1060,6 +1061,11 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
             return None  # "قبل عقد قمة", "إعادة النظر في عقد القمة": a noun, not done
         near = range(k - HOLD_REACH, k + HOLD_REACH + 1)
         if any(0 <= j < len(tokens) and j != k and _is(tokens[j], lex.nouns) for j in near):
+            return "verb"
+        # "عقد كل من وزير الخارجية سامح شكري، ونظيره الروسي سيرغي لافروف، مشاورات": the
+        # noun after those who held it.
+        clause = range(k + 1, _stop(tokens, k + 1, min(s_end, k + 2 * REACH), lex))
+        if any(_is(tokens[j], lex.nouns) for j in clause):
             return "verb"
         if any(j < len(tokens) and _is(tokens[j], lex.call_words) for j in window):
             return "verb"
