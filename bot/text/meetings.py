@@ -31,11 +31,11 @@ from bot.text.tokens import COMMA, Token
 # Past tense: the event happened. Duals and plurals name their subjects before the verb.
 _MET = """
 التقى التقت التقاه التقاها التقيا التقتا التقوا اجتمع اجتمعت اجتمعا اجتمعوا
-استقبل استقبلت استقبلا استقبله استقبلها استضاف استضافت زار زارت
+استقبل استقبلت استقبلا استقبله استقبلها استضاف استضافت زار زارت جمع جمعت
 """
 # Present tense: news headlines report done events so ("السراج يلتقي السفير").
 _MEETS = """
-يلتقي تلتقي يلتقيان يجتمع تجتمع يجتمعان يستقبل تستقبل يزور تزور
+يلتقي تلتقي يلتقيان يجتمع تجتمع يجتمعان يستقبل تستقبل يزور تزور يجمع
 """
 # Verbs that make a meeting only with "مع": "بحث X مع Y"; "بحث X الأوضاع" is no meeting.
 # Present tense of the others, for the moods that make them a plan ("أن يبحث").
@@ -49,7 +49,8 @@ _WITH = """
 """
 # Verbs that make a meeting only with a noun of one after them: "عقد لقاء", "أجرى محادثات".
 _HOLD = """
-عقد عقدت عقدا أجرى أجرت أجريا يعقد تعقد يجري تجري جمع يجمع جمعت ضم يضم ضمت
+عقد عقدت عقدا أجرى أجرت أجريا يعقد تعقد يجري تجري ضم يضم ضمت اختتم اختتما اختتمت
+أجراها أجراه أجرتها عقدها عقده عقدتها
 """
 _DUAL = """
 التقيا التقتا التقوا اجتمعا اجتمعوا يلتقيان يجتمعان بحثا تباحثا ناقشا تشاورا يبحثان
@@ -80,7 +81,7 @@ _BARRIERS = """
 الذي التي الذين اللذين اللذان اللتان اللتين حيث وذلك بينما فيما لبحث لمناقشة للبحث
 لتناول حول بشأن بخصوص إن أن إنه أنه وقال قال وأكد أكد وأضاف أضاف وأوضح أوضح وأعلن
 أعلن وأشار أشار وشدد شدد مشيرا مؤكدا مضيفا ثم كما لكن ضد قائلا وتابع تابع وكان كان
-وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة للمشاركة لحضور
+وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة برعاية للمشاركة لحضور
 """
 # The clause speaks of a meeting to come, called off or denied: it did not happen.
 _PLANNED = """
@@ -764,7 +765,11 @@ def _events(
         # A state or body inside a title resolved to its holder is part of the title.
         titled = [(m.start, m.end) for m in people if m.end > m.start and m.lead == m.start]
         others = [o for o in others if not any(a <= o.start < b for a, b in titled)]
-        if _is(word, lex.dual) and before:
+        dual_noun = kind == "noun" and (
+            word.norm.endswith("هما")
+            or (k + 1 < s_end and tokens[k + 1].norm.endswith("هما") and not people)
+        )
+        if (_is(word, lex.dual) or dual_noun) and before:
             # "كانا قد التقيا": the subjects stand before the verb, coordinated.
             people = _coordinated_before(tokens, before) + people
         elif kind == "noun" and len(people) < 2 and (verb := _next_verb(tokens, stop, s_end, lex)):
@@ -773,7 +778,7 @@ def _events(
             # the one who acts held it.
             subjects = _subjects_after(tokens, verb, s_end, inside, lex)
             people = people + (subjects[:1] if people else subjects)
-        elif _needs_subject(kind, people, others, lex) and not _named_by_title(
+        elif _needs_subject(kind, people, others, lex, word) and not _named_by_title(
             tokens, k, min([m.lead for m in after], default=stop), lex
         ):
             subject = _titled_subject(tokens, k, s_start, before, people, story, lex)
@@ -856,7 +861,13 @@ def _with_titled_objects(
     return sorted(out, key=lambda m: m.lead)
 
 
-def _needs_subject(kind: str, people: list[_Mention], others: list[_Mention], lex: _Lex) -> bool:
+def _needs_subject(
+    kind: str,
+    people: list[_Mention],
+    others: list[_Mention],
+    lex: _Lex,
+    word: Token | None = None,
+) -> bool:
     """Whether the subject is unnamed after the cue.
 
     No one named, or the first named is an object (after ب or مع); or one person alone
@@ -866,6 +877,8 @@ def _needs_subject(kind: str, people: list[_Mention], others: list[_Mention], le
     if not people or people[0].marked:
         return True
     lone = len({m.item.entry.key for m in people}) == 1
+    if kind == "noun" and lone and word is not None and _is(word, lex.possessive):
+        return True  # "بعد لقائه، أمس في بنغازي، ... خليفة حفتر": his meeting with Haftar
     return kind == "verb" and lone and not any(m.side for m in others)
 
 
@@ -1140,7 +1153,9 @@ def _possessor(tokens: Sequence[Token], m: _Mention, last: int) -> bool:
         return False
     lex = _lex()
     words = (lex.title_words, lex.when, lex.call_words, lex.connectors)
-    return not (_may_cue(before.norm) or any(_is(before, w) for w in words))
+    # "محادثات أجراها بوتين": a verb with its object pronoun, then its subject.
+    stem = before.norm[:-2] if before.norm.endswith("ها") else before.norm
+    return not (_may_cue(before.norm) or _may_cue(stem) or any(_is(before, w) for w in words))
 
 
 def _coordinated_before(tokens: Sequence[Token], before: list[_Mention]) -> list[_Mention]:
