@@ -13,8 +13,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.tg.fake_api import FakeBotApi
 from storage import Store, sources
@@ -236,7 +238,8 @@ def test_an_unreachable_bot_api_or_a_refused_token_stops_run_with_one_line(
     assert "Traceback" not in err
 
 
-def test_sigterm_stops_the_bot_within_seconds_while_a_source_drips(tmp_path: Path) -> None:
+@pytest.mark.parametrize("by", ["poll", "admin"])
+def test_sigterm_stops_the_bot_within_seconds_while_a_source_drips(tmp_path: Path, by: str) -> None:
     with news_site() as site:
         # A feed of teasers whose pages drip a byte every half second: its run would take
         # minutes, and stopping the bot once waited for it to end.
@@ -245,16 +248,22 @@ def test_sigterm_stops_the_bot_within_seconds_while_a_source_drips(tmp_path: Pat
             site.trickle(f"/drip/{n}", interval=0.5, length=10_000)
         store = Store(tmp_path / "bot.db")
         store.open_sync()
-        store.run_sync(
+        # Fetched by the poll as soon as it ticks, or when an admin asks (/fetchnow).
+        when = datetime.now(UTC) + (timedelta(0) if by == "poll" else timedelta(hours=1))
+        source = store.run_sync(
             sources.add_source, url=site.url("/feed"), site_url=None, name="drip", name_ar="",
             kind="feed", language="ar", added_by=None, now=datetime.now(UTC),
         )  # fmt: skip
+        store.run_sync(sources.schedule, source.id, when)
         store.close()
         api = FakeBotApi(token=TOKEN)
         with (
             serve(api) as url,
-            bot_process(tmp_path, url, ALLOW_PRIVATE_SOURCES="true") as proc,
+            bot_process(tmp_path, url, ALLOW_PRIVATE_SOURCES="true", ADMIN_IDS="1001") as proc,
         ):
+            if by == "admin":
+                wait_for(lambda: any(m == "getUpdates" for m, _ in api.calls), 60)
+                api.user_sends(f"/fetchnow {source.id}", chat_id=1001)
             wait_for(lambda: site.bytes_sent("/drip/1") > 0 or proc.poll() is not None, 60)
             assert proc.poll() is None
             started = time.monotonic()

@@ -263,8 +263,17 @@ class IngestService:
 
     async def _join(self, source: Source) -> RunResult:
         """The source's run: the one in flight if there is one, else a new one."""
-        running = self._running.get(source.id)
-        return await (running or self._start(source, gated=False))
+        run = self._running.get(source.id) or self._start(source, gated=False)
+        try:
+            # Shielded: a caller that goes away leaves the run to finish, or to stopping.
+            return await asyncio.shield(run)
+        except asyncio.CancelledError:
+            caller = asyncio.current_task()
+            if run.cancelled() and (caller is None or not caller.cancelling()):
+                # The run was abandoned (the bot is stopping), not this caller: say so, so an
+                # admin's /fetchnow ends, and stopping does not wait for it.
+                return RunResult(source=source, error="stopped")
+            raise
 
     def _start(self, source: Source, *, gated: bool) -> asyncio.Task[RunResult]:
         task = asyncio.create_task(self._run(source, gated), name=f"ingest-{source.id}")
@@ -289,14 +298,18 @@ class IngestService:
         )  # fmt: skip
         return result
 
-    async def aclose(self) -> None:
-        """Abandon the runs in flight and let them unwind; what they stored stays stored.
+    def abandon(self) -> None:
+        """Cancel every run in flight (the bot is stopping); what they stored stays stored.
 
         An abandoned run records nothing, so its source is due again at the next start.
         """
-        runs = list(self._running.values())
-        for task in runs:
+        for task in self._running.values():
             task.cancel()
+
+    async def aclose(self) -> None:
+        """Abandon the runs in flight and let them unwind."""
+        runs = list(self._running.values())
+        self.abandon()
         if runs:
             await asyncio.wait(runs, timeout=STOP_GRACE_SECONDS)
 

@@ -60,6 +60,24 @@ ALERTS_TICK_SECONDS = 60
 BotApp = Application[Any, Any, Any, Any, Any, Any]
 
 
+class _StoppingApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """The Application, with a word to the core as it starts stopping.
+
+    `stop()` first waits for the updates being handled: an admin's /fetchnow of a slow
+    source would hold it for minutes. Abandoning the source runs first lets it end at once.
+    """
+
+    __slots__ = ("on_stop",)
+    on_stop: Callable[[], None] | None
+
+    async def stop(self) -> None:
+        """Abandon what `on_stop` says, then stop as the Application does."""
+        on_stop: Callable[[], None] | None = getattr(self, "on_stop", None)
+        if on_stop is not None:
+            on_stop()
+        await super().stop()
+
+
 def build_application(
     settings: Settings,
     core: Core,
@@ -86,6 +104,7 @@ def build_application(
         .defaults(defaults)
         # 27/s, not the documented 30: at exactly the limit jitter draws 429s (bench/RESULTS.md).
         .rate_limiter(AIORateLimiter(overall_max_rate=27, max_retries=3))
+        .application_class(_StoppingApplication)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -109,6 +128,8 @@ def build_application(
         await asyncio.to_thread(services.store.close)
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    if isinstance(app, _StoppingApplication):
+        app.on_stop = core.ingest.abandon
     add_handlers(
         app,
         PublicCommands(
