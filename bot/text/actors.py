@@ -256,10 +256,18 @@ def _resolve_surnames(
             taken[i] = "person"
 
 
-def _is_name_token(tok: Token, stops: frozenset[str] = frozenset()) -> bool:
+def _is_name_token(
+    tok: Token, stops: frozenset[str] = frozenset(), *, readings: bool = True
+) -> bool:
+    """A word that may be part of a name: not common, in any of its clitic-free readings.
+
+    Without `readings` only the word as written counts: ليجري is Leggeri even though
+    ل + يجري is "runs".
+    """
     if not tok.is_word or len(tok.norm) < 2 or any(c.isdigit() for c in tok.norm):
         return False
-    return not any(form in common_words() or form in stops for form in (tok.norm, *tok.bare))
+    forms = (tok.norm, *tok.bare) if readings or tok.norm.startswith("ال") else (tok.norm,)
+    return not any(form in common_words() or form in stops for form in forms)
 
 
 def _has_article(tok: Token) -> bool:
@@ -327,7 +335,9 @@ class _Namer:
         norm = tok.norm
         if norm in given_names() and not _other_word(tok, 0):
             return True  # "بهاء علي": a given name is a name word, common or not
-        if not _is_name_token(tok, self.stops):
+        # Right after the given name, a surname that starts like a clitic is read as
+        # written ("فابريس ليجري"); further on, "لحقوق" is a preposition and its noun.
+        if not _is_name_token(tok, self.stops, readings=place >= 2):
             return False
         if norm.startswith(_NOT_IN_NAMES):
             return False  # "للواجهة", "بالزي": a preposition on the article

@@ -98,6 +98,7 @@ _ARABIC_GIVEN = """
 حسام = Hossam
 حمزة = Hamza
 خليل = Khalil
+خميس = Khamis
 خيري = Khairi
 رامي = Rami
 رائد = Raed
