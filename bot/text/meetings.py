@@ -89,9 +89,9 @@ _PLANNED = """
 القادمة المزمع المزمعة مزمع مزمعة المنتظر المنتظرة المتوقع المتوقعة المحتمل المحتملة
 المخطط المقترح المقترحة غدا يعتزم تعتزم يعتزمان ينوي تنوي عزمه عزمها إلغاء بإلغاء ألغى
 ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لعقد لانعقاد بانعقاد التحضير للتحضير الإعداد
-للإعداد تمهيدا دعوة الدعوة دعا دعت يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
+للإعداد تمهيدا يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
 يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة سيقوم
-لإحياء مصير
+لإحياء مصير ستقوم موعد
 سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
 تنطلق
 """
@@ -121,6 +121,8 @@ _ARRIVE = """
 # Visits as nouns: a visit to a state or city even with no إلى ("زيارة بوتين للقاهرة").
 _VISITS = "زيارة الزيارة زيارته زيارتها"
 _RELATIVES = "الذي التي الذين"
+_INVITED = "دعوة الدعوة دعا دعت يدعو تدعو"
+_GATHER = "جمع جمعت يجمع"
 _TO = "إلى الى لزيارة"
 # Before عقد / إجراء as a noun ("قبل عقد قمة"), what shows it is one and not a past verb.
 _MASDAR = "إلى الى قبل في على من عن إعادة لإعادة بعقد يمكن يجب"
@@ -174,10 +176,12 @@ TITLE_REACH = 10
 MAX_PEOPLE = 6
 HOLD_REACH = 3
 PLANNED_BEFORE = 10
+PLANNED_NEAR = 3
 SIDE_REACH = 6
 MAIN_MENTIONS = 2
 TITLED_BEFORE = 4
 NEXT_VERB = 25
+NOUN_REACH = 3
 LEAD_SENTENCES = 3  # the headline and the lead
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
 SOON = 90  # days: a date written without its year this near ahead is to come
@@ -213,6 +217,8 @@ class _Lex:
     arrive: frozenset[str]
     visits: frozenset[str]
     relatives: frozenset[str]
+    invited: frozenset[str]
+    gather: frozenset[str]
     to: frozenset[str]
     masdar: frozenset[str]
     took_place: frozenset[str]
@@ -259,6 +265,8 @@ def _lex() -> _Lex:
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
         relatives=_words(_RELATIVES),
+        invited=_words(_INVITED),
+        gather=_words(_GATHER),
         to=_words(_TO),
         masdar=_words(_MASDAR),
         took_place=_words(_TOOK_PLACE),
@@ -711,6 +719,10 @@ def _events(
         stop = _stop(tokens, k + 1, limit, lex)
         if _planned(tokens, k, stop, s_start, lex):
             continue
+        if _present(tokens[k], lex) and _ahead(tokens, s_start, s_end, story.on, lex):
+            # "ترامب يستقبل ولي العهد السعودي الثلاثاء": the present with a weekday not
+            # today is what is to come.
+            continue
         if (
             s_start > 0
             and _present(tokens[k], lex)
@@ -753,12 +765,24 @@ def _events(
             for m in between:
                 m.marked = False  # "زيارة لولي العهد ... إلى": his visit, ل or not
             relative = k > s_start and tokens[k - 1].norm in lex.relatives
-            if destination and (between or owned or (_is(word, lex.visits) and not relative)):
+            unnamed = _unnamed_visitor(tokens, k, destination, lex)
+            noun_visit = _is(word, lex.visits) and not relative and not unnamed
+            if destination and (between or (owned and not unnamed) or noun_visit):
                 people, others, visit = between, destination, True
-            elif _is(word, lex.nouns):
-                kind = "noun"  # "زيارة" with no state or city named: a meeting noun
+            elif _is(word, lex.possessive):
+                kind = "noun"  # "خلال زيارته للسراج": his visit, to a person
             else:
                 continue
+        if (
+            kind == "noun"
+            and people
+            and not people[0].marked
+            and people[0].lead - k > NOUN_REACH
+            and not _is(word, lex.possessive)
+        ):
+            # "خلال اجتماع طارئ تعيين X نائبا": those named far after a noun, with no
+            # مع or بين to bring them in, are not its participants.
+            people = []
         if kind == "noun" and not _took_place(tokens, k, stop, s_start, people, story.on, lex):
             continue
         people = _with_titled_objects(tokens, k, stop, inside, people, story, lex)
@@ -945,6 +969,25 @@ def _destination(
     return []
 
 
+def _unnamed_visitor(
+    tokens: Sequence[Token], k: int, destination: list[_Mention], lex: _Lex
+) -> bool:
+    """Whether words no list knows stand between a visit and where it went.
+
+    "زيارة قصيرة إلى ليبيا", "زيارة رسمية للولايات المتحدة": only what it was like;
+    "زيارة ميلانيا إلى مصر", "زيارة ... للرئيس الإريتري إلى إثيوبيا": a visitor we do
+    not know, so not the one named before.
+    """
+    end = destination[0].start if destination else k + 1
+    for j in range(k + 1, end):
+        tok = tokens[j]
+        if not tok.is_word or tok.norm in ("الي", "والي"):
+            continue
+        if _is(tok, lex.title_words) or not (tok.norm.endswith("ه") or tok.norm in common_words()):
+            return True
+    return False
+
+
 def _made_by(tokens: Sequence[Token], stop: int, lex: _Lex) -> bool:
     """Whether the clause goes on "التي قام بها" (which he made)."""
     if stop + 2 >= len(tokens) or tokens[stop].norm not in lex.relatives:
@@ -1059,6 +1102,14 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     if not _may_cue(tok.norm) or not tok.is_word:
         return None
     if _is(tok, lex.met) or _is(tok, lex.meets):
+        after = tokens[k + 1] if k + 1 < s_end else None
+        if (
+            _is(tok, lex.gather)
+            and after is not None
+            and after.norm in common_words()
+            and not _is(after, lex.title_words)
+        ):
+            return None  # "صورة جمعت ما بين ...": a picture, not a meeting
         return "verb"
     window = range(k + 1, min(s_end, k + 1 + REACH))
     if _is(tok, lex.visits) or (
@@ -1099,7 +1150,22 @@ def _stop(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
     for j in range(start, limit):
         if _is(tokens[j], lex.barriers) and not _is(tokens[j], lex.attending):
             return j
+        if j > start and _is(tokens[j], lex.pronominal):
+            return j  # "مشاورات مع أعضاء مجلس النواب اليوم حصل فيها الحريري ..."
     return limit
+
+
+def _ahead(tokens: Sequence[Token], start: int, end: int, on: date | None, lex: _Lex) -> bool:
+    """Whether a sentence names a weekday other than today without "الماضي"."""
+    if on is None:
+        return False
+    for k in range(start, end):
+        forms = (tokens[k].norm, *tokens[k].bare)
+        day = next((lex.weekdays[f] for f in forms if f in lex.weekdays), None)
+        if day is not None:
+            nxt = tokens[k + 1].norm if k + 1 < end else ""
+            return day != on.weekday() and nxt not in ("الماضي", "الماضيه")
+    return False
 
 
 def _present(word: Token, lex: _Lex) -> bool:
@@ -1119,6 +1185,13 @@ def _planned(tokens: Sequence[Token], k: int, stop: int, s_start: int, lex: _Lex
     for j in range(max(s_start, k - 2), k):
         if tokens[j].norm in lex.moods and (present or tokens[j].norm in ("لم", "لن")):
             return True
+    if _is(word, lex.visits) and any(
+        tokens[j].norm in ("قبل", "قبيل") for j in range(max(s_start, k - 4), k)
+    ):
+        return True  # "قبل مغادرة البلاد في زيارة رسمية": not yet
+    near = range(max(s_start, k - PLANNED_NEAR), min(stop, k + PLANNED_NEAR + 1))
+    if any(_is(tokens[j], lex.invited) for j in near):
+        return True  # "دعا إلى لقاء", "دعوة لعقد قمة"; "وجاءت الدعوة ... عقب محادثات" was after
     low = max(s_start, k - PLANNED_BEFORE)
     return any(_is(tokens[j], lex.planned) for j in range(low, min(stop, k + REACH)))
 
