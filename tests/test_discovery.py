@@ -48,6 +48,8 @@ def discovered(text: str, knowledge: Knowledge) -> dict[str, str]:
         ("وصافح المبعوث كيم يونغ تشول في نيويورك.", {"كيم يونغ تشول"}),  # no verbs: ng, ch
         # A surname that reads as a clitic and a common word (ب + يكون) is read as written.
         ("وقال فرانسيس بيكون إن الوضع هادئ.", {"فرانسيس بيكون"}),
+        # A nisba with the article is a family name even when the word alone is common.
+        ("وقال سالم الجندي إن الوضع هادئ.", {"سالم الجندي"}),
     ],
 )
 def test_people_found_are_names(text: str, people: set[str], knowledge: Knowledge) -> None:

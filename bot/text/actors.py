@@ -266,7 +266,10 @@ def _is_name_token(
     """
     if not tok.is_word or len(tok.norm) < 2 or any(c.isdigit() for c in tok.norm):
         return False
-    forms = (tok.norm, *tok.bare) if readings or tok.norm.startswith("ال") else (tok.norm,)
+    # A nisba with the article is judged whole: الثلثي is a family name, ثلثي "two thirds".
+    article = tok.norm.startswith("ال")
+    whole = tok.norm.endswith("ي") if article else not readings
+    forms = (tok.norm,) if whole else (tok.norm, *tok.bare)
     return not any(form in common_words() or form in stops for form in forms)
 
 
