@@ -82,6 +82,7 @@ _BARRIERS = """
 لتناول حول بشأن بخصوص إن أن إنه أنه وقال قال وأكد أكد وأضاف أضاف وأوضح أوضح وأعلن
 أعلن وأشار أشار وشدد شدد مشيرا مؤكدا مضيفا ثم كما لكن ضد قائلا وتابع تابع وكان كان
 وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة برعاية للمشاركة لحضور
+تعيين بتعيين تكليف ترشيح انتخاب إقالة عزل اعتقال إعفاء مقتل اغتيال تسمية
 """
 # The clause speaks of a meeting to come, called off or denied: it did not happen.
 _PLANNED = """
@@ -91,7 +92,7 @@ _PLANNED = """
 ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لعقد لانعقاد بانعقاد التحضير للتحضير الإعداد
 للإعداد تمهيدا يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
 يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة سيقوم
-لإحياء مصير ستقوم موعد
+لإحياء مصير ستقوم موعد منع لمنع يمنع تمنع
 سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
 تنطلق
 """
@@ -586,8 +587,8 @@ def _stands_for_a_side(tokens: Sequence[Token], m: _Mention, lex: _Lex) -> bool:
     # or a delegation word a few words before, within the phrase.
     for j in range(k, max(-1, k - SIDE_REACH), -1):
         tok = tokens[j]
-        if not tok.is_word:
-            return False
+        if not tok.is_word or tok.norm in ("في", "وفي", "حول", "بشان", "عن"):
+            return False  # "عبر حدودها مع إسرائيل ... في بريطانيا وألمانيا": where, not who
         if _is(tok, lex.connectors) or _is(tok, lex.delegates):
             return True
     return False
@@ -740,6 +741,8 @@ def _events(
             if m.end <= k and k - m.end <= LOOK_BACK and m.item.entry.kind == "person"
         ]
         word = tokens[k]
+        if k + 1 < stop and tokens[k + 1].norm.isdigit():
+            continue  # "استقبلت 422 من عناصر الخوذ البيضاء": a number received, not a meeting
         if k + 1 < stop and _is(tokens[k + 1], lex.pronominal):
             # "التقى خلالها رئيس المجلس الرئاسي ...": all named after it were met.
             for m in people:
@@ -817,6 +820,8 @@ def _events(
                 and len(main.spans) >= MAIN_MENTIONS
                 and _implicit(kind, word, people, lex)
                 and not _titled_before(tokens, k, s_start, lex)
+                # "القمة التي تعقد ...": the subject is the summit, not the story's man.
+                and not (k > s_start and tokens[k - 1].norm in lex.relatives)
             ):
                 subject = _Mention(k, k, main, k)
             if subject is not None:
