@@ -96,3 +96,20 @@ def test_discovered_people_have_usable_english_names(
     text: str, english: str, knowledge: Knowledge
 ) -> None:
     assert list(discovered(text, knowledge).values()) == [english]
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("وقال وزير الداخلية محمد السعيدي إن الوضع هادئ.", "وزير الداخلية"),
+        ("ونائب رئيس الوزراء سالم الجندي في زيارة.", "نائب رئيس الوزراء"),
+        # A title before a name with و or ب on it is the other side's, not this person's.
+        ("والتقى الوزير وعبد السلام الزوي في المدينة.", None),
+        ("واجتمع السفير بأحمد الشريف في المدينة.", None),
+    ],
+)
+def test_the_title_before_a_discovered_name_is_its_role(
+    text: str, role: str | None, knowledge: Knowledge
+) -> None:
+    people = [m for m in find_in_text(text, knowledge.gazetteer) if not m.known]
+    assert [m.role_ar for m in people] == [role]

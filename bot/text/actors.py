@@ -614,8 +614,9 @@ def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) ->
     end = start - 1 if start >= 1 and tokens[start - 1].text in COMMA else start
     k = end - 1
     # "التقى وزير الخارجية الروسي بالمنقوش": a title is not the role of a preposition's object.
-    if tokens[start].norm.startswith(_PREPOSITION_ARTICLE):
-        k = -1
+    given = _given_word(tokens[start].norm)
+    if tokens[start].norm.startswith(_PREPOSITION_ARTICLE) or (given is not None and given[0]):
+        k = -1  # nor of "وعبد السلام ..." or "بأحمد ...": a clitic joins it to what went before
     while k >= 0 and end - k <= MAX_TITLE_PHRASE and tokens[k].is_word:
         if taken[k] == "person":
             break  # "رئيس الحكومة عبد الحميد الدبيبة بالمنقوش": that title is the other's
@@ -623,7 +624,11 @@ def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) ->
             # "نائب رئيس الوزراء": the title opens at the first of its title words.
             while k > 0 and _is_title(tokens[k - 1]) and not taken[k - 1]:
                 k -= 1
-            return _span_text(tokens, k, end)
+            role = _span_text(tokens, k, end)
+            first = tokens[k].norm
+            if first[:1] in ("و", "ف") and first[1:] in titles():
+                role = _without_clitic(role, 1)  # "ونائب رئيس الوزراء": the role, not the و
+            return role
         k -= 1
     # "ستيفاني ويليامز، مستشارة خاصة": or after it, as an appositive; a title with و after
     # the comma starts the next item of a list ("خليفة حفتر، ورئيس مجلس النواب ...").
