@@ -805,6 +805,8 @@ def _events(
             # the one who acts held it.
             subjects = _subjects_after(tokens, verb, s_end, inside, lex)
             people = people + (subjects[:1] if people else subjects)
+        elif kind == "verb" and _state_subject(tokens, k, others):
+            pass  # "تباحثت روسيا مع ميركل": the state met her; no one else to look for
         elif _needs_subject(kind, people, others, lex, word) and not _named_by_title(
             tokens, k, min([m.lead for m in after], default=stop), lex
         ):
@@ -888,6 +890,15 @@ def _with_titled_objects(
             out.append(_Mention(j, end, holder, j, marked=marked))
         j = max(end, j + 1)
     return sorted(out, key=lambda m: m.lead)
+
+
+def _state_subject(tokens: Sequence[Token], k: int, others: list[_Mention]) -> bool:
+    """Whether a state named by its name stands right after the verb, as its subject."""
+    first = next((m for m in others if m.start == k + 1), None)
+    if first is None or first.item.entry.kind != "country" or _by_adjective(tokens, first):
+        return False
+    first.side = True
+    return True
 
 
 def _needs_subject(
