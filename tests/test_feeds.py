@@ -345,6 +345,36 @@ def test_control_characters_in_a_json_feed_are_dropped() -> None:
     assert feed is not None and feed.entries[0].title == TITLE
 
 
+@pytest.mark.parametrize(
+    "junk",
+    ["<a " * 20_000, "</" * 100_000, "<?" * 100_000, "<div>" * 100_000],
+    ids=["open-tags", "end-tags", "instructions", "nested"],
+)
+def test_hostile_markup_in_a_json_feed_is_read_in_linear_time(junk: str) -> None:
+    # Python's html.parser rescans unfinished tags: "<a " 50,000 times took over 7 minutes.
+    item = {"id": "1", "title": "خبر", "content_html": junk, "summary": junk}
+    body = json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [item]}
+    ).encode()
+    started = time.monotonic()
+    feed = parse_feed(body, url="https://x.example.ly/f", headers={})
+    assert time.monotonic() - started < 3
+    assert feed is not None and feed.entries[0].title == "خبر"
+
+
+def test_hostile_markup_in_an_rss_description_is_read_in_linear_time() -> None:
+    junk = "<a " * 20_000
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>خبر</title><description><![CDATA[{junk}]]></description>"
+        "<link>https://x.example.ly/1</link></item></channel></rss>"
+    ).encode()
+    started = time.monotonic()
+    feed = parse_feed(body, url="https://x.example.ly/f", headers=RSS)
+    assert time.monotonic() - started < 3
+    assert feed is not None and feed.entries[0].title == "خبر"
+
+
 # --- malformed feeds ------------------------------------------------------------------------
 
 

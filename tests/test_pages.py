@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -301,6 +302,67 @@ def test_a_meta_charset_naming_no_text_codec_is_ignored(label: str) -> None:
     assert decode_html(html).endswith("<p>café</p>")
     assert extract_article(html, SITE + "/x") is None
     assert article_links(html, SITE + "/") == []
+
+
+# --- hostile shapes: time stays near-linear ------------------------------------------------
+
+ARTICLE_BODY = "".join(
+    f"<p>فقرة {i}: اجتمع وزير الخارجية الليبي مع نظيره التونسي في طرابلس لبحث التعاون.</p>"
+    for i in range(6)
+)
+
+
+def timed(html: bytes) -> tuple[float, PageArticle | None]:
+    """Seconds to run every page function on `html`, and the article found."""
+    started = time.monotonic()
+    feed_links(html, SITE + "/")
+    article_links(html, SITE + "/")
+    article = extract_article(html, ARTICLE_URL)
+    return time.monotonic() - started, article
+
+
+def hostile_page(junk: str) -> bytes:
+    return (
+        f"<html><head><title>لقاء في طرابلس</title></head><body>{junk}"
+        f"<article><h1>لقاء في طرابلس</h1>{ARTICLE_BODY}</article></body></html>"
+    ).encode()
+
+
+def test_a_tag_with_many_attributes_is_parsed_in_linear_time() -> None:
+    # The issue's 300,000 attributes scaled down: lxml compares each attribute with all
+    # before it, so 60,000 took about 10 s (and 300,000 over 600 s).
+    attributes = " ".join(f'a{i}="{i}"' for i in range(60_000))
+    seconds, article = timed(hostile_page(f"<div {attributes}>x</div>"))
+    assert seconds < 3, seconds
+    assert article is not None and "فقرة 5" in article.text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "<a " * 20_000,  # html.parser: about 60 s (50,000 took over 6 minutes)
+        "</" * 100_000,
+        "<?" * 100_000,
+        '<div x="' * 20_000,
+        "<!" * 100_000,
+    ],
+    ids=["open-tags", "end-tags", "instructions", "open-quotes", "declarations"],
+)
+def test_unfinished_markup_is_parsed_in_linear_time(junk: str) -> None:
+    seconds, _ = timed(hostile_page(junk))
+    assert seconds < 3, seconds
+
+
+def test_many_links_and_lines_are_compared_in_linear_time() -> None:
+    # Each paragraph's link text was searched for in every line: 16,000 paragraphs (2.6 MB)
+    # took a minute, 4.3 MB seven. Scaled down, with the extractor's own time bounded.
+    paragraphs = "".join(
+        f'<p>خبر {i} عن ليبيا <a href="/news/{i}">رابط الخبر {i} في طرابلس</a> ونص آخر {i}.</p>'
+        for i in range(10_000)
+    )
+    seconds, article = timed(hostile_page(paragraphs))
+    assert seconds < 8, seconds  # 15 s before, 3 s now
+    assert article is not None
 
 
 # --- never raises ---------------------------------------------------------------------------

@@ -3,13 +3,16 @@
 Pure: bytes in, data out; the caller fetches and runs this off the event loop. Pages are
 decoded here (BOM, then UTF-8 but for a few bad bytes, then the meta charset, then an
 Arabic windows-1256 guess, then windows-1252: see charsets.py) because trafilatura ignores
-the meta charset and guesses from the bytes alone.
+the meta charset and guesses from the bytes alone. The parsers are then given the markup
+rewritten by markup.py, in a shape on which neither is slow, and every step here is linear
+or near it: a hostile page under the fetch cap is read in seconds, not minutes.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
@@ -21,6 +24,7 @@ from trafilatura.settings import Document
 from bot.ingest.charsets import decode_text, drop_controls
 from bot.ingest.dates import iso_utc
 from bot.ingest.feeds import fold
+from bot.ingest.markup import normalize_markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,11 @@ _ID_QUERY_KEYS = frozenset({"id", "p", "nid", "aid", "article", "articleid", "st
 _LONG_NUMBER = re.compile(r"\d{4,}")
 _DATE_IN_PATH = re.compile(r"(?:^|/)(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-]\d{1,2})?(?:/|$)")
 _SLUG_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+")
+# Link texts longer than this are paragraphs that happen to be links, not menu items.
+_MAX_LINK_WORDS = 40
+# Word comparisons the link check of one page may make; normal pages make a few thousand.
+_LINK_CHECK_WORDS = 1_000_000
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -154,9 +163,13 @@ class _PageScan(HTMLParser):
 
 
 def _scan(html: bytes) -> _PageScan:
+    return _scan_markup(normalize_markup(decode_html(html)))
+
+
+def _scan_markup(markup: str) -> _PageScan:
     scan = _PageScan()
     try:
-        scan.feed(decode_html(html))
+        scan.feed(markup)
         scan.close()
     except AssertionError:
         # html.parser asserts on some malformed "<!" declarations; what was read is kept.
@@ -196,14 +209,14 @@ def feed_links(html: bytes, base_url: str) -> list[str]:
     """Feeds the page announces with <link rel="alternate">, absolute, first seen first."""
     scan = _scan(html)
     base = _base(scan, base_url)
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a set: a page may list thousands
     for kind, href in scan.feeds:
         if kind not in FEED_LINK_TYPES:
             continue
         url = _resolve(base, href)
-        if url and url not in found:
-            found.append(url)
-    return found
+        if url:
+            found[url] = None
+    return list(found)
 
 
 # --- article links on listing pages ---------------------------------------------------------
@@ -283,13 +296,49 @@ def _lines(text: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _is_link_text(line: str, link_texts: list[str]) -> bool:
-    """Whether the line is made of nothing but the texts of links (a menu, a related list)."""
-    rest = line
-    for link_text in link_texts:
-        if link_text in rest:
-            rest = rest.replace(link_text, " ")
-    return not any(ch.isalnum() for ch in rest)
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _link_index(link_texts: Iterable[str]) -> dict[str, list[list[str]]]:
+    """The words of each link text, by their first word, longest first."""
+    index: dict[str, list[list[str]]] = {}
+    for words in {tuple(_words(text)) for text in link_texts}:
+        if 0 < len(words) <= _MAX_LINK_WORDS:
+            index.setdefault(words[0], []).append(list(words))
+    for candidates in index.values():
+        candidates.sort(key=len, reverse=True)
+    return index
+
+
+@dataclass(slots=True)
+class _Budget:
+    words: int
+
+
+def _is_link_text(line: str, index: dict[str, list[list[str]]], budget: _Budget) -> bool:
+    """Whether every word of the line is in an occurrence of some link's text (a menu).
+
+    Word by word, with the link texts found by their first word: linear in the line, not
+    (as searching for every link text in every line was) in lines times links. The budget
+    bounds the comparisons of a whole page; once spent, lines count as text.
+    """
+    words = _words(line)
+    reach = 0  # the words before this are covered
+    for i, word in enumerate(words):
+        for candidate in index.get(word, ()):
+            end = i + len(candidate)
+            if end <= reach:
+                break  # longest first: the rest would cover nothing new
+            budget.words -= len(candidate)
+            if budget.words < 0:
+                return False
+            if words[i:end] == candidate:
+                reach = end
+                break
+        if reach <= i:
+            return False
+    return True
 
 
 def _is_listing(scan: _PageScan, base_url: str) -> bool:
@@ -308,12 +357,12 @@ def _is_listing(scan: _PageScan, base_url: str) -> bool:
 
 def extract_article(html: bytes, url: str) -> PageArticle | None:
     """The page's one article (title, date, text); None when it is not an article page."""
-    text_html = decode_html(html)
-    if not text_html.strip():
+    markup = normalize_markup(decode_html(html))
+    if not markup.strip():
         return None
     try:
         document = trafilatura.bare_extraction(
-            text_html,
+            markup,
             url=url,
             with_metadata=True,
             favor_precision=True,  # a news page's boilerplate costs more than a lost line
@@ -340,12 +389,12 @@ def extract_article(html: bytes, url: str) -> PageArticle | None:
     lines = _lines(document.text)
     if lines and title and lines[0] == title:
         lines = lines[1:]  # the headline is kept in title, not repeated in the text
-    scan = _scan(html)
-    # Longest first, so that a link's text is removed before a shorter one inside it.
-    link_texts = sorted({fold("".join(a.text)) for a in scan.anchors} - {""}, key=len, reverse=True)
-    linked = [line for line in lines if _is_link_text(line, link_texts)]
+    scan = _scan_markup(markup)
+    index = _link_index("".join(a.text) for a in scan.anchors)
+    budget = _Budget(_LINK_CHECK_WORDS)
+    linked = {line for line in lines if _is_link_text(line, index, budget)}
     total = sum(len(line) for line in lines)
-    if not total or sum(len(line) for line in linked) / total >= MAX_LINK_SHARE:
+    if not total or sum(len(line) for line in lines if line in linked) / total >= MAX_LINK_SHARE:
         return None  # a list of links, not an article
     if _is_listing(scan, url):
         return None
