@@ -355,6 +355,7 @@ def find_meetings(
     lead: list[date | None] = []  # the lead's day, worked out when first wanted
     meetings: list[Meeting] = []
     seen: dict[frozenset[str], int] = {}  # each pair once, at its index in meetings
+    groups: dict[int, list[int]] = {}  # the pairs of one meeting, by each one's index
     for index in cued:
         s_start, s_end = sentences[index]
         inside = mentions[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
@@ -369,7 +370,7 @@ def find_meetings(
                 # Where, in the event's clause, else later in the sentence ("... الذي وصل
                 # إلى نيويورك"), else in the next one when it goes on about the meeting.
                 place = _place(tokens, inside, begin, stop, lex) or _place(
-                    tokens, inside, stop, _until_next_move(tokens, stop, s_end, lex), lex
+                    tokens, inside, stop, _until_next_move(tokens, stop - 2, s_end, lex), lex
                 )
                 if place is None and index + 1 < len(sentences):
                     place = _place_after(tokens, mentions, sentences[index + 1], lex)
@@ -383,21 +384,27 @@ def find_meetings(
                 day = lead[0]
             if day is not None and on is not None and day > on:
                 continue  # a date to come: planned
+            group: list[int] = []
             for a, b in pairs:
                 pair = frozenset((a.entry.key, b.entry.key))
                 if pair in seen:
-                    # A headline names the pair, the body tells where and when.
-                    first = meetings[seen[pair]]
-                    meetings[seen[pair]] = replace(
-                        first,
-                        place=first.place or (place if first.kind == event.kind else None),
-                        day=first.day or day,
-                    )
+                    # A headline names the pair, the body tells where and when; and what it
+                    # tells of one pair it tells of everyone at that meeting.
+                    for at in groups[seen[pair]]:
+                        first = meetings[at]
+                        meetings[at] = replace(
+                            first,
+                            place=first.place or (place if first.kind == event.kind else None),
+                            day=first.day or day,
+                        )
                     continue
                 seen[pair] = len(meetings)
+                group.append(len(meetings))
                 meetings.append(
                     Meeting(a=a.entry.key, b=b.entry.key, place=place, day=day, kind=event.kind)
                 )
+            for at in group:
+                groups[at] = group
     return _no_state_beside_its_people(meetings, found)
 
 
@@ -1286,9 +1293,9 @@ def _place(
 
 def _until_next_move(tokens: Sequence[Token], start: int, end: int, lex: _Lex) -> int:
     """Where the sentence moves on to a later or planned trip ("قبل أن يتوجه إلى أغاديز")."""
-    for k in range(start, end):
+    for k in range(max(start, 0), end):
         if tokens[k].norm in ("قبل", "ثم") or _is(tokens[k], lex.planned):
-            return k
+            return max(k, start + 2)
     return end
 
 
