@@ -14,7 +14,7 @@ from bot.text.stem import index_terms
 from bot.text.tokens import tokenize
 
 # Raise when the analysis changes, so stored stories are analyzed again at the next start.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 LIBYA = "ly"
 
 
