@@ -354,3 +354,20 @@ def test_find_entities_never_raises_and_spans_are_sound(text: str, knowledge: Kn
             used |= set(range(start, end))
     for mention in to_mentions(found, ON):
         assert mention.count >= 1 and mention.name_en is not None
+
+
+def test_a_role_not_held_on_the_story_date_is_not_shown() -> None:
+    actor = Actor(
+        id="x",
+        kind="person",
+        name_ar="سالم الجندي",
+        name_en="Salem al-Jundi",
+        roles=(Role(en="Minister", ar="وزير", start=2021),),
+    )
+    gazetteer = Gazetteer([actor])
+    before = find_in_text("وقال سالم الجندي إن", gazetteer, on=date(2018, 5, 1))
+    after = find_in_text("وقال سالم الجندي إن", gazetteer, on=date(2022, 5, 1))
+    undated = find_in_text("وقال سالم الجندي إن", gazetteer)
+    assert [(m.role_en, m.role_ar) for m in before] == [(None, None)]
+    assert [(m.role_en, m.role_ar) for m in after] == [("Minister", "وزير")]
+    assert [m.role_en for m in undated] == ["Minister"]

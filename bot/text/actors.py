@@ -675,9 +675,12 @@ def to_mentions(found: Iterable[Found], on: date | None = None) -> list[Mention]
             continue
         role_ar, role_en = item.role_ar, None
         if entry.actor is not None and entry.actor.roles:
-            role = current_role(entry.actor, on)
-            role_ar = role_ar or role.ar
-            role_en = role.en
+            # On a story's date, only a role held then: Menfi was not head of the Presidential
+            # Council in 2018. Without a date, the latest.
+            role = current_role(entry.actor, on) if on is None else held_role(entry.actor, on)
+            if role is not None:
+                role_ar = role_ar or role.ar
+                role_en = role.en
         out.append(
             Mention(
                 key=entry.key,
@@ -691,6 +694,12 @@ def to_mentions(found: Iterable[Found], on: date | None = None) -> list[Mention]
             )
         )
     return out
+
+
+def held_role(actor: Actor, on: date) -> Role | None:
+    """The role the actor held in that year, if the knowledge base records one."""
+    role = current_role(actor, on)
+    return role if (role.start or 0) <= on.year <= (role.end or 9999) else None
 
 
 def current_role(actor: Actor, on: date | None) -> Role:
