@@ -65,6 +65,10 @@ class Gazetteer:
         name_stops: Iterable[str] = (),
     ) -> None:
         self.by_first: dict[str, list[tuple[_Variant, Entry]]] = {}
+        # Variants of two words or more by their first two words, each with the place it
+        # has in its first word's list: a common first name (محمد) opens dozens of them.
+        self._singles: dict[str, list[tuple[int, Entry]]] = {}
+        self._by_pair: dict[tuple[str, str], list[tuple[int, _Variant, Entry]]] = {}
         self.actors: dict[str, Actor] = {}
         self.surnames: dict[str, Entry] = {}
         # Words that are never part of a discovered name, and English spellings of name words
@@ -99,7 +103,14 @@ class Gazetteer:
             return
         key: _Variant = tuple(frozenset(_forms(tok)) for tok in toks)
         for form in key[0]:
-            self.by_first.setdefault(form, []).append((key, entry))
+            listed = self.by_first.setdefault(form, [])
+            place = len(listed)
+            listed.append((key, entry))
+            if len(key) == 1:
+                self._singles.setdefault(form, []).append((place, entry))
+                continue
+            for second in key[1]:
+                self._by_pair.setdefault((form, second), []).append((place, key, entry))
 
     def match(self, tokens: Sequence[Token]) -> list[tuple[int, int, Entry]]:
         """Non-overlapping (start, end, entry) hits, the longest at each place."""
@@ -108,21 +119,30 @@ class Gazetteer:
         forms = [_forms(tok) for tok in tokens]
         i = 0
         while i < len(tokens):
-            best: tuple[int, Entry] | None = None
-            for form in forms[i]:
-                for variant, entry in self.by_first.get(form, ()):
-                    n = len(variant)
-                    if best is not None and n <= best[0]:
-                        continue
-                    if i + n <= len(tokens) and all(
-                        not v.isdisjoint(f) for v, f in zip(variant, forms[i : i + n], strict=True)
-                    ):
-                        best = (n, entry)
+            # The longest variant wins; among as long, the one met first going through the
+            # token's forms in order and each form's variants in the order they were added.
+            best: tuple[int, int, int, Entry] | None = None  # (-length, form, place, entry)
+            for rank, form in enumerate(forms[i]):
+                for place, entry in self._singles.get(form, ()):
+                    if best is None or (-1, rank, place) < best[:3]:
+                        best = (-1, rank, place, entry)
+                if i + 1 >= len(tokens):
+                    continue
+                for second in forms[i + 1]:
+                    for place, variant, entry in self._by_pair.get((form, second), ()):
+                        n = len(variant)
+                        if best is not None and (-n, rank, place) >= best[:3]:
+                            continue
+                        if i + n <= len(tokens) and all(
+                            not v.isdisjoint(f)
+                            for v, f in zip(variant[2:], forms[i + 2 : i + n], strict=True)
+                        ):
+                            best = (-n, rank, place, entry)
             if best is None:
                 i += 1
                 continue
-            hits.append((i, i + best[0], best[1]))
-            i += best[0]
+            hits.append((i, i - best[0], best[3]))
+            i -= best[0]
         return hits
 
 
