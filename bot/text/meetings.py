@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
@@ -293,7 +293,31 @@ def _shapes(norm: str) -> tuple[str, ...]:
 
 
 def _is(tok: Token, words: frozenset[str]) -> bool:
-    return any(shape in words for shape in _shapes(tok.norm))
+    # Asked tens of thousands of times a batch: each word's lists are worked out once.
+    bit = _bits().get(id(words))
+    if bit is None:
+        return any(shape in words for shape in _shapes(tok.norm))
+    return bool(_flags(tok.norm) & bit)
+
+
+@cache
+def _bits() -> dict[int, int]:
+    """A bit for each word list of the lexicon, by the list's identity."""
+    lex = _lex()
+    lists = [getattr(lex, f.name) for f in fields(lex)]
+    return {id(words): 1 << n for n, words in enumerate(lists) if isinstance(words, frozenset)}
+
+
+@lru_cache(maxsize=1 << 15)
+def _flags(norm: str) -> int:
+    """The lists of the lexicon a word belongs to, in any of its shapes, as bits."""
+    lex = _lex()
+    flags = 0
+    for f in fields(lex):
+        words = getattr(lex, f.name)
+        if isinstance(words, frozenset) and any(shape in words for shape in _shapes(norm)):
+            flags |= _bits()[id(words)]
+    return flags
 
 
 @dataclass
