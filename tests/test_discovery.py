@@ -113,3 +113,23 @@ def test_the_title_before_a_discovered_name_is_its_role(
 ) -> None:
     people = [m for m in find_in_text(text, knowledge.gazetteer) if not m.known]
     assert [m.role_ar for m in people] == [role]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وهبطت الطائرة في مطار محمد الخامس الدولي.",
+        "وأغلقت الشرطة شارع عمر المختار وسط المدينة.",  # a known person's name, a street
+        "وانسحبت كتيبة سالم الجندي من المنطقة.",
+    ],
+)
+def test_a_place_or_body_named_after_someone_is_no_mention(text: str, knowledge: Knowledge) -> None:
+    people = [m for m in find_in_text(text, knowledge.gazetteer) if m.kind == "person"]
+    assert people == []
+
+
+def test_a_noun_with_the_article_before_a_name_is_not_what_it_names(
+    knowledge: Knowledge,
+) -> None:
+    text = "وقتل في المدينة سالم الجندي أمس."
+    assert set(discovered(text, knowledge)) == {"سالم الجندي"}

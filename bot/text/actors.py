@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from bot.models import Actor, Mention, Place, Role
-from bot.text.lexicon import common_words, role_stops, titles
+from bot.text.lexicon import common_words, named_after, role_stops, titles
 from bot.text.names import divine_names, given_names, joiners
 from bot.text.normalize import normalize, strip_marks
 from bot.text.romanize import romanize
@@ -158,6 +158,8 @@ def find_entities(
     # What each token already belongs to: the kind of entity, or None.
     taken: list[str | None] = [None] * len(tokens)
     for start, end, entry in gazetteer.match(tokens):
+        if entry.kind == "person" and _names_a_thing(tokens, start):
+            continue  # "شارع عمر المختار" is a street
         found.setdefault(entry.key, Found(entry)).spans.append((start, end))
         for k in range(start, end):
             taken[k] = entry.kind
@@ -469,6 +471,22 @@ def _discover(tokens: Sequence[Token], taken: list[str | None], namer: _Namer) -
     return people
 
 
+def _names_a_thing(tokens: Sequence[Token], start: int) -> bool:
+    """Whether the name at `start` names a place or a body after a person.
+
+    "مطار محمد الخامس", "كتيبة عمر المختار": the noun before it is in construct, without
+    the article ("في المدينة عطية الشاعري" names a man).
+    """
+    if start == 0:
+        return False
+    before = tokens[start - 1]
+    return (
+        before.is_word
+        and not _has_article(before)
+        and any(form in named_after() for form in before.bare)
+    )
+
+
 def _from_given_name(
     tokens: Sequence[Token], taken: list[str | None], i: int, namer: _Namer
 ) -> Found | None:
@@ -477,6 +495,8 @@ def _from_given_name(
     if given is None:
         return None
     clitic, width = given
+    if not clitic and _names_a_thing(tokens, i):
+        return None
     end = _name_end(tokens, taken, i + width, namer, MAX_NAME_TOKENS - width)
     if end == i + width:
         return None  # a given name alone names no one in particular

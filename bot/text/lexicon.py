@@ -65,6 +65,21 @@ _ROLE_STOPS = """
 """.split()
 
 
+# Places, bodies and prizes named after people: a name right after one of these is the
+# thing's name ("مطار محمد الخامس", "كتيبة عمر المختار", "سجن أبو سليم"), not a mention.
+_NAMED_AFTER = """
+مطار جامعة شارع مستشفى قاعدة مسجد جامع ميدان مدرسة مؤسسة جائزة مركز ملعب استاد جسر ساحة
+حي مدينة قاعة مجمع أكاديمية سجن منطقة بلدة قرية ميناء كلية معهد مخيم طريق نادي كتيبة
+غرفة مصحة حديقة متحف قصر برج فندق مشروع عملية محطة حقل
+""".split()
+
+
+@cache
+def named_after() -> frozenset[str]:
+    """Normalized nouns of places and bodies that are often named after a person."""
+    return frozenset(normalize(word) for word in _NAMED_AFTER)
+
+
 @cache
 def titles() -> frozenset[str]:
     """Normalized title words (وزير، السفير، المبعوث ...)."""
