@@ -83,14 +83,15 @@ _BARRIERS = """
 أعلن وأشار أشار وشدد شدد مشيرا مؤكدا مضيفا ثم كما لكن ضد قائلا وتابع تابع وكان كان
 وتناول تناول تناولت وناقش وبحث واتفق اتفق بدعوة برعاية للمشاركة لحضور
 تعيين بتعيين تكليف ترشيح انتخاب إقالة عزل اعتقال إعفاء مقتل اغتيال تسمية
+للإعداد للتحضير تمهيدا لعقد
 """
 # The clause speaks of a meeting to come, called off or denied: it did not happen.
 _PLANNED = """
 المرتقب المرتقبة المرتقبين مرتقب مرتقبة المقرر المقررة مقرر مقررة المقبل المقبلة القادم
 القادمة المزمع المزمعة مزمع مزمعة المنتظر المنتظرة المتوقع المتوقعة المحتمل المحتملة
 المخطط المقترح المقترحة غدا يعتزم تعتزم يعتزمان ينوي تنوي عزمه عزمها إلغاء بإلغاء ألغى
-ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لعقد لانعقاد بانعقاد التحضير للتحضير الإعداد
-للإعداد تمهيدا يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
+ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لانعقاد بانعقاد التحضير الإعداد
+يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
 يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة سيقوم
 لإحياء مصير ستقوم موعد منع لمنع يمنع تمنع
 سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
@@ -122,6 +123,9 @@ _ARRIVE = """
 # Visits as nouns: a visit to a state or city even with no إلى ("زيارة بوتين للقاهرة").
 _VISITS = "زيارة الزيارة زيارته زيارتها"
 _RELATIVES = "الذي التي الذين"
+# Purposes: before a cue, the meeting is to come ("للتحضير للقمة"); after it, the clause
+# moves on to what the meeting was for ("اجتمعوا ... للإعداد لمحادثات").
+_PURPOSES = "للإعداد للتحضير تمهيدا لعقد"
 _INVITED = "دعوة الدعوة دعا دعت يدعو تدعو"
 _GATHER = "جمع جمعت يجمع"
 _TO = "إلى الى لزيارة"
@@ -218,6 +222,7 @@ class _Lex:
     arrive: frozenset[str]
     visits: frozenset[str]
     relatives: frozenset[str]
+    purposes: frozenset[str]
     invited: frozenset[str]
     gather: frozenset[str]
     to: frozenset[str]
@@ -266,6 +271,7 @@ def _lex() -> _Lex:
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
         relatives=_words(_RELATIVES),
+        purposes=_words(_PURPOSES),
         invited=_words(_INVITED),
         gather=_words(_GATHER),
         to=_words(_TO),
@@ -1240,6 +1246,8 @@ def _planned(tokens: Sequence[Token], k: int, stop: int, s_start: int, lex: _Lex
     if any(_is(tokens[j], lex.invited) for j in near):
         return True  # "دعا إلى لقاء", "دعوة لعقد قمة"; "وجاءت الدعوة ... عقب محادثات" was after
     low = max(s_start, k - PLANNED_BEFORE)
+    if any(_is(tokens[j], lex.purposes) for j in range(low, k)):
+        return True  # "للإعداد لقمة": a meeting prepared for
     return any(_is(tokens[j], lex.planned) for j in range(low, min(stop, k + REACH)))
 
 
