@@ -88,7 +88,7 @@ def test_a_part_of_a_name_named_before_is_the_same_person(knowledge: Knowledge) 
     [
         ("وقال محمد إبراهيم إن ...", "Mohamed Ibrahim"),
         ("وقال عبد السلام الحاسي إن ...", "Abdul Salam al-Hassi"),  # al-Hassi from the KB
-        ("وقال ماتيو رينالدي إن ...", "Matteo Rinaldi"),
+        ("وقال ماتيو مارتيني إن ...", "Matteo Martini"),
         ("وقال إيفان بتروف إن ...", "Ivan Betrov"),
     ],
 )

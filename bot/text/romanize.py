@@ -9,6 +9,7 @@ name is read as foreign too ("ماتيو سالفيني" -> "Matteo Salvini"-lik
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.text.names import arabic_given, divine_names, foreign_given, joiners, surnames
@@ -161,6 +162,8 @@ def _letters(word: str, *, foreign: bool) -> str:
             if vowel:
                 if char == "و":
                     out.append("o" if foreign else "ou")
+                elif foreign and i + 1 < n and len(out) == 1:
+                    out.append("e")  # a foreign name's first syllable: ميركل -> Merkel
                 else:
                     out.append("" if out and out[-1] == "i" else "i")
                 run = 0
@@ -184,7 +187,17 @@ def _letters(word: str, *, foreign: bool) -> str:
         spelled = "bel" + spelled[3:]  # the Maghreb's بل: بلحاج -> Belhaj, بلقاسم -> Belqasem
     if foreign and spelled.endswith("of"):
         spelled = spelled[:-2] + "ov"  # Russian and Bulgarian -ов: مولوتكوف -> Molotkov
+    if foreign:
+        spelled = _FINAL_CLUSTER.sub(r"\1e\2", spelled)
+        spelled = _MEDIAL_CLUSTER.sub(r"\1e\2", spelled)
     return spelled
+
+
+# Arabic script writes no e in a foreign name: one goes before a final r, l or n after a
+# consonant (ميركل -> Merkel, بلينكن -> Blinken), and between l or r and a consonant they
+# cannot follow in a European word (تونينلي -> Toninelli-like, تيلرسون -> Tillerson-like).
+_FINAL_CLUSTER = re.compile(r"([bcdfghjkmpqstvxz])([rln])$")
+_MEDIAL_CLUSTER = re.compile(r"(?<=[aeiou])([nmszlrh])([lr])(?=[aeiou])")
 
 
 def _open_cluster(out: list[str], run: int, foreign: bool, sound: str = "") -> bool:
