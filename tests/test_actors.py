@@ -292,6 +292,9 @@ def test_a_small_gazetteer_prefers_the_longest_variant() -> None:
         ("عبد الحكيم بلحاج", "Abdul Hakim Belhaj"),
         ("أريانا غراندي", "Ariana Grandi"),  # غ is g in a foreign name
         ("ماتيو سالفيني", "Matteo Salfini"),
+        ("بدر عبد العاطي", "Badr Abdul Ati"),  # عبد + a name of God the list lacks
+        ("باراك أوباما", "Barack Obama"),  # an opening أو is O
+        ("آلان جوبيه", "Alan Joubih"),  # آل here is no article
     ],
 )
 def test_romanize_known_outputs(arabic: str, latin: str) -> None:

@@ -41,6 +41,11 @@ def romanize(name: str, spellings: Mapping[str, str] = _NO_SPELLINGS) -> str:
             out.append(_abd(nxt))
             i += 2
             continue
+        if norm == "عبد" and nxt.startswith("ال") and len(nxt) > 3:
+            # عبد + another of God's names the list lacks: عبد العاطي -> Abdul Ati.
+            out.append("Abdul " + _capital(_letters(words[i + 1][2:], foreign=False)))
+            i += 2
+            continue
         if i == 0 and norm in foreign_given() and norm not in arabic_given():
             foreign = True
         if "-" in word.strip("-"):
@@ -53,7 +58,8 @@ def romanize(name: str, spellings: Mapping[str, str] = _NO_SPELLINGS) -> str:
                 )
             )
         else:
-            out.append(_known(norm, spellings) or _spelled(word, norm, foreign=foreign))
+            known = _known(norm, spellings, article=not _alef_l(word))
+            out.append(known or _spelled(word, norm, foreign=foreign))
         i += 1
     return " ".join(w for w in out if w)
 
@@ -68,7 +74,7 @@ def _abd(divine: str) -> str:
     return "Abdullah" if ending == "ullah" else "Abdul " + ending.capitalize()
 
 
-def _known(norm: str, spellings: Mapping[str, str]) -> str | None:
+def _known(norm: str, spellings: Mapping[str, str], *, article: bool = True) -> str | None:
     """The spelling of a word some list knows, with or without its article."""
     if norm in spellings:
         return spellings[norm]
@@ -82,7 +88,7 @@ def _known(norm: str, spellings: Mapping[str, str]) -> str | None:
         return _abd(norm[3:])  # عبدالله, عبدالرحمن written joined
     if norm in surnames():
         return surnames()[norm]
-    if norm.startswith("ال") and len(norm) > 3:
+    if article and norm.startswith("ال") and len(norm) > 3:
         rest = norm[2:]
         found = spellings.get(rest) or surnames().get(rest) or arabic_given().get(rest)
         if found and not found.startswith("al-"):
@@ -92,9 +98,14 @@ def _known(norm: str, spellings: Mapping[str, str]) -> str | None:
 
 def _spelled(word: str, norm: str, *, foreign: bool) -> str:
     """A word spelled by rule, its article as "al-"."""
-    if norm.startswith("ال") and len(norm) > 3 and not foreign:
+    if word.startswith("ال") and len(norm) > 3 and not foreign:
         return "al-" + _capital(_letters(word[2:], foreign=False))
     return _capital(_letters(word, foreign=foreign))
+
+
+def _alef_l(word: str) -> bool:
+    """A word that opens with إل, أل or آل, which normalize like the article but are not it."""
+    return word[:2] in ("إل", "أل", "آل") and len(word) > 3
 
 
 def _capital(word: str) -> str:
@@ -125,6 +136,10 @@ def _letters(word: str, *, foreign: bool) -> str:
         ):
             out.append("wei")  # the diminutive فعيل: السويحلي -> Sweihli, الحويج -> Hweij
             run, skip = 0, i + 1
+            continue
+        if i == 0 and char in "أا" and after == "و" and i + 2 < n and word[i + 2] not in "اوي":
+            out.append("o")  # أوباما, أوستن, أوغلو: an opening O
+            skip, run = 1, 0
             continue
         if char in _ALEFS or char in "إة":
             long_a = "i" if char == "إ" else "a"
@@ -185,6 +200,8 @@ def _letters(word: str, *, foreign: bool) -> str:
     spelled = "".join(out)
     if spelled.startswith("bal") and len(spelled) > 5 and word.startswith("بل"):
         spelled = "bel" + spelled[3:]  # the Maghreb's بل: بلحاج -> Belhaj, بلقاسم -> Belqasem
+    if foreign and word.endswith("يه") and spelled.endswith("ih"):
+        spelled = spelled[:-2] + "e"  # a French é: جوبيه -> Juppe, باشليه -> Bashle
     if foreign and spelled.endswith("of"):
         spelled = spelled[:-2] + "ov"  # Russian and Bulgarian -ов: مولوتكوف -> Molotkov
     if foreign:
