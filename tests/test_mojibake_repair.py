@@ -1,4 +1,4 @@
-"""Migration 9: stories stored as windows-1256 mojibake of UTF-8 are repaired and re-analyzed.
+"""Migration 9: text stored garbled (mojibake, control characters) is repaired, re-analyzed.
 
 Before the decoding fix, a UTF-8 feed with one Arabic letter cut in half was read whole as
 windows-1256, and its items were stored so ("ظˆط²ظٹط± ط§ظ„ط®ط§ط±ط¬ظٹط©…"); their links being
@@ -47,6 +47,8 @@ def old_database(path: Path) -> None:
         (2, garble("الخارجية") + "…", None, garble("رئيس المجلس الرئاسي محمد المنفي")),
         (3, GENUINE, None, GENUINE),
         (4, "Libya: UN envoy meets PM", None, "Plain ASCII text stays as it is."),
+        # A NUL (SQLite's text functions stop there) and other controls, from any feed.
+        (5, "المجلس الرئاسي\x00 يستقبل المبعوث", None, "نص\x01 الخبر\x1f هنا"),
     ]
     for story_id, headline, lead, body in rows:
         db.conn.execute(
@@ -75,6 +77,7 @@ def test_garbled_stories_are_repaired_and_analyzed_again(tmp_path: Path) -> None
     assert stories[2] == ("الخارجية…", None, "رئيس المجلس الرئاسي محمد المنفي", 0)
     assert stories[3] == (GENUINE, None, GENUINE, ANALYSIS_VERSION)
     assert stories[4][3] == ANALYSIS_VERSION
+    assert stories[5] == ("المجلس الرئاسي يستقبل المبعوث", None, "نص الخبر  هنا", 0)
     articles = dict(db.execute("SELECT id, title || '|' || raw_text FROM articles").fetchall())
     assert articles[1] == "\ufffd" + HEADLINE[1:] + "|" + BODY
     assert articles[3] == GENUINE + "|" + GENUINE
@@ -83,6 +86,7 @@ def test_garbled_stories_are_repaired_and_analyzed_again(tmp_path: Path) -> None
     assert [(story_id, body) for story_id, _, body, _, _ in pending] == [
         (1, BODY),
         (2, "رئيس المجلس الرئاسي محمد المنفي"),
+        (5, "نص الخبر  هنا"),
     ]
 
 
