@@ -132,7 +132,7 @@ _INVITED = "دعوة الدعوة دعا دعت يدعو تدعو"
 _GATHER = "جمع جمعت يجمع"
 _TO = "إلى الى لزيارة"
 # Before عقد / إجراء as a noun ("قبل عقد قمة"), what shows it is one and not a past verb.
-_MASDAR = "إلى الى قبل في على من عن إعادة لإعادة بعقد يمكن يجب"
+_MASDAR = "إلى الى قبل في على من عن إعادة لإعادة بعقد يمكن يجب بشأن حول"
 # After one: "لقاء جمع X وY", "اجتماع ضم ...", "المحادثات التي جرت".
 _TOOK_PLACE = """
 جمع ضم يضم يجمع جرى جرت عقد عقدت انعقد انعقدت استمر استمرت دام دامت تناول تناولت تم
@@ -562,6 +562,8 @@ def _title_start(tokens: Sequence[Token], start: int, lex: _Lex) -> int:
     while k >= 0 and start - k <= TITLE_REACH and tokens[k].is_word:
         if _is(tokens[k], lex.title_words):
             best = k
+            if _shapes(tokens[k].norm)[-1].startswith("نظير"):
+                break  # "وزير الخارجية الأمريكي نظيره السعودي عادل الجبير": his is "نظيره"
         elif _is(tokens[k], lex.barriers) or _is(tokens[k], lex.connectors):
             break
         k -= 1
@@ -643,7 +645,7 @@ def _story(found: Sequence[Found], on: date | None) -> _Story:
     for f in found:
         if f.entry.kind != "person":
             continue
-        texts = [f.role_ar or ""]
+        texts = [_own_title(f.role_ar or "")]
         if f.entry.actor is not None:
             year = on.year if on else None
             texts += [
@@ -657,6 +659,17 @@ def _story(found: Sequence[Found], on: date | None) -> _Story:
     return _Story(_main_person(found), countries, on, roles)
 
 
+def _own_title(role: str) -> str:
+    """A role as found before a name, cut to the name's own part.
+
+    "وزير الخارجية الأمريكي نظيره السعودي" before الجبير: his title is "نظيره السعودي";
+    the words before it are the other minister's.
+    """
+    words = role.split()
+    cut = max((n for n, w in enumerate(words) if normalize(w).startswith("نظير")), default=-1)
+    return " ".join(words[cut:]) if cut >= 0 else role
+
+
 def _role_words(text: str) -> list[str]:
     """The words of a title that tell one holder from another ("المتحدث", "الجيش", "الليبي")."""
     words = []
@@ -664,6 +677,7 @@ def _role_words(text: str) -> list[str]:
         norm = normalize(tok)
         shape = _shapes(norm)[-1]
         bare = shape[2:] if shape.startswith("ال") and len(shape) > 4 else shape
+        bare = bare.replace("اميرك", "امريك")  # أميركي and أمريكي are one word
         if norm not in _lex().weak and bare:
             words.append(bare)
     return words
