@@ -18,6 +18,7 @@ from bot.text.lexicon import common_words, named_after, role_stops, titles
 from bot.text.names import divine_names, given_names, joiners
 from bot.text.normalize import normalize, strip_marks
 from bot.text.romanize import romanize
+from bot.text.stem import unclitic
 from bot.text.tokens import BOUNDARY, COMMA, Token, tokenize
 
 MAX_NAME_TOKENS = 4
@@ -301,7 +302,13 @@ def _has_article(tok: Token) -> bool:
 
 
 def _is_title(tok: Token) -> bool:
-    return tok.is_word and any(form in titles() for form in (tok.norm, *tok.bare))
+    return tok.is_word and _title_word(tok.norm)
+
+
+@lru_cache(maxsize=1 << 16)
+def _title_word(norm: str) -> bool:
+    """Whether a normalized word is a title, clitics on or off (asked of every word)."""
+    return norm in titles() or any(form in titles() for form in unclitic(norm))
 
 
 _CLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك")
