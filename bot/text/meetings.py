@@ -115,7 +115,9 @@ _THAT_HE = "إنه إنها أنه أنها بأنه بأنها"
 _APART = "منفصل منفصلة منفصلين حدة"
 _CONNECTORS = "مع ومع بين وبين بحضور وبحضور بمشاركة وبمشاركة"
 # Before a noun of an event, what makes it one that took place: "خلال لقائه", "عقب الاجتماع".
-_WHEN = "خلال عقب بعد أثناء إثر اثر ختام هامش في وفي لدى حضر حضرت شارك شاركت"
+_WHEN = "خلال عقب بعد أثناء إثر اثر ختام هامش مستهل بداية في وفي لدى حضر حضرت شارك شاركت"
+# After these, a noun's one named person is whom the sentence's subject met ("بعد لقاء ميركل").
+_AFTER = "بعد وبعد عقب خلال وخلال إثر أثناء مستهل ختام"
 # "حضر الاجتماع": who attended it is a participant.
 _ATTENDED = "حضر حضرت شارك شاركت"
 # Arriving somewhere abroad is a visit to that state: "وصل ولي العهد إلى واشنطن".
@@ -189,6 +191,7 @@ MAIN_MENTIONS = 2
 TITLED_BEFORE = 4
 NEXT_VERB = 25
 NOUN_REACH = 3
+VISIT_BACK = 6
 LEAD_SENTENCES = 3  # the headline and the lead
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
 SOON = 90  # days: a date written without its year this near ahead is to come
@@ -220,6 +223,7 @@ class _Lex:
     weak: frozenset[str]
     times: frozenset[str]
     when: frozenset[str]
+    after: frozenset[str]
     attended: frozenset[str]
     arrive: frozenset[str]
     visits: frozenset[str]
@@ -269,6 +273,7 @@ def _lex() -> _Lex:
         weak=_words(_WEAK),
         times=_words(_TIMES),
         when=_words(_WHEN),
+        after=_words(_AFTER),
         attended=_words(_ATTENDED),
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
@@ -821,7 +826,12 @@ def _events(
             for m in between:
                 m.marked = False  # "زيارة لولي العهد ... إلى": his visit, ل or not
             relative = k > s_start and tokens[k - 1].norm in lex.relatives
-            unnamed = _unnamed_visitor(tokens, k, destination, lex)
+            performed = any(
+                _shapes(tokens[j].norm)[-1] in ("قام", "قامت", "يقوم", "تقوم")
+                for j in range(max(s_start, k - VISIT_BACK), k)
+            )
+            # "وقامت ميركل بزيارة عمل استمرت يوما لواشنطن": hers, whatever words follow.
+            unnamed = not performed and _unnamed_visitor(tokens, k, destination, lex)
             noun_visit = _is(word, lex.visits) and not relative and not unnamed
             if destination and (between or (owned and not unnamed) or noun_visit):
                 people, others, visit = between, destination, True
@@ -860,9 +870,9 @@ def _events(
             people = people + (subjects[:1] if people else subjects)
         elif kind == "verb" and _state_subject(tokens, k, others):
             pass  # "تباحثت روسيا مع ميركل": the state met her; no one else to look for
-        elif _needs_subject(kind, people, others, lex, word) and not _named_by_title(
-            tokens, k, min([m.lead for m in after], default=stop), lex
-        ):
+        elif _needs_subject(
+            kind, people, others, lex, word, k > s_start and _is(tokens[k - 1], lex.after)
+        ) and not _named_by_title(tokens, k, min([m.lead for m in after], default=stop), lex):
             subject = _titled_subject(tokens, k, s_start, before, people, story, lex)
             if subject is None:
                 subject = _subject_before(tokens, k, before, lex)
@@ -960,6 +970,7 @@ def _needs_subject(
     others: list[_Mention],
     lex: _Lex,
     word: Token | None = None,
+    when: bool = False,
 ) -> bool:
     """Whether the subject is unnamed after the cue.
 
@@ -972,6 +983,8 @@ def _needs_subject(
     lone = len({m.item.entry.key for m in people}) == 1
     if kind == "noun" and lone and word is not None and _is(word, lex.possessive):
         return True  # "بعد لقائه، أمس في بنغازي، ... خليفة حفتر": his meeting with Haftar
+    if kind == "noun" and lone and when:
+        return True  # "وأدلى ترامب بتصريحات ... بعد لقاء ميركل": he met Merkel
     return kind == "verb" and lone and not any(m.side for m in others)
 
 
