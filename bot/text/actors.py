@@ -373,9 +373,11 @@ class _Namer:
             return False
         if norm.startswith(_NOT_IN_NAMES):
             return False  # "للواجهة", "بالزي": a preposition on the article
-        if norm.startswith(("ل", "ب")) and norm.endswith(("ته", "تها", "تهم")):
-            return False  # "لخلافته": a preposition and a possessive, a phrase
-        if norm.endswith(("هما", "تها", "تهم", "ائه")) or (norm.endswith("ها") and len(norm) > 4):
+        if norm.startswith(("ل", "ب")) and norm.endswith(("ته", "تها", "تهم", "هم")):
+            return False  # "لخلافته", "لارتباطهم": a preposition and a possessive, a phrase
+        if norm.endswith(("هما", "تها", "تهم", "ائه", "اءه")) or (
+            norm.endswith("ها") and len(norm) > 4
+        ):
             return False  # "انسحابهما", "حتفها", "أدائه": a noun with a possessive
         if _verbal_noun(norm):
             return False
@@ -400,8 +402,10 @@ def _verb_shaped(norm: str) -> bool:
     """Present and future tense shapes no name word has: يفعل, تفعل, يتفعل, سيفعل, نستفعل."""
     if norm.startswith("تش") or norm.endswith("نغ"):
         return False  # spellings of foreign sounds (ch, ng), no Arabic verb: كيم يونغ تشول
-    if (norm[:1] in ("ي", "ت") and len(norm) == 4) or (norm[:1] == "ي" and len(norm) == 5):
-        return True  # "هشام يوزع", "عاطف تجلس", "سامي يمارس"
+    if (norm[:1] in ("ي", "ت") and len(norm) == 4) or (norm[:1] == "ي" and len(norm) in (3, 5)):
+        return True  # "هشام يوزع", "عاطف تجلس", "سامي يمارس", "صلاح يهز"
+    if norm.endswith("ت") and norm.startswith(("ان", "است", "ات")) and len(norm) >= 6:
+        return True  # past tense, feminine: "انطلقت", "استقبلت"
     if norm.startswith(("يت", "تت", "نت", "يست", "تست", "نست")) and len(norm) >= 5:
         return True  # "يسرى تتدرب", "دينا نستخدمه"
     # سـ + a present tense: "سيستعيد"; but سيهوفر is Seehofer, no س + يفعّل.
@@ -423,7 +427,8 @@ _NOT_IN_NAMES = ("لل", "بال", "وال", "فال", "كال", "وبال", "و
 _AMBIGUOUS_GIVEN = frozenset(
     normalize(w)
     for w in (
-        "باسم حسن أسماء آمنة أمين سلام إسلام عزيز جميل أمل نور حياة خلف دينا نجاة رمضان"
+        "حسن أسماء آمنة أمين سلام إسلام عزيز جميل أمل نور حياة دينا نجاة رمضان سهام جميلة"
+        " مؤيد صلاح مصباح"
     ).split()
 )
 # Given names that ى and ي tell from a common word normalization makes them equal to:
@@ -511,7 +516,11 @@ def _from_given_name(
     if (
         tokens[i].norm[clitic:] in _AMBIGUOUS_GIVEN
         and after.norm not in given_names()
-        and (_has_article(after) or after.norm.endswith(("ه", "ين", "ات", "ا")))
+        and (
+            _has_article(after)
+            or after.norm.endswith(("ه", "ين", "ات", "ا"))
+            or after.norm.startswith(("ل", "ب"))
+        )
     ):
         return None  # "حسن الجوار", "آمنة مطمئنة", "خلف قتيلين": a word and what goes with it
     if (i == 0 or tokens[i - 1].text == "\n") and (end == len(tokens) or tokens[end].text == "\n"):
@@ -534,7 +543,10 @@ def _name_end(
                 nxt < len(tokens)
                 and not taken[nxt]
                 and tokens[nxt].is_word
-                and (tok.norm == "ال" or _is_name_token(tokens[nxt]))
+                and (
+                    (tok.text.startswith("آل") and not any(c.isdigit() for c in tokens[nxt].norm))
+                    or _is_name_token(tokens[nxt])
+                )
             ):
                 if end + 2 - j > room:
                     break
