@@ -1,16 +1,22 @@
 """Who met whom, where and when: meetings, calls, talks, visits and summits as reported.
 
 A sentence holds an event when it has a cue: a verb of meeting ("التقى", "استقبل", "زار",
-"اجتمع مع", "بحث مع", "أجرى محادثات"), a call ("أجرى اتصالا هاتفيا", "تلقى اتصالا"), or a
-noun of one ("لقاء", "اجتماعه مع", "قمة بين", "لقاء جمع"). Its participants are the people
+"جمع", "اجتمع مع", "بحث مع", "أجرى محادثات"), a call ("أجرى اتصالا هاتفيا", "تلقى اتصالا"),
+a visit ("وصل إلى", "زيارة ... إلى"، "زيارته لبريطانيا"), or a noun of one reported as held
+("خلال لقائه مع", "عقب الاجتماع", "لقاء جمع", "قمة بين"). Its participants are the people
 named from the cue to where the clause moves on (a relative pronoun, a purpose, what was
-said), coordinated ones included (X وY وZ), with those "بحضور" or "بمشاركة"; when the
-subject goes unnamed after the cue (an object after ب or مع, a possessive "لقائه"), it is
-the person named just before, else the story's main person. Every pair of participants is
-one meeting. A body or state stands for a side only when no one else is named, and never
-one that is part of a person's own title ("وزير الخارجية القطري ..."). Planned, cancelled
-or denied meetings are dropped. The day comes from the sentence (اليوم، أمس، a weekday,
-"الماضي", a date written out), the place from a city the sentence puts the event in.
+said, an act on someone), coordinated ones included (X وY وZ), with those "بحضور" or
+"بمشاركة" and anyone named by a title alone whom the story names with that title. When the
+subject goes unnamed after the cue (an object after ب or مع, "التقى خلالها", "لقائه"), it is
+who said it ("إنه التقى"), the holder of a title that stands in for a name, the person named
+just before, else the story's main person, never a guess over a name no list knows. Every
+pair of participants is one meeting. A state or body stands for a side only when named by
+its name (not "الوفد التركي"), never from a person's title, and not beside someone of it the
+visitor met. Planned, cancelled, denied or asked-about meetings are dropped. The day comes
+from the event's clause (اليوم، أمس، a weekday, "الماضي", a date written out), else from the
+lead when the sentence says no time at all; the place from a city the clause puts it in
+(seats of power stand for their cities), else the next sentence when it goes on about the
+meeting; what is learned of one pair's place or day holds for everyone at that meeting.
 """
 
 from __future__ import annotations
