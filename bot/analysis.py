@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.knowledge import Knowledge
-from bot.models import ActorRecord, Mention, StoryAnalysis
+from bot.models import ActorRecord, Mention, Place, StoryAnalysis
 from bot.text import cluster, relevance
 from bot.text.actors import Found, current_role, find_entities, to_mentions
 from bot.text.meetings import find_meetings
 from bot.text.normalize import normalize
-from bot.text.stem import index_terms
+from bot.text.stem import index_terms, loose_terms
 from bot.text.tokens import tokenize
 
 # Raise when the analysis changes, so stored stories are analyzed again at the next start.
@@ -26,7 +26,8 @@ def analyze_story(headline: str, body: str, knowledge: Knowledge, on: date | Non
     mentions = tuple(to_mentions(found, on))
     libyan = sum(len(f.spans) for f in found if _is_libyan(f, knowledge))
     topics = tuple(knowledge.topic_matcher.classify(headline, body))
-    tags = _tags(mentions, [t.topic for t in topics], knowledge)
+    places = [f.entry.place for f in found if f.entry.place is not None]
+    tags = _tags(mentions, places, [t.topic for t in topics], knowledge)
     return StoryAnalysis(
         mentions=mentions,
         topics=topics,
@@ -45,17 +46,31 @@ def _is_libyan(item: Found, knowledge: Knowledge) -> bool:
     return entry.place is not None and entry.place.country == LIBYA
 
 
-def _tags(mentions: tuple[Mention, ...], topic_ids: list[str], knowledge: Knowledge) -> str:
-    """English words that find the story: the people's and bodies' names and the topics."""
+def _tags(
+    mentions: tuple[Mention, ...], places: list[Place], topic_ids: list[str], knowledge: Knowledge
+) -> str:
+    """Words that find the story besides its text.
+
+    The English names of its people, bodies, countries and places, and its topics; and the
+    loose keys of its people's and places' Arabic names, so that any spelling of a name
+    (غوتيريش for جوتيريش) finds it.
+    """
     words: list[str] = []
+    arabic: list[str] = []
     for mention in mentions:
         words.append(mention.name_en)
+        arabic.append(mention.name_ar)
         actor = knowledge.actor(mention.key)
         if actor is not None:
             words.extend(actor.variants_en)
+            arabic.extend(actor.variants_ar)
+    for place in places:
+        words.append(place.name_en)
+        arabic.extend((place.name_ar, *place.variants_ar))
     for topic in knowledge.topics:
         if topic.id in topic_ids:
             words.extend([topic.id.replace("_", " "), topic.name_en, *topic.keywords_en])
+    words.extend(loose_terms(arabic))
     return " ".join(dict.fromkeys(normalize(w) for w in words if w))
 
 

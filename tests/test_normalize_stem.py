@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.text import normalize as n
-from bot.text.stem import index_terms, query_terms, readings
+from bot.text.normalize import normalize
+from bot.text.stem import index_terms, loose_key, loose_terms, query_terms, readings
 
 CASES = json.loads(
     (Path(__file__).parent / "fixtures" / "stem_equivalences.json").read_text(encoding="utf-8")
@@ -75,6 +76,35 @@ def test_query_terms_are_bounded_and_deduplicated() -> None:
     assert len(query_terms(" ".join(f"كلمة{i}" for i in range(100)))) == 16
     assert query_terms("*") == []
     assert query_terms('"') == []
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["غوتيريش", "جوتيريش", "غوتيرش"],  # g as غ or ج, a long vowel written or not
+        ["مولوتكوف", "مولوتكوڤ", "مولوتقوف"],  # v as ف or ڤ, k as ك or ق
+        ["سالفيني", "سالڤيني", "صالفيني"],
+        ["ترامب", "ترمب"],
+        ["ستولتنبرغ", "ستولتنبرج", "ستولتنبيرغ"],
+    ],
+)
+def test_spellings_of_a_foreign_name_share_a_loose_key(spellings: list[str]) -> None:
+    keys = {loose_key(normalize(s)) for s in spellings}
+    assert len(keys) == 1 and keys != {""}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("جمال", "جميل"), ("سالم", "سليم"), ("طرابلس", "بنغازي"), ("Paris", "x")]
+)
+def test_short_or_different_words_do_not(one: str, other: str) -> None:
+    a, b = loose_key(normalize(one)), loose_key(normalize(other))
+    assert a == "" or a != b
+
+
+def test_a_query_word_matches_a_name_indexed_under_another_spelling() -> None:
+    indexed = set(loose_terms(["أنطونيو جوتيريش"]))
+    [group] = query_terms("وغوتيريش")
+    assert indexed & set(group)
 
 
 @settings(max_examples=300, deadline=None)

@@ -219,6 +219,15 @@ def test_english_topic_word_finds_exactly_the_stories_tagged_with_the_topic(
     assert sorted(found_keys(corpus, "elections")) == sorted(corpus.key_of(i) for i in tagged)
 
 
+@pytest.mark.parametrize(("english", "arabic"), [("Tripoli", "طرابلس"), ("Benghazi", "بنغازي")])
+def test_an_english_place_name_finds_the_stories_that_name_the_place(
+    corpus: Corpus, english: str, arabic: str
+) -> None:
+    by_name = sorted(found_keys(corpus, english))
+    assert by_name == sorted(found_keys(corpus, arabic))
+    assert len(by_name) >= 2
+
+
 def test_the_story_that_matches_more_comes_first(corpus: Corpus) -> None:
     # noc_output says النفط (and للنفط, النفطية) six times; zuwara_rescue once, in passing.
     result: SearchResult = corpus.run(corpus.services.search("النفط"))

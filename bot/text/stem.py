@@ -7,6 +7,7 @@ index stores all of them, a query matches any of them, and وزير still finds 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.text.normalize import tokens
@@ -45,13 +46,48 @@ def index_terms(text: str) -> str:
 
 
 def query_terms(text: str, limit: int = 16) -> list[tuple[str, ...]]:
-    """A query as groups of readings, one group per distinct word, at most `limit` words."""
+    """A query as groups of readings, one group per distinct word, at most `limit` words.
+
+    Each group also holds the loose keys of its readings, which match the names a story's
+    people and places are indexed under however the outlet spelled them (see loose_terms).
+    """
     groups: dict[tuple[str, ...], None] = {}
     for word in tokens(text):
-        groups[readings(word)] = None
+        exact = readings(word)
+        loose = (key for key in (loose_key(r) for r in exact) if key)
+        groups[tuple(dict.fromkeys((*exact, *loose)))] = None
         if len(groups) >= limit:
             break
     return list(groups)
+
+
+# Foreign names reach Arabic by ear, and outlets write the same sound differently: g as غ,
+# ج, ق or گ (and ك), v as ف or ڤ, t as ت or ط, s as س or ص, d as د or ض, z as ز, ذ or ظ,
+# and long vowels written or not (غوتيريش, جوتيريش, غوتيرش). A loose key folds those away.
+_LOOSE_LETTERS = str.maketrans("غقكگڤطصضذظپ", "ججججفتسدززب")
+_LONG_VOWELS = str.maketrans({"ا": None, "و": None, "ي": None, "ء": None})
+# The key is an index term of its own, kept apart from real words by a Latin prefix that
+# the FTS5 tokenizer keeps inside the token.
+LOOSE_MARK = "zx"
+# Shorter keys collide across ordinary Arabic names (جمال, جميل: جمل).
+MIN_LOOSE = 4
+
+
+@lru_cache(maxsize=_CACHED_WORDS)
+def loose_key(word: str) -> str:
+    """The loose spelling key of a normalized Arabic word, or "" when it is too short."""
+    if not word or not ("\u0621" <= word[0] <= "\u06ff"):
+        return ""
+    folded = word.translate(_LOOSE_LETTERS)
+    key = folded[0] + folded[1:].translate(_LONG_VOWELS)
+    key = "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
+    return LOOSE_MARK + key if len(key) >= MIN_LOOSE else ""
+
+
+def loose_terms(names: Iterable[str]) -> list[str]:
+    """Index terms for names as people and places are spelled: every reading's loose key."""
+    keys = (loose_key(r) for name in names for word in tokens(name) for r in readings(word))
+    return [key for key in dict.fromkeys(keys) if key]
 
 
 @lru_cache(maxsize=_CACHED_WORDS)
