@@ -177,3 +177,47 @@ def test_assess_never_raises(headline: str, body: str, entities: int) -> None:
     assert 0.0 <= result.score <= 1.0
     assert result.relevant == (result.score >= THRESHOLD)
     assert len(set(result.evidence)) == len(result.evidence)
+
+
+FILLER = "وتناول الاجتماع ملفات عدة تتعلق بالتعاون في مجالات مختلفة بين الجانبين."
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["واشنطن تريد نزع السلاح على غرار ليبيا", "بيونغيانغ ترفض النموذج الليبي"],
+)
+def test_libya_as_a_model_is_not_a_libya_story(headline: str) -> None:
+    body = "\n".join(
+        [
+            "قال المستشار إن بلاده تريد تفكيك البرنامج النووي لكوريا الشمالية بسرعة.",
+            "وردت بيونغيانغ بأنها لن تقبل أن يُفرض عليها ما حدث مع ليبيا.",
+            FILLER,
+        ]
+    )
+    result = assess(headline, body, 2)
+    assert not result.relevant, result
+    # The same words, as news of Libya, are.
+    assert assess("ليبيا ترفض نزع سلاح التشكيلات المسلحة", body, 2).relevant
+
+
+def test_a_series_about_gaddafi_is_culture() -> None:
+    body = "\n".join(
+        [
+            "تعمل شركة إنتاج على مسلسل عن حياة الزعيم الليبي الراحل معمر القذافي.",
+            "وسيتولى المخرج المصري إخراج الحلقات، فيما يكتب السيناريو كاتب من هوليوود.",
+            "ويروي العمل سيرة القذافي منذ شبابه حتى نهايته.",
+        ]
+    )
+    result = assess("مسلسل يروي أسرار حياة القذافي", body, 4)
+    assert not result.relevant, result
+
+
+def test_a_lead_naming_libya_once_in_a_long_story_is_in_passing() -> None:
+    lead = "ارتفعت أسعار النفط اليوم بسبب مخاوف بشأن الإمدادات من النرويج وليبيا."
+    other = "وقال محللون إن الطلب العالمي ما زال قويا رغم المخاوف من تباطؤ النمو في آسيا."
+    passing = assess("قفزة في أسعار النفط", "\n".join([lead, *[other] * 5]), 1)
+    assert not passing.relevant, passing
+    # Named again further down, or in the headline, it is the story's subject.
+    again = "وأعلنت المؤسسة الوطنية للنفط في ليبيا إغلاق ميناءين بعد هجوم."
+    assert assess("قفزة في أسعار النفط", "\n".join([lead, other, again, other, again]), 3).relevant
+    assert assess("إغلاق موانئ ليبيا يرفع أسعار النفط", "\n".join([lead, *[other] * 5]), 1).relevant

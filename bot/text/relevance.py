@@ -4,7 +4,10 @@ Evidence is a word of the ليبيا family (all of them stem to ليب), a Liby
 Libyan institution, plus the count of Libyan actors and places the gazetteer found. A
 story whose headline and first paragraph carry that evidence is about Libya; one that
 names Libya once in its fourth paragraph is about something else. Stories about Liberia
-or the Philippines, and football results, are marked down even when ليبيا appears.
+or the Philippines, football results and culture (a series or a film on Gaddafi) are
+marked down even when ليبيا appears; so is a long story that names Libya in one or two
+of its paragraphs only, and Libya as a model (النموذج الليبي, على غرار ليبيا) weighs
+next to nothing.
 """
 
 from __future__ import annotations
@@ -120,6 +123,45 @@ SPORTS_TOO_GROUPS: tuple[tuple[str, ...], ...] = (
     ("التصفيات", "تصفيات"),
 )
 SPORTS_MIN_GROUPS = 4
+# Culture: a series, a film or a novel about Gaddafi is not Libyan affairs. Only words
+# politics does not borrow; حلقة (also a panel) and جائزة (also the Nobel peace prize)
+# count as one group each among three. سيناريو is the political "scenario" too.
+CULTURE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("مسلسل", "المسلسل", "مسلسلات", "المسلسلات"),
+    ("فيلم", "الفيلم", "أفلام", "الأفلام", "فيلما"),
+    ("المخرج", "مخرج", "المخرجة", "إخراج", "إخراجه", "إخراجها"),
+    ("مهرجان", "المهرجان", "مهرجانات"),
+    ("السينما", "سينما", "السينمائي", "سينمائي", "السينمائية", "سينمائية"),
+    ("رواية", "الرواية", "روايته", "الروائي", "روائي", "الروائية"),
+    ("الفنان", "الفنانة", "فنان", "فنانة", "الفنانين", "فنانين"),
+    ("أغنية", "الأغنية", "أغاني", "الأغاني", "المطرب", "المطربة", "المغني", "المغنية"),
+    ("الحلقات", "حلقات"),
+    ("المسرح", "مسرحية", "المسرحية", "مسرحي"),
+    ("الشاعر", "شاعر", "قصيدة", "القصيدة", "قصائد"),
+    ("الموسيقى", "موسيقى", "الموسيقي", "موسيقي", "الموسيقية"),
+    ("هوليوود", "نتفليكس", "الأوسكار", "أوسكار"),
+    ("جائزة", "الجائزة", "جوائز"),
+    ("متحف", "المتحف", "متاحف"),
+)
+CULTURE_MIN_GROUPS = 3
+CULTURE_FACTOR = 0.3
+# Libya as a model or a precedent (the "Libya model" of disarmament in a North Korea
+# story, "على غرار ليبيا") is not Libya's affairs: such a mention weighs this little.
+ANALOGY_WEIGHT = 0.1
+# Readings of the words that make a following ليبيا an analogy, and how far back they
+# reach: "على غرار ما حدث مع ليبيا" puts four words between.
+_ANALOGY_NEAR = frozenset({"نموذج", "سيناريو"})
+_ANALOGY_FAR = frozenset({"غرار", "حذو"})
+ANALOGY_NEAR_WORDS = 2
+ANALOGY_FAR_WORDS = 4
+# Libya named in passing: the headline does not name it, it comes up in under this share
+# of a story of at least PASSING_MIN_CHUNKS chunks, and the gazetteer finds fewer than
+# PASSING_MAX_ENTITIES Libyan actors and places (a Libya story names its people again
+# and again). Such a story keeps PASSING_FACTOR of its score.
+PASSING_SHARE = 0.25
+PASSING_MIN_CHUNKS = 4
+PASSING_MAX_ENTITIES = 5
+PASSING_FACTOR = 0.5
 SPORTS_MIN_GROUPS_WITH_SCORE = 2
 # 2-1, 0 - 0: one- or two-digit sides, so 5+5 and 2018-2020 are not score lines.
 _SCORE_LINE = re.compile(r"(?<![\d/.\-])\d{1,2}\s*[-–]\s*\d{1,2}(?![\d/.\-])")
@@ -142,7 +184,7 @@ class _Word:
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
-    kind: str  # "libya" | "city" | "tripoli" | "institution" | "contextual"
+    kind: str  # "libya" | "analogy" | "city" | "tripoli" | "institution" | "contextual"
     weight: float
     text: str
 
@@ -157,11 +199,11 @@ def assess(headline: str, body: str, libyan_entities: int = 0) -> Relevance:
     every = [*head_hits, *(h for hits in chunk_hits for h in hits)]
     # Evidence that needs context (مجلس النواب) counts only in a story that is Libyan on
     # other grounds: Libyan actors, or Libyan words up front or more than once.
-    firm = [h for h in every if h.kind != "contextual"]
+    firm = [h for h in every if h.kind not in _SOFT]
     up_front = [*head_hits, *(chunk_hits[0] if chunk_hits else [])]
     grounded = (
         libyan_entities >= GROUNDING_ENTITIES
-        or any(h.kind != "contextual" for h in up_front)
+        or any(h.kind not in _SOFT for h in up_front)
         or sum(h.weight for h in firm) >= GROUNDING_WEIGHT
     )
 
@@ -185,9 +227,23 @@ def assess(headline: str, body: str, libyan_entities: int = 0) -> Relevance:
         + ENTITY_SHARE * (1 - math.exp(-max(libyan_entities, 0) / 3))
     )
     score *= _penalty(head, chunks, head_hits, every, f"{headline}\n{body}")
+    if _in_passing(head_weight, chunk_weights, libyan_entities):
+        score *= PASSING_FACTOR
     score = round(min(1.0, max(0.0, score)), 3)
-    evidence = tuple(dict.fromkeys(h.text for h in every if grounded or h.kind != "contextual"))
+    evidence = tuple(
+        dict.fromkeys(
+            h.text for h in every if h.kind != "analogy" and (grounded or h.kind != "contextual")
+        )
+    )
     return Relevance(relevant=score >= THRESHOLD, score=score, evidence=evidence)
+
+
+def _in_passing(head_weight: float, chunk_weights: Sequence[float], libyan_entities: int) -> bool:
+    """Whether Libya comes up only in passing: not in the headline, in few chunks, few actors."""
+    if head_weight > 0 or len(chunk_weights) < PASSING_MIN_CHUNKS:
+        return False
+    named_in = sum(1 for w in chunk_weights if w > 0)
+    return named_in < PASSING_SHARE * len(chunk_weights) and libyan_entities < PASSING_MAX_ENTITIES
 
 
 def _words(text: str) -> list[_Word]:
@@ -264,6 +320,10 @@ _CITY_INDEX = _by_first_word(CITIES)
 _NOT_CITY_INDEX = _by_first_word((phrase, 0.0) for phrase in NOT_CITIES)
 _TRIPOLI = normalize("طرابلس")
 _SPORTS_GROUPS = SPORTS_ONLY_GROUPS + SPORTS_TOO_GROUPS
+_SOFT = frozenset({"contextual", "analogy"})
+_CULTURE_INDEX = {
+    normalize(form): index for index, group in enumerate(CULTURE_GROUPS) for form in group
+}
 _SPORTS_INDEX = {
     normalize(form): index for index, group in enumerate(_SPORTS_GROUPS) for form in group
 }
@@ -291,7 +351,10 @@ def _hits(words: Sequence[_Word], lebanon: bool) -> list[_Hit]:
             blocked.update(range(start, start + len(name)))
     for start, word in enumerate(words):
         if _is_libya(word):
-            hits.append(_Hit("libya", LIBYA_WEIGHT, word.surface))
+            if _is_analogy(words, start):
+                hits.append(_Hit("analogy", ANALOGY_WEIGHT, word.surface))
+            else:
+                hits.append(_Hit("libya", LIBYA_WEIGHT, word.surface))
         if start in blocked:
             continue
         for name, weight in _names_at(words, start, _CITY_INDEX):
@@ -306,6 +369,19 @@ def _hits(words: Sequence[_Word], lebanon: bool) -> list[_Hit]:
         text = " ".join(w.surface for w in words[hit.start : hit.end])
         hits.append(_Hit(kind, weight, text))
     return hits
+
+
+def _is_analogy(words: Sequence[_Word], at: int) -> bool:
+    """Whether the Libya word at `at` is a model or precedent: النموذج الليبي, على غرار ليبيا."""
+    for back in range(1, ANALOGY_FAR_WORDS + 1):
+        if at - back < 0:
+            break
+        readings = words[at - back].readings
+        if not _ANALOGY_FAR.isdisjoint(readings):
+            return True
+        if back <= ANALOGY_NEAR_WORDS and not _ANALOGY_NEAR.isdisjoint(readings):
+            return True
+    return False
 
 
 def _mentions_lebanon(words: Sequence[_Word]) -> bool:
@@ -327,6 +403,8 @@ def _penalty(
     all_words = [*head, *(w for chunk in chunks for w in chunk)]
     if _is_football(all_words, raw_text):
         return SPORTS_FACTOR
+    if _is_culture(all_words):
+        return CULTURE_FACTOR
     confusable = sum(1 for w in all_words if _is_confusable(w))
     if not confusable:
         return 1.0
@@ -354,6 +432,16 @@ def _is_football(words: Sequence[_Word], raw_text: str) -> bool:
     if len(groups) < SPORTS_MIN_GROUPS_WITH_SCORE:
         return False
     return _SCORE_LINE.search(normalize(raw_text)) is not None
+
+
+def _is_culture(words: Sequence[_Word]) -> bool:
+    groups = {
+        index
+        for word in words
+        for base in word.bases
+        if (index := _CULTURE_INDEX.get(base)) is not None
+    }
+    return len(groups) >= CULTURE_MIN_GROUPS
 
 
 def _sports_groups(words: Sequence[_Word]) -> Iterator[int]:
