@@ -221,3 +221,18 @@ def test_a_lead_naming_libya_once_in_a_long_story_is_in_passing() -> None:
     again = "وأعلنت المؤسسة الوطنية للنفط في ليبيا إغلاق ميناءين بعد هجوم."
     assert assess("قفزة في أسعار النفط", "\n".join([lead, other, again, other, again]), 3).relevant
     assert assess("إغلاق موانئ ليبيا يرفع أسعار النفط", "\n".join([lead, *[other] * 5]), 1).relevant
+
+
+def test_sports_other_than_football_are_sport() -> None:
+    body = (
+        "تشهد رياضة الملاكمة إقبالا في طرابلس، إذ افتتح المدربون أندية جديدة ونظموا بطولات "
+        "محلية، ويأمل الاتحاد أن يشارك ملاكمون ليبيون في الألعاب الأولمبية المقبلة."
+    )
+    assert not assess("ليبيا.. الملاكمة تعود إلى الحلبات", body, 2).relevant
+    # A minister of sport in a political story does not make it sport.
+    politics = assess(
+        "ليبيا: حكومة الوحدة الوطنية تعين وزيرا للشباب والرياضة",
+        "أعلنت الحكومة في طرابلس تعيين وزير جديد للشباب والرياضة بعد استقالة سلفه.",
+        2,
+    )
+    assert politics.relevant

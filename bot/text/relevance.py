@@ -97,7 +97,7 @@ INSTITUTIONS: tuple[tuple[str, float, bool], ...] = (
     ("البعثة الأممية", 0.5, True),
     ("القيادة العامة", 0.4, True),
 )
-# Clitic-free forms, grouped. A story is football when it uses several groups, or two
+# Clitic-free forms, grouped. A story is sport when it uses several groups, or two
 # with a score line, and at least one of them is a word politics does not use. The
 # others are everyday political Arabic too: بهدف "aiming to", الرئيس المنتخب "the
 # president-elect", الكرة في ملعب "the ball is in the court of", لاعب رئيسي "a key
@@ -109,16 +109,22 @@ SPORTS_ONLY_GROUPS: tuple[tuple[str, ...], ...] = (
     ("ركلة", "ركلات"),
     ("الهداف",),
     ("التعادل", "تعادل", "يتعادل", "تعادلا"),
+    # Sports other than football.
+    ("الملاكمة", "ملاكمة", "الملاكم", "المصارعة", "مصارعة", "السباحة", "الفروسية"),
+    ("الأولمبية", "الأولمبي", "الأولمبياد", "أولمبية", "أولمبي", "البارالمبية"),
+    ("الميدالية", "ميدالية", "الميداليات", "ميداليات"),
 )
 SPORTS_TOO_GROUPS: tuple[tuple[str, ...], ...] = (
     ("المنتخب", "منتخب"),
     ("كأس", "الكأس"),
     ("ملعب", "الملعب"),
     ("هدف", "هدفا", "هدفين", "الهدف", "أهداف", "الأهداف"),
-    ("النادي", "نادي"),
+    ("النادي", "نادي", "الأندية", "أندية", "نوادي"),
     ("الدوري", "دوري"),
     ("لاعب", "اللاعب", "لاعبين", "اللاعبين", "لاعبو", "لاعبي"),
-    ("مدرب", "المدرب"),
+    ("مدرب", "المدرب", "المدربون", "المدربين", "مدربين"),
+    ("رياضة", "الرياضة", "الرياضية", "الرياضي", "رياضية", "رياضي", "الرياضيين"),
+    ("بطولة", "البطولة", "بطولات", "البطولات"),
     ("الشوط", "شوط"),
     ("التصفيات", "تصفيات"),
 )
