@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.core import Core
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import (
     MAX_BACKOFF,
@@ -896,3 +897,23 @@ async def test_every_run_is_logged_for_the_source(rig: Rig, site: NewsSite) -> N
          "entries": 0, "new": 0, "error": failed.error},
     ]  # fmt: skip
     assert failed.error and "502" in failed.error
+
+
+async def test_two_ingests_of_one_file_racing_to_make_its_source_both_store_into_it(
+    core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two `ingest --file` processes: each looks the file's source up, finds none, and adds
+    # it; the second add meets the first one's row. Here the service's lookup misses, as
+    # the second process's does when the first adds the source between its two steps.
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss("أخبار", []))
+    first = await core.ingest.ingest_file(feed, None)
+    real, calls = sources.find_source, []
+
+    def miss_once(db: object, url: str) -> object:
+        calls.append(url)
+        return None if len(calls) == 1 else real(db, url)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sources, "find_source", miss_once)
+    second = await core.ingest.ingest_file(feed, None)
+    assert second.source.id == first.source.id

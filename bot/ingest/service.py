@@ -359,10 +359,14 @@ class IngestService:
         found = await self.store.run(sources.find_source, url)
         if found is not None:
             return found
-        return await self.store.run(
-            sources.add_source, url=url, site_url=None, name=path.name, name_ar="",
-            kind="file", language="ar", added_by=None, now=self.clock(),
-        )  # fmt: skip
+        try:
+            return await self.store.run(
+                sources.add_source, url=url, site_url=None, name=path.name, name_ar="",
+                kind="file", language="ar", added_by=None, now=self.clock(),
+            )  # fmt: skip
+        except sources.SourceExists as exc:
+            # Another `ingest --file` of the same file made it between the two steps.
+            return exc.source
 
     def _deadline(self) -> float:
         """When a run starting now must stop reading pages, on the event loop's clock."""
