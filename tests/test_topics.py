@@ -316,3 +316,13 @@ def test_attacks_battles_and_bombings_are_security(headline: str, body: str) -> 
 def test_a_killing_in_a_court_story_is_not_a_security_story() -> None:
     body = "أصدرت المحكمة حكمها في قضية قتل تاجر، وقال الدفاع إنه سيطعن في الحكم. " + FILLER
     assert "security_military" not in tagged("المحكمة تحكم في قضية قتل", body)
+
+
+def test_prices_and_bread_are_the_economy() -> None:
+    body = "أغلقت مخابز في العاصمة أبوابها احتجاجا على ارتفاع الأسعار ونقص الدقيق. " + FILLER
+    assert "oil_economy" in tagged("غلاء المعيشة يثقل كاهل المواطنين", body)
+
+
+def test_rockets_on_an_airport_are_security() -> None:
+    body = "سقطت صواريخ قرب المطار مساء أمس وعلقت الرحلات لساعات. " + FILLER
+    assert "security_military" in tagged("إطلاق صواريخ باتجاه مطار العاصمة", body)
