@@ -236,3 +236,20 @@ def test_sports_other_than_football_are_sport() -> None:
         2,
     )
     assert politics.relevant
+
+
+def test_athletics_medals_are_sport() -> None:
+    body = "\n".join(
+        [
+            "أحرز الفريق الليبي ثلاث ميداليات في منافسات ألعاب القوى بالدورة الأولمبية.",
+            "وفاز العداء الليبي بسباق 100 متر، فيما حل زميله ثانيا في سباق 400 متر.",
+        ]
+    )
+    assert not assess("ذهبيتان لليبيا في الألعاب الأولمبية", body, 2).relevant
+
+
+def test_a_snippet_naming_libya_once_is_in_passing() -> None:
+    snippet = "تصدر المدرب قائمة الأعلى دخلا بعد تجربة قصيرة في تدريب منتخب ليبيا قبل سنوات."
+    assert not assess("مدرب يتصدر قائمة الأعلى دخلا", snippet, 1).relevant
+    # The same short story with Libya in its headline is about Libya.
+    assert assess("ليبيا تعين مدربا جديدا لمنتخبها", snippet, 1).relevant

@@ -125,10 +125,14 @@ SPORTS_TOO_GROUPS: tuple[tuple[str, ...], ...] = (
     ("مدرب", "المدرب", "المدربون", "المدربين", "مدربين"),
     ("رياضة", "الرياضة", "الرياضية", "الرياضي", "رياضية", "رياضي", "الرياضيين"),
     ("بطولة", "البطولة", "بطولات", "البطولات"),
+    ("سباق", "السباق", "سباقات", "السباقات"),
+    ("منافسات", "المنافسات"),
+    ("ألعاب", "الألعاب"),
     ("الشوط", "شوط"),
     ("التصفيات", "تصفيات"),
 )
 SPORTS_MIN_GROUPS = 4
+SPORTS_MIN_GROUPS_WITH_SCORE = 2
 # Culture: a series, a film or a novel about Gaddafi is not Libyan affairs. Only words
 # politics does not borrow; حلقة (also a panel) and جائزة (also the Nobel peace prize)
 # count as one group each among three. سيناريو is the political "scenario" too.
@@ -163,12 +167,13 @@ ANALOGY_FAR_WORDS = 4
 # Libya named in passing: the headline does not name it, it comes up in under this share
 # of a story of at least PASSING_MIN_CHUNKS chunks, and the gazetteer finds fewer than
 # PASSING_MAX_ENTITIES Libyan actors and places (a Libya story names its people again
-# and again). Such a story keeps PASSING_FACTOR of its score.
+# and again). So is a story that names Libya once, not in its headline, with at most one
+# Libyan gazetteer mention (a "read also" snippet appended to a page). Such a story keeps
+# PASSING_FACTOR of its score.
 PASSING_SHARE = 0.25
 PASSING_MIN_CHUNKS = 4
 PASSING_MAX_ENTITIES = 5
 PASSING_FACTOR = 0.5
-SPORTS_MIN_GROUPS_WITH_SCORE = 2
 # 2-1, 0 - 0: one- or two-digit sides, so 5+5 and 2018-2020 are not score lines.
 _SCORE_LINE = re.compile(r"(?<![\d/.\-])\d{1,2}\s*[-–]\s*\d{1,2}(?![\d/.\-])")
 _LEBANON = ("لبنان", "بيروت")
@@ -246,7 +251,11 @@ def assess(headline: str, body: str, libyan_entities: int = 0) -> Relevance:
 
 def _in_passing(head_weight: float, chunk_weights: Sequence[float], libyan_entities: int) -> bool:
     """Whether Libya comes up only in passing: not in the headline, in few chunks, few actors."""
-    if head_weight > 0 or len(chunk_weights) < PASSING_MIN_CHUNKS:
+    if head_weight > 0:
+        return False
+    if sum(chunk_weights) <= LIBYA_WEIGHT and libyan_entities <= 1:
+        return True
+    if len(chunk_weights) < PASSING_MIN_CHUNKS:
         return False
     named_in = sum(1 for w in chunk_weights if w > 0)
     return named_in < PASSING_SHARE * len(chunk_weights) and libyan_entities < PASSING_MAX_ENTITIES
