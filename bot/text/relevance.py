@@ -336,11 +336,11 @@ _NOT_CITY_INDEX = _by_first_word((phrase, 0.0) for phrase in NOT_CITIES)
 _TRIPOLI = normalize("طرابلس")
 _SPORTS_GROUPS = SPORTS_ONLY_GROUPS + SPORTS_TOO_GROUPS
 _SOFT = frozenset({"contextual", "analogy"})
-_CULTURE_INDEX = {
-    normalize(form): index for index, group in enumerate(CULTURE_GROUPS) for form in group
-}
-_SPORTS_INDEX = {
-    normalize(form): index for index, group in enumerate(_SPORTS_GROUPS) for form in group
+# Sports groups first, then culture's, numbered on: one pass over the words finds both.
+_GROUP_INDEX = {
+    normalize(form): index
+    for index, group in enumerate((*_SPORTS_GROUPS, *CULTURE_GROUPS))
+    for form in group
 }
 
 
@@ -416,9 +416,11 @@ def _penalty(
 ) -> float:
     """The share of the score kept once football and Liberia/Philippines stories are marked down."""
     all_words = [*head, *(w for chunk in chunks for w in chunk)]
-    if _is_football(all_words, raw_text):
+    groups = _groups(all_words)
+    sports = {index for index in groups if index < len(_SPORTS_GROUPS)}
+    if _is_football(sports, raw_text):
         return SPORTS_FACTOR
-    if _is_culture(all_words):
+    if len(groups) - len(sports) >= CULTURE_MIN_GROUPS:
         return CULTURE_FACTOR
     confusable = sum(1 for w in all_words if _is_confusable(w))
     if not confusable:
@@ -438,8 +440,7 @@ def _is_confusable(word: _Word) -> bool:
     )
 
 
-def _is_football(words: Sequence[_Word], raw_text: str) -> bool:
-    groups = set(_sports_groups(words))
+def _is_football(groups: set[int], raw_text: str) -> bool:
     if not any(index < len(SPORTS_ONLY_GROUPS) for index in groups):
         return False
     if len(groups) >= SPORTS_MIN_GROUPS:
@@ -449,20 +450,13 @@ def _is_football(words: Sequence[_Word], raw_text: str) -> bool:
     return _SCORE_LINE.search(normalize(raw_text)) is not None
 
 
-def _is_culture(words: Sequence[_Word]) -> bool:
-    groups = {
-        index
-        for word in words
-        for base in word.bases
-        if (index := _CULTURE_INDEX.get(base)) is not None
-    }
-    return len(groups) >= CULTURE_MIN_GROUPS
-
-
-def _sports_groups(words: Sequence[_Word]) -> Iterator[int]:
+def _groups(words: Sequence[_Word]) -> set[int]:
+    """The sports and culture groups (numbered as in _GROUP_INDEX) the words use."""
+    found: set[int] = set()
     for word in words:
         for base in word.bases:
-            index = _SPORTS_INDEX.get(base)
+            index = _GROUP_INDEX.get(base)
             if index is not None:
-                yield index
+                found.add(index)
                 break
+    return found
