@@ -248,8 +248,9 @@ def test_athletics_medals_are_sport() -> None:
     assert not assess("ذهبيتان لليبيا في الألعاب الأولمبية", body, 2).relevant
 
 
-def test_a_snippet_naming_libya_once_is_in_passing() -> None:
-    snippet = "تصدر المدرب قائمة الأعلى دخلا بعد تجربة قصيرة في تدريب منتخب ليبيا قبل سنوات."
-    assert not assess("مدرب يتصدر قائمة الأعلى دخلا", snippet, 1).relevant
-    # The same short story with Libya in its headline is about Libya.
-    assert assess("ليبيا تعين مدربا جديدا لمنتخبها", snippet, 1).relevant
+def test_libya_once_in_a_list_of_countries_is_in_passing() -> None:
+    snippet = "قال الخبير إن المنطقة شهدت بعد الربيع العربي نزاعات في سوريا واليمن وليبيا."
+    assert not assess("أين يميل ميزان القوى بين إيران وإسرائيل؟", snippet, 1).relevant
+    # One mention that is the story's subject, as in a short feed summary, is not passing.
+    summary = "أكد الوزير في تونس أن الحوار بين الأطراف الليبية هو السبيل الوحيد للاستقرار."
+    assert assess("الوزير: الحوار هو الطريق الوحيد", summary, 1).relevant

@@ -167,9 +167,10 @@ ANALOGY_FAR_WORDS = 4
 # Libya named in passing: the headline does not name it, it comes up in under this share
 # of a story of at least PASSING_MIN_CHUNKS chunks, and the gazetteer finds fewer than
 # PASSING_MAX_ENTITIES Libyan actors and places (a Libya story names its people again
-# and again). So is a story that names Libya once, not in its headline, with at most one
-# Libyan gazetteer mention (a "read also" snippet appended to a page). Such a story keeps
-# PASSING_FACTOR of its score.
+# and again). So is a story whose one Libya word, not in its headline, stands in a list
+# of countries ("نزاعات في سوريا واليمن وليبيا", often a "read also" snippet appended to
+# a page) with at most one Libyan gazetteer mention. Such a story keeps PASSING_FACTOR of
+# its score.
 PASSING_SHARE = 0.25
 PASSING_MIN_CHUNKS = 4
 PASSING_MAX_ENTITIES = 5
@@ -198,6 +199,7 @@ class _Hit:
     kind: str  # "libya" | "analogy" | "city" | "tripoli" | "institution" | "contextual"
     weight: float
     text: str
+    listed: bool = False  # one of three or more names joined by و (سوريا واليمن وليبيا)
 
 
 def assess(headline: str, body: str, libyan_entities: int = 0) -> Relevance:
@@ -238,7 +240,7 @@ def assess(headline: str, body: str, libyan_entities: int = 0) -> Relevance:
         + ENTITY_SHARE * (1 - math.exp(-max(libyan_entities, 0) / 3))
     )
     score *= _penalty(head, chunks, head_hits, every, f"{headline}\n{body}")
-    if _in_passing(head_weight, chunk_weights, libyan_entities):
+    if _in_passing(head_weight, chunk_weights, libyan_entities, every):
         score *= PASSING_FACTOR
     score = round(min(1.0, max(0.0, score)), 3)
     evidence = tuple(
@@ -249,11 +251,17 @@ def assess(headline: str, body: str, libyan_entities: int = 0) -> Relevance:
     return Relevance(relevant=score >= THRESHOLD, score=score, evidence=evidence)
 
 
-def _in_passing(head_weight: float, chunk_weights: Sequence[float], libyan_entities: int) -> bool:
+def _in_passing(
+    head_weight: float,
+    chunk_weights: Sequence[float],
+    libyan_entities: int,
+    every: Sequence[_Hit],
+) -> bool:
     """Whether Libya comes up only in passing: not in the headline, in few chunks, few actors."""
     if head_weight > 0:
         return False
-    if sum(chunk_weights) <= LIBYA_WEIGHT and libyan_entities <= 1:
+    firm = [h for h in every if h.kind not in _SOFT]
+    if len(firm) == 1 and firm[0].listed and libyan_entities <= 1:
         return True
     if len(chunk_weights) < PASSING_MIN_CHUNKS:
         return False
@@ -369,7 +377,8 @@ def _hits(words: Sequence[_Word], lebanon: bool) -> list[_Hit]:
             if _is_analogy(words, start):
                 hits.append(_Hit("analogy", ANALOGY_WEIGHT, word.surface))
             else:
-                hits.append(_Hit("libya", LIBYA_WEIGHT, word.surface))
+                listed = _is_listed(words, start)
+                hits.append(_Hit("libya", LIBYA_WEIGHT, word.surface, listed))
         if start in blocked:
             continue
         for name, weight in _names_at(words, start, _CITY_INDEX):
@@ -384,6 +393,15 @@ def _hits(words: Sequence[_Word], lebanon: bool) -> list[_Hit]:
         text = " ".join(w.surface for w in words[hit.start : hit.end])
         hits.append(_Hit(kind, weight, text))
     return hits
+
+
+def _is_listed(words: Sequence[_Word], at: int) -> bool:
+    """Whether the word at `at` is one of three or more joined by و: X وY وليبيا, ليبيا وX وY."""
+
+    def joined(index: int) -> bool:
+        return 0 <= index < len(words) and words[index].norm.startswith("و")
+
+    return (joined(at) and joined(at - 1) and at >= 2) or (joined(at + 1) and joined(at + 2))
 
 
 def _is_analogy(words: Sequence[_Word], at: int) -> bool:
