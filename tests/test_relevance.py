@@ -254,3 +254,16 @@ def test_libya_once_in_a_list_of_countries_is_in_passing() -> None:
     # One mention that is the story's subject, as in a short feed summary, is not passing.
     summary = "أكد الوزير في تونس أن الحوار بين الأطراف الليبية هو السبيل الوحيد للاستقرار."
     assert assess("الوزير: الحوار هو الطريق الوحيد", summary, 1).relevant
+
+
+def test_an_official_named_again_keeps_a_story_whose_libya_words_are_in_the_lead() -> None:
+    # Libya's words only in the first of five paragraphs, but the gazetteer finds the
+    # Libyan official and his council again and again: the story is his, not in passing.
+    paragraphs = [
+        "استقبل رئيس المجلس الرئاسي محمد المنفي السفير الإيطالي لدى ليبيا في طرابلس.",
+        "وبحث الجانبان سبل تعزيز التعاون في مجالات الطاقة والتعليم والصحة.",
+        "وأكد المنفي أهمية التنسيق لمكافحة الهجرة غير النظامية وتأمين الحدود.",
+        "من جهته، أعرب السفير عن دعم بلاده لجهود المصالحة الوطنية.",
+        "وتناول اللقاء الترتيبات الخاصة بزيارة مرتقبة لوفد اقتصادي.",
+    ]
+    assert assess("المنفي يستقبل السفير الإيطالي", "\n".join(paragraphs), 5).relevant
