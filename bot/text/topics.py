@@ -2,7 +2,9 @@
 
 A lexicon term matches where the text has the same words in the same order, each text
 word sharing a light-stemming reading with the term's word, so "مفوضية الانتخابات" finds
-"لمفوضية الانتخابات" and "الانتخابات" finds "والانتخابات" and "انتخابات".
+"لمفوضية الانتخابات" and "الانتخابات" finds "والانتخابات" and "انتخابات". A story's topics
+are those whose length-normalized score reaches MIN_SCORE and a share of its leading
+topic's score, so an aside (the oil crescent named in a battle report) does not tag.
 """
 
 from __future__ import annotations
