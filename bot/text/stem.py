@@ -7,6 +7,7 @@ index stores all of them, a query matches any of them, and وزير still finds 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -71,13 +72,14 @@ _LONG_VOWELS = str.maketrans({"ا": None, "و": None, "ي": None, "ء": None})
 LOOSE_MARK = "zx"
 # Shorter keys collide across ordinary Arabic names (جمال, جميل: جمل).
 MIN_LOOSE = 4
+_ARABIC_WORD = re.compile("[\u0621-\u064a\u066e-\u06d3]+")
 
 
 @lru_cache(maxsize=_CACHED_WORDS)
 def loose_key(word: str) -> str:
     """The loose spelling key of a normalized Arabic word, or "" when it is too short."""
-    if not word or not ("\u0621" <= word[0] <= "\u06ff"):
-        return ""
+    if not _ARABIC_WORD.fullmatch(word):
+        return ""  # digits, Latin: nothing is spelled by ear there
     folded = word.translate(_LOOSE_LETTERS)
     key = folded[0] + folded[1:].translate(_LONG_VOWELS)
     key = "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
