@@ -88,8 +88,14 @@ def loose_key(word: str) -> str:
 
 def loose_terms(names: Iterable[str]) -> list[str]:
     """Index terms for names as people and places are spelled: every reading's loose key."""
-    keys = (loose_key(r) for name in names for word in tokens(name) for r in readings(word))
-    return [key for key in dict.fromkeys(keys) if key]
+    return list(dict.fromkeys(key for name in names for key in _name_keys(name)))
+
+
+@lru_cache(maxsize=_CACHED_WORDS)
+def _name_keys(name: str) -> tuple[str, ...]:
+    # The knowledge base's names come back story after story: each is worked out once.
+    keys = (loose_key(r) for word in tokens(name) for r in readings(word))
+    return tuple(key for key in dict.fromkeys(keys) if key)
 
 
 @lru_cache(maxsize=_CACHED_WORDS)
