@@ -52,21 +52,23 @@ def _tags(
     """Words that find the story besides its text.
 
     The English names of its people, bodies, countries and places, and its topics; and the
-    loose keys of its people's and places' Arabic names, so that any spelling of a name
+    loose keys of its people's Arabic names, so that any spelling of a person's name
     (غوتيريش for جوتيريش) finds it.
     """
     words: list[str] = []
     arabic: list[str] = []
     for mention in mentions:
         words.append(mention.name_en)
-        arabic.append(mention.name_ar)
         actor = knowledge.actor(mention.key)
         if actor is not None:
             words.extend(actor.variants_en)
-            arabic.extend(actor.variants_ar)
-    for place in places:
-        words.append(place.name_en)
-        arabic.extend((place.name_ar, *place.variants_ar))
+        if mention.kind == "person":
+            arabic.append(mention.name_ar)
+            arabic.extend(actor.variants_ar if actor is not None else ())
+    # Loose keys for people only: the Arabic spellings of places, bodies and states are
+    # settled, and the keys of what most stories name (Tripoli, the government) would double
+    # the work of every search for them.
+    words.extend(place.name_en for place in places)
     for topic in knowledge.topics:
         if topic.id in topic_ids:
             words.extend([topic.id.replace("_", " "), topic.name_en, *topic.keywords_en])
