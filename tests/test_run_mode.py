@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -59,6 +59,16 @@ def bot_process(tmp_path: Path, api_url: str, **extra: str) -> Iterator[subproce
         proc.wait(10)
 
 
+def webhook_bot(
+    tmp_path: Path, api_url: str, port: int, **extra: str
+) -> AbstractContextManager[subprocess.Popen[str]]:
+    """`run` in webhook mode at https://bot.example.org/telegram/hook, served on `port`."""
+    return bot_process(
+        tmp_path, api_url, WEBHOOK_URL="https://bot.example.org/telegram/hook",
+        WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port), **extra,
+    )  # fmt: skip
+
+
 def wait_for(predicate: object, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -96,14 +106,7 @@ def test_webhook_mode_registers_and_serves_updates(tmp_path: Path) -> None:
     port = free_port()
     with (
         serve(api) as url,
-        bot_process(
-            tmp_path,
-            url,
-            WEBHOOK_URL="https://bot.example.org/telegram/hook",
-            WEBHOOK_LISTEN="127.0.0.1",
-            WEBHOOK_PORT=str(port),
-            WEBHOOK_SECRET="s3cret-token",
-        ) as proc,
+        webhook_bot(tmp_path, url, port, WEBHOOK_SECRET="s3cret-token") as proc,
     ):
         wait_for(lambda: any(m == "setWebhook" for m, _ in api.calls) or proc.poll() is not None)
         assert proc.poll() is None
@@ -129,17 +132,7 @@ def test_webhook_without_a_secret_registers_a_random_one_and_refuses_forged_upda
     api = FakeBotApi(token=TOKEN)
     port = free_port()
     owner = 4242
-    with (
-        serve(api) as url,
-        bot_process(
-            tmp_path,
-            url,
-            WEBHOOK_URL="https://bot.example.org/telegram/hook",
-            WEBHOOK_LISTEN="127.0.0.1",
-            WEBHOOK_PORT=str(port),
-            ADMIN_IDS=str(owner),
-        ) as proc,
-    ):
+    with serve(api) as url, webhook_bot(tmp_path, url, port, ADMIN_IDS=str(owner)) as proc:
         wait_for(lambda: any(m == "setWebhook" for m, _ in api.calls) or proc.poll() is not None)
         assert proc.poll() is None
         [params] = [p for m, p in api.calls if m == "setWebhook"]
