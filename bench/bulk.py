@@ -25,9 +25,9 @@ import sqlite_utils
 
 from bench.corpus import DAYS, Story
 from bench.ingest import batched
-from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
+from bot.analysis.knowledge import Knowledge, load_knowledge
+from bot.analysis.pipeline import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
 from bot.ingest.service import _article
-from bot.knowledge import Knowledge, load_knowledge
 from bot.models import NewArticle, StoryAnalysis
 from storage import Store, analysis
 from storage.analysis import _actor_row

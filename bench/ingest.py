@@ -13,10 +13,10 @@ import sqlite_utils
 import trafilatura
 
 from bench.corpus import OUTLETS, Story, article_page
-from bot.analysis import analyze_story
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.pipeline import analyze_story
 from bot.ingest.pages import extract_article
 from bot.ingest.service import _article
-from bot.knowledge import Knowledge
 from bot.models import NewArticle
 from bot.services import Services
 from storage import Store, articles, sources

@@ -30,10 +30,10 @@ from bench.corpus import SEEDS_DIR, CorpusGenerator
 from bench.digest_run import run_digests
 from bench.ingest import _feed_article
 from bench.queries import FTS_FLOOR_SQL
-from bot.analysis import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
-from bot.knowledge import load_knowledge
-from bot.text.grouping import SignatureIndex
-from bot.text.stem import query_terms
+from bot.analysis.knowledge import load_knowledge
+from bot.analysis.pipeline import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
+from bot.analysis.text.grouping import SignatureIndex
+from bot.analysis.text.stem import query_terms
 from bot.tg.digest_render import digest_renderer
 from storage import Store, actors, analysis, articles, search, sources, topics
 from storage.db import connect

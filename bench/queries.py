@@ -18,8 +18,8 @@ import sqlite_utils
 from bench.corpus import Knowledge, Story
 from bench.measure import Latency
 from bench.telegram import Driver
+from bot.analysis.text.stem import query_terms
 from bot.services import Services
-from bot.text.stem import query_terms
 from bot.tg.i18n import t
 from storage.db import StoreTimeout
 from storage.search import fts_query

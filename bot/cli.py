@@ -10,9 +10,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.analysis.knowledge import KnowledgeError, load_knowledge
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.core import Core, build_core
-from bot.knowledge import KnowledgeError, load_knowledge
 from bot.operator import add_operator_commands, run_operator_command
 from bot.seeds import SeedError
 from storage import DatabaseError, Store
@@ -167,7 +167,7 @@ def analyze(
     import json
     from datetime import date
 
-    from bot.report import analyze_article, as_text
+    from bot.analysis.report import analyze_article, as_text
 
     try:
         on = date.fromisoformat(day) if day else None
@@ -186,8 +186,8 @@ def analyze(
 
 def evaluate(settings: Settings, folder: str | None, *, verbose: bool) -> int:
     """Print precision and recall per task on the labeled set."""
-    from bot.evaluate import evaluate as run_evaluation
-    from bot.evaluate import summary
+    from bot.analysis.evaluate import evaluate as run_evaluation
+    from bot.analysis.evaluate import summary
 
     path = Path(folder) if folder else settings.seeds_dir.parent / "tests" / "fixtures" / "eval"
     if not path.is_dir():
@@ -204,7 +204,7 @@ def evaluate(settings: Settings, folder: str | None, *, verbose: bool) -> int:
 
 def evaluate_real_set(settings: Settings, folder: str, *, verbose: bool) -> int:
     """Print the scores on a set in the dev-corpus format, by that corpus's rules."""
-    from bot.evaluate_set import evaluate_set, summary
+    from bot.analysis.evaluate_set import evaluate_set, summary
 
     path = Path(folder)
     missing = [name for name in ("articles.jsonl", "gold.jsonl") if not (path / name).is_file()]

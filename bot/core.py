@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.admins import Admins
-from bot.analyzer import ProcessAnalyzer
+from bot.analysis.knowledge import load_knowledge
+from bot.analysis.workers import ProcessAnalyzer
 from bot.config import ConfigError, Settings
 from bot.digests import DigestService, SubscriptionService, Translations
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
-from bot.knowledge import load_knowledge
 from bot.services import Clock, Services, utc_now
 from bot.translate import TranslationService, make_translator
 from storage import Store

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.text.normalize import digits_to_ascii
+from bot.analysis.text.normalize import digits_to_ascii
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.٫]([0-5]\d)$")
 _OFFSET = re.compile(r"^(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)

@@ -9,10 +9,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.analysis import ANALYSIS_VERSION, discovered_actors, known_actors
-from bot.analyzer import Analyzer, ThreadAnalyzer
-from bot.knowledge import Knowledge
-from bot.lookup import ActorIndex, Lookup, find_actor
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.lookup import ActorIndex, Lookup, find_actor
+from bot.analysis.pipeline import ANALYSIS_VERSION, discovered_actors, known_actors
+from bot.analysis.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, clip
+from bot.analysis.text.grouping import SignatureIndex
+from bot.analysis.text.highlight import snippet
+from bot.analysis.text.stem import query_terms
+from bot.analysis.text.stories import split_page
+from bot.analysis.text.topics import find_topic
+from bot.analysis.workers import Analyzer, ThreadAnalyzer
 from bot.models import (
     ActorCount,
     ActorProfile,
@@ -26,12 +32,6 @@ from bot.models import (
     TopicCount,
 )
 from bot.seeds import read_seed_documents
-from bot.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, clip
-from bot.text.grouping import SignatureIndex
-from bot.text.highlight import snippet
-from bot.text.stem import query_terms
-from bot.text.stories import split_page
-from bot.text.topics import find_topic
 from storage import Store, actors, analysis, articles, search, sources, topics, users
 from storage.rows import Totals
 from storage.timefmt import from_db

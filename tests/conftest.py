@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.admins import Admins
+from bot.analysis.knowledge import Knowledge, load_knowledge
 from bot.config import Settings, load_settings
 from bot.core import Core
 from bot.digests import DigestService, SubscriptionService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
-from bot.knowledge import Knowledge, load_knowledge
 from bot.services import Services
 from storage import Store
 

@@ -13,9 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import Knowledge
-from bot.models import Actor, Mention, Role
-from bot.text.actors import (
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.text.actors import (
     Found,
     Gazetteer,
     current_role,
@@ -23,9 +22,10 @@ from bot.text.actors import (
     find_in_text,
     to_mentions,
 )
-from bot.text.romanize import romanize
-from bot.text.stories import split_page
-from bot.text.tokens import Token, tokenize
+from bot.analysis.text.romanize import romanize
+from bot.analysis.text.stories import split_page
+from bot.analysis.text.tokens import Token, tokenize
+from bot.models import Actor, Mention, Role
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "actors"
@@ -186,7 +186,7 @@ def test_split_page_drops_the_masthead_name() -> None:
 def test_seed_page_story(index: int, knowledge: Knowledge) -> None:
     drafts = split_page((REPO / SEED["page"]).read_text(encoding="utf-8"))
     draft, want = drafts[index], SEED["stories"][index]
-    text = f"{draft.headline}\n{draft.body}"  # as bot.analysis.analyze_story reads a story
+    text = f"{draft.headline}\n{draft.body}"  # as bot.analysis.pipeline.analyze_story reads a story
     result = analyse(text, knowledge, date.fromisoformat(SEED["date"]))
     where = f"seed story {index}"
     check_people(result, want["people"], where, knowledge.gazetteer.spellings)

@@ -6,8 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from bot.analyzer import POOL_MIN_BATCH, ProcessAnalyzer, StoryText, ThreadAnalyzer
-from bot.knowledge import Knowledge
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.workers import POOL_MIN_BATCH, ProcessAnalyzer, StoryText, ThreadAnalyzer
 from bot.services import Services
 from tests.conftest import SEEDS
 from tests.test_search import STORIES, add_stories

@@ -21,8 +21,8 @@ CHILD = """
 import asyncio, json, multiprocessing, sys, time
 from multiprocessing import resource_tracker
 from pathlib import Path
-from bot.analyzer import POOL_MIN_BATCH, ProcessAnalyzer
-from bot.knowledge import load_knowledge
+from bot.analysis.workers import POOL_MIN_BATCH, ProcessAnalyzer
+from bot.analysis.knowledge import load_knowledge
 
 seeds = Path(sys.argv[1])
 analyzer = ProcessAnalyzer(load_knowledge(seeds), seeds, workers=2)

@@ -12,11 +12,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.analysis.text.highlight import snippet
+from bot.analysis.text.stem import query_terms
 from bot.config import Settings
 from bot.core import Core
 from bot.models import StoryView
-from bot.text.highlight import snippet
-from bot.text.stem import query_terms
 from bot.tg.fake_api import FakeBotApi, Outgoing
 from bot.tg.render import MAX_MESSAGE, story_item
 from tests.conftest import FIXED_NOW

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text.cluster import (
+from bot.analysis.text.cluster import (
     PERMUTATIONS,
     SAME_STORY_THRESHOLD,
     same_story,
@@ -103,7 +103,7 @@ def test_signatures_are_the_same_in_another_process() -> None:
     # Python's hash() is salted per process; a stored signature must still compare equal.
     text = PAIRS["same"][0]["a"]
     code = (
-        "import sys, json; from bot.text.cluster import signature; "
+        "import sys, json; from bot.analysis.text.cluster import signature; "
         "print(json.dumps(signature(sys.stdin.read())))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

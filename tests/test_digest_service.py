@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.analysis.knowledge import Knowledge
 from bot.config import Settings
 from bot.digests import (
     PER_CHAT_GAP,
@@ -28,7 +29,6 @@ from bot.digests import (
     SubscriptionService,
     Variant,
 )
-from bot.knowledge import Knowledge
 from bot.models import Digest, DigestMessage, StoryDraft, Subscription, Translation
 from bot.schedule import next_due
 from bot.services import Services

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import Knowledge
-from bot.text.actors import find_in_text
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.text.actors import find_in_text
 
 
 def discovered(text: str, knowledge: Knowledge) -> dict[str, str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate_set import Name, as_dict, evaluate_set, same_english, same_person
-from bot.knowledge import Knowledge
+from bot.analysis.evaluate_set import Name, as_dict, evaluate_set, same_english, same_person
+from bot.analysis.knowledge import Knowledge
 from tests.conftest import REPO
 
 TINY = REPO / "tests" / "fixtures" / "devset"

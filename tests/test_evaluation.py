@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-import bot.evaluate as evaluate_module
-from bot.evaluate import Evaluation, Score, evaluate, summary
-from bot.knowledge import Knowledge
+import bot.analysis.evaluate as evaluate_module
+from bot.analysis.evaluate import Evaluation, Score, evaluate, summary
+from bot.analysis.knowledge import Knowledge
 
 EVAL_SET = Path(__file__).parent / "fixtures" / "eval"
 

@@ -29,15 +29,15 @@ import sqlite_utils
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.text.stories import make_lead
 from bot.config import Settings
 from bot.core import Core
 from bot.digests import RETRY_FOR, SendOutcome
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
-from bot.knowledge import Knowledge
 from bot.models import DigestMessage, StoryDraft
 from bot.services import Services
-from bot.text.stories import make_lead
 from bot.tg.fake_api import ApiError, FakeBotApi
 from bot.tg.i18n import t
 from bot.tg.subscriptions import ALERT_ATTEMPTS, Deliveries, telegram_send

@@ -8,9 +8,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.analysis.text.cluster import PERMUTATIONS, same_story, signature
+from bot.analysis.text.grouping import LARGE_BUCKET, SignatureIndex
 from bot.services import Services
-from bot.text.cluster import PERMUTATIONS, same_story, signature
-from bot.text.grouping import LARGE_BUCKET, SignatureIndex
 from tests.conftest import FIXED_NOW
 from tests.test_search import add_stories
 

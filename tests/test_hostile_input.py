@@ -33,12 +33,12 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.admins import Admins
+from bot.analysis.knowledge import Knowledge
 from bot.config import load_settings
 from bot.core import Core
 from bot.digests import DigestService, SubscriptionService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
-from bot.knowledge import Knowledge
 from bot.services import Services
 from bot.tg.app import build_application, running
 from bot.tg.fake_api import MAX_TEXT, FakeBotApi, Outgoing, parse_telegram_html

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.analysis.knowledge import Knowledge
 from bot.core import Core
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import (
@@ -26,7 +27,6 @@ from bot.ingest.service import (
     IngestService,
     SourceError,
 )
-from bot.knowledge import Knowledge
 from bot.models import Source
 from bot.services import Services
 from storage import Store, articles, sources

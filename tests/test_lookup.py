@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis import known_actors
-from bot.knowledge import Knowledge
-from bot.lookup import find_actor
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.lookup import find_actor
+from bot.analysis.pipeline import known_actors
 from bot.models import ActorRecord
 
 

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.analysis import analyze_story
-from bot.knowledge import Knowledge
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.pipeline import analyze_story
+from bot.analysis.text.actors import Found, find_entities
+from bot.analysis.text.meetings import find_meetings
+from bot.analysis.text.stories import split_page
+from bot.analysis.text.tokens import tokenize
 from bot.models import Meeting
-from bot.text.actors import Found, find_entities
-from bot.text.meetings import find_meetings
-from bot.text.stories import split_page
-from bot.text.tokens import tokenize
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "meetings"

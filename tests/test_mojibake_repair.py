@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.analysis import ANALYSIS_VERSION
+from bot.analysis.pipeline import ANALYSIS_VERSION
 from storage import analysis
 from storage.db import MIGRATIONS, connect, migrate, repair_mojibake, schema_version
 

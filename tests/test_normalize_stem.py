@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text import normalize as n
-from bot.text.normalize import normalize
-from bot.text.stem import index_terms, loose_key, loose_terms, query_terms, readings
+from bot.analysis.text import normalize as n
+from bot.analysis.text.normalize import normalize
+from bot.analysis.text.stem import index_terms, loose_key, loose_terms, query_terms, readings
 
 CASES = json.loads(
     (Path(__file__).parent / "fixtures" / "stem_equivalences.json").read_text(encoding="utf-8")

@@ -18,14 +18,14 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.analysis.text import normalize as n
+from bot.analysis.text.highlight import snippet
+from bot.analysis.text.stem import index_terms, loose_key, query_terms, readings, stem
+from bot.analysis.text.stories import LEAD_MAX_CHARS, split_page
 from bot.ingest.dates import FIRST_YEAR, LAST_YEAR, iso_utc
 from bot.ingest.feeds import parse_feed
 from bot.models import SearchHit, StoryView
 from bot.services import SearchResult, Services
-from bot.text import normalize as n
-from bot.text.highlight import snippet
-from bot.text.stem import index_terms, loose_key, query_terms, readings, stem
-from bot.text.stories import LEAD_MAX_CHARS, split_page
 from bot.tg.cards import search_hit
 from bot.tg.fake_api import parse_telegram_html
 from bot.tg.render import MAX_MESSAGE, esc, esc_attr, join_blocks, split_html, story_item, utf16_len
@@ -115,7 +115,7 @@ def test_query_terms_are_bounded_distinct_and_indexed_alike(text: str, limit: in
         assert group and all(FTS5_SAFE.fullmatch(term) for term in group), group
         # What a query asks for, the index of the same text holds: a story finds itself.
         # Loose keys are the exception: only the names of a story's people and places are
-        # indexed under them (bot/analysis.py), so they are asked for besides, never alone.
+        # indexed under them (bot/analysis/pipeline.py), so they are asked for besides, never alone.
         assert set(group) - loose <= set(indexed)
     assert all(FTS5_SAFE.fullmatch(term) for term in indexed)
     # The whole query, quoted, mentions no syntax outside its quotes.

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.analysis.text.relevance import THRESHOLD, assess
 from bot.models import Relevance
-from bot.text.relevance import THRESHOLD, assess
 
 CASES: list[dict[str, Any]] = json.loads(
     (Path(__file__).parent / "fixtures" / "relevance" / "cases.json").read_text(encoding="utf-8")

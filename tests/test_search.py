@@ -21,11 +21,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import Knowledge
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.text.highlight import snippet
+from bot.analysis.text.stem import query_terms
 from bot.models import StoryDraft
 from bot.services import SEARCH_PAGE, SearchResult, Services
-from bot.text.highlight import snippet
-from bot.text.stem import query_terms
 from storage import Store, articles, search, sources
 from tests.conftest import FIXED_NOW, SEEDS
 

@@ -239,7 +239,7 @@ async def test_the_same_story_from_two_outlets_is_listed_once_with_its_sources(
 async def test_a_discovered_person_gets_the_translators_english_name(
     store: Store, knowledge: object
 ) -> None:
-    from bot.knowledge import Knowledge
+    from bot.analysis.knowledge import Knowledge
 
     assert isinstance(knowledge, Knowledge)
     asked: list[str] = []

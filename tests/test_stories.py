@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text.stories import (
+from bot.analysis.text.stories import (
     HEADLINE_MAX_CHARS,
     LEAD_MAX_CHARS,
     headline_from_lead,

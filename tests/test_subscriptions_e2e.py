@@ -18,12 +18,12 @@ import pytest
 import responses
 
 from bot.admins import Admins
+from bot.analysis.knowledge import Knowledge
 from bot.config import Settings
 from bot.core import Core
 from bot.digests import DigestService, SubscriptionService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
-from bot.knowledge import Knowledge
 from bot.models import StoryDraft, Subscription
 from bot.services import Services
 from bot.tg.app import BotApp

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.models import Topic
-from bot.text.stories import split_page
-from bot.text.topics import (
+from bot.analysis.text.stories import split_page
+from bot.analysis.text.topics import (
     MIN_SCORE,
     TopicMatcher,
     TopicsError,
@@ -20,6 +19,7 @@ from bot.text.topics import (
     find_topic,
     load_topics,
 )
+from bot.models import Topic
 
 REPO = Path(__file__).resolve().parent.parent
 TOPICS_FILE = REPO / "seeds" / "topics.json"

@@ -12,15 +12,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from bot.analysis.text.clip import HEADLINE_MAX_CHARS, clip
+from bot.analysis.text.normalize import normalize, tokens
+from bot.analysis.text.stem import stem
+from bot.analysis.text.stories import make_lead, split_page
 from bot.ingest.feeds import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
 from bot.ingest.fetch import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import article_links, extract_article, feed_links
 from bot.ingest.urls import canonical_url, is_http_url, masked_url
 from bot.models import NewArticle, Source, StoryDraft
-from bot.text.clip import HEADLINE_MAX_CHARS, clip
-from bot.text.normalize import normalize, tokens
-from bot.text.stem import stem
-from bot.text.stories import make_lead, split_page
 from storage import Store, StoreUnwritable, articles, sources
 from storage.sources import SourceExists
 

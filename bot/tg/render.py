@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.analysis.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, URL_MAX_CHARS, clip
 from bot.models import StoryView
-from bot.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, URL_MAX_CHARS, clip
 from bot.tg.i18n import Lang, format_date, t
 
 MAX_MESSAGE = 4096

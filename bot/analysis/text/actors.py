@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from bot.analysis.text.lexicon import common_words, named_after, role_stops, titles
+from bot.analysis.text.names import divine_names, given_names, joiners
+from bot.analysis.text.normalize import normalize, strip_marks
+from bot.analysis.text.romanize import romanize
+from bot.analysis.text.stem import unclitic
+from bot.analysis.text.tokens import BOUNDARY, COMMA, Token, tokenize
 from bot.models import Actor, Mention, Place, Role
-from bot.text.lexicon import common_words, named_after, role_stops, titles
-from bot.text.names import divine_names, given_names, joiners
-from bot.text.normalize import normalize, strip_marks
-from bot.text.romanize import romanize
-from bot.text.stem import unclitic
-from bot.text.tokens import BOUNDARY, COMMA, Token, tokenize
 
 MAX_NAME_TOKENS = 4
 MAX_TITLE_PHRASE = 9

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.text.normalize import WORD as _WORD
-from bot.text.normalize import normalize
-from bot.text.stem import readings
+from bot.analysis.text.normalize import WORD as _WORD
+from bot.analysis.text.normalize import normalize
+from bot.analysis.text.stem import readings
 
 SNIPPET_CHARS = 280
 

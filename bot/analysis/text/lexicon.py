@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.text.normalize import normalize
+from bot.analysis.text.normalize import normalize
 
 # A person's title or office: the word that, before or after a name, makes it a person.
 _TITLES = """

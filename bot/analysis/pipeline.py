@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.knowledge import Knowledge
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.text import cluster, relevance
+from bot.analysis.text.actors import Found, current_role, find_entities, to_mentions
+from bot.analysis.text.meetings import find_meetings
+from bot.analysis.text.normalize import normalize
+from bot.analysis.text.stem import index_terms, loose_terms
+from bot.analysis.text.tokens import tokenize
 from bot.models import ActorRecord, Mention, Place, StoryAnalysis
-from bot.text import cluster, relevance
-from bot.text.actors import Found, current_role, find_entities, to_mentions
-from bot.text.meetings import find_meetings
-from bot.text.normalize import normalize
-from bot.text.stem import index_terms, loose_terms
-from bot.text.tokens import tokenize
 
 # Raise when the analysis changes, so stored stories are analyzed again at the next start.
 ANALYSIS_VERSION = 2

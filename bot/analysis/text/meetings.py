@@ -27,12 +27,12 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 
+from bot.analysis.text.actors import Found
+from bot.analysis.text.lexicon import common_words, titles
+from bot.analysis.text.normalize import normalize
+from bot.analysis.text.stem import unclitic
+from bot.analysis.text.tokens import COMMA, Token
 from bot.models import Meeting
-from bot.text.actors import Found
-from bot.text.lexicon import common_words, titles
-from bot.text.normalize import normalize
-from bot.text.stem import unclitic
-from bot.text.tokens import COMMA, Token
 
 # Past tense: the event happened. Duals and plurals name their subjects before the verb.
 _MET = """

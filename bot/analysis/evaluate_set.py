@@ -22,10 +22,10 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.evaluate import Score
-from bot.knowledge import Knowledge
-from bot.report import analyze_article
-from bot.text.normalize import normalize
+from bot.analysis.evaluate import Score
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.report import analyze_article
+from bot.analysis.text.normalize import normalize
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.text.normalize import normalize
+from bot.analysis.text.normalize import normalize
 
 # Arabic given names, men's and women's, with the English spelling news agencies use most.
 # Left out: names far more often a common word in news (يزيد increases, باسم in the name

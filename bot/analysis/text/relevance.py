@@ -18,9 +18,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.analysis.text.normalize import normalize, tokens
+from bot.analysis.text.topics import PhraseMatcher, longest_hits, word_readings
 from bot.models import Relevance
-from bot.text.normalize import normalize, tokens
-from bot.text.topics import PhraseMatcher, longest_hits, word_readings
 
 # Tuned on tests/fixtures/relevance: the lowest Libya story there scores 0.43 (Libya only
 # in the lead, the headline naming a Libyan minister) and the highest other story 0.17 (a

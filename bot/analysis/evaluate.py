@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.knowledge import Knowledge
-from bot.report import analyze_article
-from bot.text.normalize import normalize
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.report import analyze_article
+from bot.analysis.text.normalize import normalize
 
 T = TypeVar("T")
 

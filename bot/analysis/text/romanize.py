@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.text.names import arabic_given, divine_names, foreign_given, joiners, surnames
-from bot.text.normalize import normalize, strip_invisible, strip_marks
+from bot.analysis.text.names import arabic_given, divine_names, foreign_given, joiners, surnames
+from bot.analysis.text.normalize import normalize, strip_invisible, strip_marks
 
 _CONSONANTS = {
     "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",

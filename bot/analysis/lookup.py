@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.analysis.text.normalize import normalize
+from bot.analysis.text.stem import unclitic
 from bot.models import ActorRecord
-from bot.text.normalize import normalize
-from bot.text.stem import unclitic
 
 ACCEPT = 88.0
 SUGGEST = 60.0

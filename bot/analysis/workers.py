@@ -23,8 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from bot.analysis import analyze_story
-from bot.knowledge import Knowledge, load_knowledge
+from bot.analysis.knowledge import Knowledge, load_knowledge
+from bot.analysis.pipeline import analyze_story
 from bot.models import StoryAnalysis
 
 # (headline, body, the day it was published)

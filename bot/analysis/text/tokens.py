@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text.normalize import WORD, WORD_INNER, normalize
-from bot.text.stem import unclitic
+from bot.analysis.text.normalize import WORD, WORD_INNER, normalize
+from bot.analysis.text.stem import unclitic
 
 _TOKEN = re.compile(rf"{WORD.pattern}|[^\w\s{WORD_INNER}]|\n")
 # Sentence and clause boundaries: a name, a title or a meeting does not run across them.

@@ -14,8 +14,8 @@ import sys
 from array import array
 from functools import lru_cache
 
-from bot.text.normalize import tokens
-from bot.text.stem import stem
+from bot.analysis.text.normalize import tokens
+from bot.analysis.text.stem import stem
 
 PERMUTATIONS = 64
 SHINGLE_WORDS = 2

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.analysis.text.actors import Gazetteer
+from bot.analysis.text.normalize import normalize
+from bot.analysis.text.topics import TopicMatcher, load_topics
 from bot.models import Actor, Place, Role, Topic
-from bot.text.actors import Gazetteer
-from bot.text.normalize import normalize
-from bot.text.topics import TopicMatcher, load_topics
 
 
 class KnowledgeError(ValueError):

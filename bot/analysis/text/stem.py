@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from bot.text.normalize import tokens
+from bot.analysis.text.normalize import tokens
 
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ك", "ل")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.analysis import analyze_story
-from bot.knowledge import Knowledge
+from bot.analysis.knowledge import Knowledge
+from bot.analysis.pipeline import analyze_story
+from bot.analysis.text.stories import split_page
 from bot.models import Mention, StoryAnalysis
-from bot.text.stories import split_page
 
 
 def analyze_article(

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from operator import eq
 
-from bot.text.cluster import PERMUTATIONS, SAME_STORY_THRESHOLD
+from bot.analysis.text.cluster import PERMUTATIONS, SAME_STORY_THRESHOLD
 
 # A bucket holding more stories than this is large. In the benchmark's corpus (30k stories
 # over 9 days, written from 88 fixtures, so far more alike than news) a new story had at

@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from bot.analysis.text.normalize import tokens
+from bot.analysis.text.stem import readings
 from bot.models import Topic, TopicScore
-from bot.text.normalize import tokens
-from bot.text.stem import readings
 
 # A headline states what the story is about; a body word may be an aside.
 HEADLINE_WEIGHT = 2.0
