@@ -14,6 +14,8 @@ from bot.analysis.report import analyze_article
 from bot.analysis.text.normalize import normalize
 
 T = TypeVar("T")
+P = TypeVar("P")
+L = TypeVar("L")
 
 
 @dataclass
@@ -74,6 +76,26 @@ def _surname_keys(ar: str | None, en: str | None) -> set[str]:
     return keys
 
 
+def pair_up(
+    predicted: Sequence[P], labeled: Sequence[L], same: Callable[[L, P], bool]
+) -> tuple[list[tuple[P, L]], list[P], list[L]]:
+    """Each prediction with at most one label, first come first served.
+
+    Returns the pairs, the predictions no label took (extras) and the labels left (misses).
+    """
+    unmatched = list(labeled)
+    pairs: list[tuple[P, L]] = []
+    extras: list[P] = []
+    for item in predicted:
+        hit = next((lab for lab in unmatched if same(lab, item)), None)
+        if hit is None:
+            extras.append(item)
+        else:
+            pairs.append((item, hit))
+            unmatched.remove(hit)
+    return pairs, extras, unmatched
+
+
 def _match(
     predicted: Sequence[T],
     labeled: Sequence[T],
@@ -82,17 +104,12 @@ def _match(
     case: str,
 ) -> None:
     """Pair each prediction with at most one label; count hits, extras and misses."""
-    unmatched = list(labeled)
-    for item in predicted:
-        hit = next((lab for lab in unmatched if same(lab, item)), None)
-        if hit is None:
-            score.false_pos += 1
-            score.misses.append(f"{case}: extra {_show(item)}")
-        else:
-            score.true_pos += 1
-            unmatched.remove(hit)
-    score.false_neg += len(unmatched)
-    score.misses.extend(f"{case}: missed {_show(item)}" for item in unmatched)
+    pairs, extras, missed = pair_up(predicted, labeled, same)
+    score.true_pos += len(pairs)
+    score.false_pos += len(extras)
+    score.false_neg += len(missed)
+    score.misses.extend(f"{case}: extra {_show(item)}" for item in extras)
+    score.misses.extend(f"{case}: missed {_show(item)}" for item in missed)
 
 
 def _show(item: object) -> str:

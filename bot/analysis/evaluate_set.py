@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations
@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.analysis.evaluate import Score
+from bot.analysis.evaluate import Score, pair_up
 from bot.analysis.knowledge import Knowledge
 from bot.analysis.report import analyze_article
 from bot.analysis.text.normalize import normalize
@@ -119,24 +119,31 @@ def _score_people(
     for story in stories:
         for person in story["people"]:
             found.setdefault(person["ar"], person)
-    wanted = [(Name(p.get("ar"), p.get("en")), p) for p in labeled]
-    for person in found.values():
-        name = Name(person["ar"], person["en"])
-        hit = next((pair for pair in wanted if same_person(name, pair[0])), None)
-        if hit is None:
-            result.people.false_pos += 1
-            result.misses.append(f"{case}: person extra {person['ar']} / {person['en']}")
-            continue
-        result.people.true_pos += 1
-        wanted.remove(hit)
-        if not person["known"] and hit[1].get("en"):
+    pairs, extras, missed = pair_up(
+        list(found.values()),
+        labeled,
+        lambda lab, person: same_person(_name(person), _name(lab)),
+    )
+    _count(result.people, pairs, extras, missed)
+    result.misses.extend(f"{case}: person extra {p['ar']} / {p['en']}" for p in extras)
+    for person, label in pairs:
+        if not person["known"] and label.get("en"):
             result.english_names.cases += 1
-            if same_english(person["en"], hit[1]["en"]):
+            if same_english(person["en"], label["en"]):
                 result.english_names.right += 1
             else:
-                result.misses.append(f"{case}: english {person['en']!r} want {hit[1]['en']!r}")
-    result.people.false_neg += len(wanted)
-    result.misses.extend(f"{case}: person missed {p['ar']} / {p['en']}" for _, p in wanted)
+                result.misses.append(f"{case}: english {person['en']!r} want {label['en']!r}")
+    result.misses.extend(f"{case}: person missed {p['ar']} / {p['en']}" for p in missed)
+
+
+def _name(person: dict[str, Any]) -> Name:
+    return Name(person.get("ar"), person.get("en"))
+
+
+def _count(score: Score, pairs: Sized, extras: Sized, missed: Sized) -> None:
+    score.true_pos += len(pairs)
+    score.false_pos += len(extras)
+    score.false_neg += len(missed)
 
 
 def _score_topics(
@@ -177,14 +184,10 @@ def _score_meetings(
             zip(m["parties"], m.get("parties_ar") or [None] * len(m["parties"]), strict=False), 2
         )
     ]
-    for pair in found:
-        hit = next((w for w in wanted if _same_sides(pair, w)), None)
-        if hit is None:
-            result.meetings.false_pos += 1
-            result.misses.append(f"{case}: meeting extra {_show(pair)}")
-            continue
-        result.meetings.true_pos += 1
-        wanted.remove(hit)
+    pairs, extras, missed = pair_up(found, wanted, _same_sides)
+    _count(result.meetings, pairs, extras, missed)
+    result.misses.extend(f"{case}: meeting extra {_show(pair)}" for pair in extras)
+    for pair, hit in pairs:
         result.meeting_dates.cases += 1
         result.meeting_dates.right += pair.day == hit.day
         result.meeting_places.cases += 1
@@ -194,8 +197,7 @@ def _score_meetings(
                 f"{case}: meeting {_show(pair)} at {pair.place}, {pair.day}; "
                 f"want {hit.place}, {hit.day}"
             )
-    result.meetings.false_neg += len(wanted)
-    result.misses.extend(f"{case}: meeting missed {_show(w)}" for w in wanted)
+    result.misses.extend(f"{case}: meeting missed {_show(w)}" for w in missed)
 
 
 def _side(side: dict[str, Any]) -> Name:
