@@ -62,12 +62,12 @@ def _tags(
         actor = knowledge.actor(mention.key)
         if actor is not None:
             words.extend(actor.variants_en)
+        # Loose keys for people only: the Arabic spellings of places, bodies and states are
+        # settled, and the keys of what most stories name (Tripoli, the government) would
+        # double the work of every search for them.
         if mention.kind == "person":
             arabic.append(mention.name_ar)
             arabic.extend(actor.variants_ar if actor is not None else ())
-    # Loose keys for people only: the Arabic spellings of places, bodies and states are
-    # settled, and the keys of what most stories name (Tripoli, the government) would double
-    # the work of every search for them.
     words.extend(place.name_en for place in places)
     for topic in knowledge.topics:
         if topic.id in topic_ids:
