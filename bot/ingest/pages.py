@@ -77,7 +77,6 @@ _NOT_ARTICLE_QUERY_KEYS = frozenset(
 _ID_QUERY_KEYS = frozenset({"id", "p", "nid", "aid", "article", "articleid", "story", "newsid"})
 _LONG_NUMBER = re.compile(r"\d{4,}")
 _DATE_IN_PATH = re.compile(r"(?:^|/)(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-]\d{1,2})?(?:/|$)")
-_SLUG_WORD = re.compile(r"[^\W_]+")
 _WORD = re.compile(r"[^\W_]+")
 # Link texts longer than this are paragraphs that happen to be links, not menu items.
 _MAX_LINK_WORDS = 40
@@ -260,7 +259,7 @@ def _looks_like_article(url: str) -> bool:
     if _DATE_IN_PATH.search(path):
         return True  # /2025/03/14/slug
     # A slug of three or more words, Arabic or Latin: sections are one or two words.
-    return len(_SLUG_WORD.findall(last)) >= 3
+    return len(_WORD.findall(last)) >= 3
 
 
 def article_links(html: bytes, base_url: str, limit: int = 50) -> list[str]:
