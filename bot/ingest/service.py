@@ -423,9 +423,9 @@ class IngestService:
 
     async def _from_feed(self, feed: ParsedFeed, deadline: float) -> _Items:
         gate = asyncio.Semaphore(PAGE_WORKERS)
-        links = [canonical_url(e.link) for e in feed.entries if e.link]
-        known = await self.store.run(articles.known_urls, links)
-        fresh = [e for e in feed.entries if not (e.link and canonical_url(e.link) in known)]
+        canon = {id(e): canonical_url(e.link) for e in feed.entries if e.link}
+        known = await self.store.run(articles.known_urls, list(canon.values()))
+        fresh = [e for e in feed.entries if canon.get(id(e)) not in known]
         teasers = [e for e in fresh if e.link and len(e.content or e.summary) < TEASER_CHARS]
         later = {id(e) for e in teasers[MAX_TEASER_FETCHES:]}
 
