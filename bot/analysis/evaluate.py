@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +38,12 @@ class Score:
         """Of what was there, the share that was found."""
         wanted = self.true_pos + self.false_neg
         return self.true_pos / wanted if wanted else 1.0
+
+    def tally(self, pairs: Sized, extras: Sized, missed: Sized) -> None:
+        """Count what pair_up gave: pairs are hits, extras false, missed not found."""
+        self.true_pos += len(pairs)
+        self.false_pos += len(extras)
+        self.false_neg += len(missed)
 
     @property
     def f1(self) -> float:
@@ -105,9 +111,7 @@ def _match(
 ) -> None:
     """Pair each prediction with at most one label; count hits, extras and misses."""
     pairs, extras, missed = pair_up(predicted, labeled, same)
-    score.true_pos += len(pairs)
-    score.false_pos += len(extras)
-    score.false_neg += len(missed)
+    score.tally(pairs, extras, missed)
     score.misses.extend(f"{case}: extra {_show(item)}" for item in extras)
     score.misses.extend(f"{case}: missed {_show(item)}" for item in missed)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence, Sized
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations
@@ -124,7 +124,7 @@ def _score_people(
         labeled,
         lambda lab, person: same_person(_name(person), _name(lab)),
     )
-    _count(result.people, pairs, extras, missed)
+    result.people.tally(pairs, extras, missed)
     result.misses.extend(f"{case}: person extra {p['ar']} / {p['en']}" for p in extras)
     for person, label in pairs:
         if not person["known"] and label.get("en"):
@@ -138,12 +138,6 @@ def _score_people(
 
 def _name(person: dict[str, Any]) -> Name:
     return Name(person.get("ar"), person.get("en"))
-
-
-def _count(score: Score, pairs: Sized, extras: Sized, missed: Sized) -> None:
-    score.true_pos += len(pairs)
-    score.false_pos += len(extras)
-    score.false_neg += len(missed)
 
 
 def _score_topics(
@@ -185,7 +179,7 @@ def _score_meetings(
         )
     ]
     pairs, extras, missed = pair_up(found, wanted, _same_sides)
-    _count(result.meetings, pairs, extras, missed)
+    result.meetings.tally(pairs, extras, missed)
     result.misses.extend(f"{case}: meeting extra {_show(pair)}" for pair in extras)
     for pair, hit in pairs:
         result.meeting_dates.cases += 1
