@@ -82,3 +82,33 @@ def core(settings: Settings, store: Store, knowledge: Knowledge) -> Core:
 @pytest.fixture
 def services(core: Core) -> Services:
     return core.services
+
+
+async def store_story_not_about_libya(services: Services) -> int:
+    """A football result, stored as the seeds are and analyzed: the story's id (hidden)."""
+    from bot.models import StoryDraft
+    from storage import articles, sources
+
+    source = await services.store.run(
+        sources.ensure_source, url="seed:sport", name="Sport", name_ar="رياضة", kind="seed",
+        language="ar", now=FIXED_NOW,
+    )  # fmt: skip
+    body = (
+        "فاز منتخب ليبيريا على منتخب غانا بهدفين مقابل هدف في مباراة ودية أقيمت في مونروفيا، "
+        "وسجل المهاجم هدف الفوز في الدقيقة التسعين أمام جماهير غفيرة."
+    )
+    drafts = [StoryDraft(position=0, headline="ليبيريا تفوز على غانا وديا", body=body, lead=body)]
+    await services.store.run(
+        articles.upsert_seed_article, seed_key="sport", source_id=source, url=None,
+        language="ar", published_at=FIXED_NOW, content_hash="s", raw_text=body,
+        stories=drafts, now=FIXED_NOW,
+    )  # fmt: skip
+    await services.analyze_pending()
+    [(story_id, relevant)] = await services.store.run(
+        lambda db: db.execute(
+            "SELECT s.id, s.relevant FROM stories s JOIN articles a ON a.id = s.article_id "
+            "WHERE a.content_hash = 's'"
+        ).fetchall()
+    )
+    assert relevant == 0
+    return int(story_id)

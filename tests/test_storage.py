@@ -14,7 +14,7 @@ from bot.services import Services
 from storage import DatabaseError, Store
 from storage.db import MIGRATIONS, connect, migrate, schema_version
 from storage.rows import Totals, cached_count
-from tests.conftest import FIXED_NOW, SEEDS
+from tests.conftest import FIXED_NOW, SEEDS, store_story_not_about_libya
 
 EXPECTED_TABLES = {"sources", "articles", "stories", "users"}
 
@@ -180,25 +180,8 @@ async def test_stories_are_analyzed_once_and_again_when_the_analysis_changes(
 
 
 async def test_an_irrelevant_story_is_stored_but_never_listed(services: Services) -> None:
-    from bot.models import StoryDraft
-    from storage import articles, sources
-
     await services.load_seeds(SEEDS)
-    source = await services.store.run(
-        sources.ensure_source, url="seed:sport", name="Sport", name_ar="رياضة", kind="seed",
-        language="ar", now=FIXED_NOW,
-    )  # fmt: skip
-    body = (
-        "فاز منتخب ليبيريا على منتخب غانا بهدفين مقابل هدف في مباراة ودية أقيمت في مونروفيا، "
-        "وسجل المهاجم هدف الفوز في الدقيقة التسعين أمام جماهير غفيرة."
-    )
-    drafts = [StoryDraft(position=0, headline="ليبيريا تفوز على غانا وديا", body=body, lead=body)]
-    await services.store.run(
-        articles.upsert_seed_article, seed_key="sport", source_id=source, url=None,
-        language="ar", published_at=FIXED_NOW, content_hash="s", raw_text=body,
-        stories=drafts, now=FIXED_NOW,
-    )  # fmt: skip
-    await services.analyze_pending()
+    await store_story_not_about_libya(services)
     stored = await services.store.run(lambda db: db.table("stories").count)
     page = await services.latest(20)
     assert stored == 3

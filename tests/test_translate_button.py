@@ -11,11 +11,10 @@ import pytest
 from bot.config import Settings
 from bot.core import Core
 from bot.digests import DigestService
-from bot.models import StoryDraft, Translation
+from bot.models import Translation
 from bot.tg.fake_api import Outgoing
 from bot.translate import TranslationFailed, TranslationService
-from storage import articles, sources
-from tests.conftest import FIXED_NOW
+from tests.conftest import store_story_not_about_libya
 from tests.test_bot_e2e import Chat, polling
 
 
@@ -135,7 +134,7 @@ async def test_a_forged_button_for_a_hidden_story_translates_nothing(
 ) -> None:
     # The attack: "tr:<id>" of a story judged not about Libya, pressed by anyone, was
     # translated (spending the translator's quota) and sent.
-    hidden = await store_story_not_about_libya(core)
+    hidden = await store_story_not_about_libya(core.services)
     [listing] = await chat.say("/latest 1")
     chat.api.user_presses(listing.message_id, f"tr:{hidden}")
     await asyncio.sleep(0.6)
@@ -143,29 +142,6 @@ async def test_a_forged_button_for_a_hidden_story_translates_nothing(
     answers = [p for m, p in chat.api.calls if m == "answerCallbackQuery"]
     assert answers[-1].get("show_alert") is True
     assert translator.calls == 0
-
-
-async def store_story_not_about_libya(core: Core) -> int:
-    source = await core.store.run(
-        sources.ensure_source, url="seed:sport", name="Sport", name_ar="رياضة", kind="seed",
-        language="ar", now=FIXED_NOW,
-    )  # fmt: skip
-    body = "فاز منتخب ليبيريا على منتخب غانا بهدفين مقابل هدف في مباراة ودية أقيمت في مونروفيا."
-    drafts = [StoryDraft(position=0, headline="ليبيريا تفوز على غانا وديا", body=body, lead=body)]
-    await core.store.run(
-        articles.upsert_seed_article, seed_key="sport", source_id=source, url=None,
-        language="ar", published_at=FIXED_NOW, content_hash="s", raw_text=body,
-        stories=drafts, now=FIXED_NOW,
-    )  # fmt: skip
-    await core.services.analyze_pending()
-    [(story_id, relevant)] = await core.store.run(
-        lambda db: db.execute(
-            "SELECT s.id, s.relevant FROM stories s JOIN articles a ON a.id = s.article_id "
-            "WHERE a.content_hash = 's'"
-        ).fetchall()
-    )
-    assert relevant == 0
-    return int(story_id)
 
 
 async def test_without_a_translator_there_is_no_button(settings: Settings, core: Core) -> None:
