@@ -24,10 +24,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from functools import cache, lru_cache
 
 from bot.analysis.text.actors import Found
+from bot.analysis.text.days import day_named, months, weekdays
 from bot.analysis.text.lexicon import common_words, titles
 from bot.analysis.text.normalize import normalize
 from bot.analysis.text.stem import unclitic
@@ -161,17 +162,6 @@ _TOPIC_WORDS = """
 الوضع الأوضاع التطورات تطورات الأزمة أزمة عملية معركة الحرب حرب الأمن استقرار الاستقرار
 مستقبل ملف أمن
 """
-_WEEKDAYS = {  # Monday is 0, as date.weekday() counts
-    "الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الخميس": 3,
-    "الجمعة": 4, "السبت": 5, "الأحد": 6,
-}  # fmt: skip
-_MONTHS = {
-    "يناير": 1, "كانون الثاني": 1, "فبراير": 2, "شباط": 2, "مارس": 3, "آذار": 3,
-    "أبريل": 4, "ابريل": 4, "نيسان": 4, "مايو": 5, "أيار": 5, "يونيو": 6, "يونيه": 6,
-    "حزيران": 6, "يوليو": 7, "يوليه": 7, "تموز": 7, "أغسطس": 8, "آب": 8, "سبتمبر": 9,
-    "أيلول": 9, "أكتوبر": 10, "تشرين الأول": 10, "نوفمبر": 11, "تشرين الثاني": 11,
-    "ديسمبر": 12, "كانون الأول": 12,
-}  # fmt: skip
 # "وجرى اللقاء في ...": the meeting just told of, named again.
 _THE_MEETING = "اللقاء الاجتماع المحادثات المباحثات القمة المشاورات"
 # Words that say when, beyond days and months: a sentence with one is dated on its own.
@@ -200,7 +190,6 @@ NOUN_REACH = 3
 VISIT_BACK = 6
 LEAD_SENTENCES = 3  # the headline and the lead
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
-SOON = 90  # days: a date written without its year this near ahead is to come
 
 
 @dataclass(frozen=True)
@@ -293,8 +282,8 @@ def _lex() -> _Lex:
         saying=_words(_SAYING),
         delegates=_words(_DELEGATES),
         topic_words=_words(_TOPIC_WORDS),
-        weekdays={normalize(k): v for k, v in _WEEKDAYS.items()},
-        months={normalize(k): v for k, v in _MONTHS.items()},
+        weekdays=weekdays(),
+        months=months(),
     )
 
 
@@ -419,7 +408,7 @@ def find_meetings(
                     place = _place_after(tokens, mentions, sentences[index + 1], lex)
             # The day in the event's clause, else before it in the sentence ("أعلن ...
             # الثلاثاء أن X التقى Y"); not one after, in a clause of its own.
-            day = _day(tokens, begin, stop, on, lex) or _day(tokens, s_start, stop, on, lex)
+            day = day_named(tokens, begin, stop, on) or day_named(tokens, s_start, stop, on)
             if day is None and not _timed(tokens, s_start, s_end, lex):
                 # A sentence that says no time at all tells of the day the lead gives.
                 if not lead:
@@ -791,7 +780,7 @@ def _events(
         if (
             s_start > 0
             and _present(tokens[k], lex)
-            and _day(tokens, s_start, s_end, story.on, lex) is None
+            and day_named(tokens, s_start, s_end, story.on) is None
         ):
             # Headlines tell done things in the present; in the body "يلتقي خلالها" is
             # what a visit will bring, unless a day gone by is named.
@@ -1033,7 +1022,7 @@ def _took_place(
         return True
     if _is(tokens[k], lex.possessive) and people and people[0].marked:
         return True
-    day = _day(tokens, k, stop, on, lex)
+    day = day_named(tokens, k, stop, on)
     return day is not None and on is not None and day <= on
 
 
@@ -1385,7 +1374,7 @@ def _lead_day(
 ) -> date | None:
     """The day the story's first lines name (headline and lead), if they name one."""
     for start, end in sentences[:LEAD_SENTENCES]:
-        day = _day(tokens, start, end, on, lex)
+        day = day_named(tokens, start, end, on)
         if day is not None:
             return day if on is None or day <= on else None
         if _timed(tokens, start, end, lex):
@@ -1404,64 +1393,3 @@ def _timed(tokens: Sequence[Token], start: int, end: int, lex: _Lex) -> bool:
         ):
             return True
     return False
-
-
-def _day(tokens: Sequence[Token], start: int, end: int, on: date | None, lex: _Lex) -> date | None:
-    """The day the sentence names, resolved against the publication date."""
-    if on is None:
-        return None
-    for k in range(start, end):
-        norm = tokens[k].norm
-        bare = tokens[k].bare
-        if norm == "اليوم":
-            return on
-        if "امس" in (norm, *bare):  # أمس, الأمس, بالأمس
-            before = tokens[k - 1].norm if k > start else ""
-            after = tokens[k + 1].norm if k + 1 < end else ""
-            two = before == "اول" or after in ("الاول", "الاولى")  # أول أمس
-            return on - timedelta(days=2 if two else 1)
-        written = _written_date(tokens, k, end, on, lex)
-        if written is not None:
-            return written
-        day = next((lex.weekdays[f] for f in (norm, *bare) if f in lex.weekdays), None)
-        if day is not None:
-            nxt = tokens[k + 1].norm if k + 1 < len(tokens) else ""
-            if nxt in ("المقبل", "القادم"):
-                return on + timedelta(days=(day - on.weekday()) % 7 or 7)
-            strictly_before = nxt == "الماضي"
-            back = (on.weekday() - day) % 7
-            if back == 0 and strictly_before:
-                back = 7
-            return on - timedelta(days=back)
-    return None
-
-
-def _written_date(tokens: Sequence[Token], k: int, end: int, on: date, lex: _Lex) -> date | None:
-    """A date written out ("11 ديسمبر 2017", "19 أبريل الماضي"), the year if given."""
-    tok = tokens[k]
-    if not tok.norm.isdigit() or not 1 <= int(tok.norm) <= 31 or k + 1 >= end:
-        return None
-    j = k + 1
-    month = lex.months.get(tokens[j].norm) or lex.months.get(tokens[j].bare[0])
-    if month is None and j + 1 < end:
-        month = lex.months.get(f"{tokens[j].norm} {tokens[j + 1].norm}")
-        j += 1
-    if month is None:
-        return None
-    year = on.year
-    nxt = j + 1
-    while nxt < end and not tokens[nxt].is_word:
-        nxt += 1  # "أبريل/نيسان", "ديسمبر 2017"
-    if nxt < end and tokens[nxt].norm.isdigit() and len(tokens[nxt].norm) == 4:
-        year = int(tokens[nxt].norm)
-    try:
-        day = date(year, month, int(tok.norm))
-    except ValueError:
-        return None
-    if day > on and year == on.year and (day - on).days > SOON:
-        # No year written and the day far ahead: last year's ("19 أبريل الماضي" in March).
-        try:
-            return date(year - 1, month, int(tok.norm))
-        except ValueError:
-            return None
-    return day
