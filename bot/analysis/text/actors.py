@@ -24,6 +24,8 @@ from bot.models import Actor, Mention, Place, Role
 MAX_NAME_TOKENS = 4
 MAX_TITLE_PHRASE = 9
 MAX_ROLE_TOKENS = 12
+# States whose people are named family name first.
+_FAMILY_FIRST = frozenset({"kp", "kr", "cn", "vn", "tw", "sg", "hk", "mo"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,16 +228,29 @@ def _known_after(tokens: Sequence[Token], found: dict[str, Found], item: Found) 
 
 
 def _full_name_owners(tokens: Sequence[Token], found: dict[str, Found]) -> dict[str, set[str]]:
-    """Each last word of a person's full name (two words or more) in the story, and whose."""
+    """Each family name of a person's full name (two words or more) in the story, and whose.
+
+    The family name is the last word, or the first in a Korean or Chinese name ("كيم جونغ
+    أون" is then "كيم", "مون جاي-إن" is "مون").
+    """
     owners: dict[str, set[str]] = {}
     for item in found.values():
         if item.entry.kind != "person":
             continue
         for start, end in item.spans:
             if end - start >= 2:
-                for form in _forms(tokens[end - 1]):
+                family = start if _family_first(tokens, start, end, item) else end - 1
+                for form in _forms(tokens[family]):
                     owners.setdefault(form, set()).add(item.entry.key)
     return owners
+
+
+def _family_first(tokens: Sequence[Token], start: int, end: int, item: Found) -> bool:
+    """Whether a name puts the family name first: known East Asian, or a hyphened given name."""
+    actor = item.entry.actor
+    if actor is not None:
+        return actor.country in _FAMILY_FIRST
+    return any(tokens[k].text == "-" for k in range(start + 1, end))
 
 
 def _defer_surnames(
