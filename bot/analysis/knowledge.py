@@ -83,6 +83,17 @@ def load_places(path: Path) -> tuple[Place, ...]:
         raise KnowledgeError(f"{path}: malformed place entry: {exc}") from exc
 
 
+def load_list_names(path: Path) -> dict[str, str]:
+    """States' names that are also common words (عمان, مالي), read only in a list of states."""
+    if not path.exists():
+        return {}
+    try:
+        items = _read(path)["actors"]
+        return {name: item["id"] for item in items for name in item.get("in_lists_ar", ())}
+    except (KeyError, TypeError) as exc:
+        raise KnowledgeError(f"{path}: malformed in_lists_ar: {exc}") from exc
+
+
 def load_name_stops(path: Path) -> frozenset[str]:
     """The words of seeds/name_stops.txt, never part of a person's name; none when absent."""
     try:
@@ -107,10 +118,11 @@ def load_knowledge(seeds_dir: Path) -> Knowledge:
         topics = load_topics(seeds_dir / "topics.json")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise KnowledgeError(f"cannot read topics: {exc}") from exc
+    stops = load_name_stops(seeds_dir / "name_stops.txt")
     return Knowledge(
         actors=actors,
         places=places,
         topics=topics,
-        gazetteer=Gazetteer(actors, places, load_name_stops(seeds_dir / "name_stops.txt")),
+        gazetteer=Gazetteer(actors, places, stops, load_list_names(seeds_dir / "countries.json")),
         topic_matcher=TopicMatcher(topics),
     )

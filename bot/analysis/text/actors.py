@@ -8,10 +8,11 @@ or an appositive after it, keeping the role they carry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 
 from bot.analysis.text.lexicon import common_words, named_after, role_stops, titles
 from bot.analysis.text.names import divine_names, given_names, joiners
@@ -66,6 +67,7 @@ class Gazetteer:
         actors: Iterable[Actor],
         places: Iterable[Place] = (),
         name_stops: Iterable[str] = (),
+        list_names: Mapping[str, str] = MappingProxyType({}),
     ) -> None:
         self.by_first: dict[str, list[tuple[_Variant, Entry]]] = {}
         # Variants of two words or more by their first two words, each with the place it
@@ -85,6 +87,14 @@ class Gazetteer:
             entry = Entry(actor.id, actor.kind, actor.name_ar, actor.name_en, actor=actor)
             for variant in (actor.name_ar, *actor.variants_ar, *actor.adjectives_ar):
                 self._add(variant, entry)
+        # States' names that are common words too, by their normalized form: a state only
+        # next to other states ("مصر وعمان").
+        self.in_lists: dict[str, Entry] = {}
+        for name, key in list_names.items():
+            if (state := self.actors.get(key)) is not None:
+                self.in_lists[normalize(name)] = Entry(
+                    state.id, state.kind, state.name_ar, state.name_en, actor=state
+                )
         for place in places:
             entry = Entry(place.id, "place", place.name_ar, place.name_en, place=place)
             for variant in (place.name_ar, *place.variants_ar):
@@ -166,6 +176,7 @@ def find_entities(
         found.setdefault(entry.key, Found(entry)).spans.append((start, end))
         for k in range(start, end):
             taken[k] = entry.kind
+    _states_in_lists(tokens, found, taken, gazetteer.in_lists)
     _defer_surnames(tokens, found, taken)
     _resolve_surnames(tokens, found, taken)
     namer = _Namer(gazetteer.name_stops, gazetteer.spellings)
@@ -186,6 +197,37 @@ def find_entities(
         if item.entry.kind == "person" and item.role_ar is None:
             item.role_ar = _role_near(tokens, item, taken)
     return sorted(found.values(), key=lambda f: f.first)
+
+
+def _states_in_lists(
+    tokens: Sequence[Token],
+    found: dict[str, Found],
+    taken: list[str | None],
+    in_lists: Mapping[str, Entry],
+) -> None:
+    """A state's name that is a common word too is the state next to another in a list.
+
+    "مصر وعمان والسودان" is Egypt, Oman and Sudan; "عمان" alone may be Amman.
+    """
+    if not in_lists:
+        return
+    added = True
+    while added:
+        added = False
+        for i, tok in enumerate(tokens):
+            entry = next((in_lists[f] for f in tok.bare if f in in_lists), None)
+            if entry is None or taken[i] or not tok.is_word:
+                continue
+            left = i > 0 and taken[i - 1] == "country" and tok.norm.startswith("و")
+            right = i + 1 < len(tokens) and taken[i + 1] == "country"
+            right = right and tokens[i + 1].norm.startswith("و")
+            comma = i > 1 and tokens[i - 1].text in ",،-" and taken[i - 2] == "country"
+            if left or right or comma:
+                found.setdefault(entry.key, Found(entry)).spans.append((i, i + 1))
+                taken[i] = "country"
+                added = True
+    for item in found.values():
+        item.spans.sort()
 
 
 def _merge_partial_names(tokens: Sequence[Token], found: dict[str, Found]) -> None:

@@ -29,10 +29,11 @@ from functools import cache, lru_cache
 
 from bot.analysis.text.actors import Found
 from bot.analysis.text.days import day_named, months, weekdays
+from bot.analysis.text.gatherings import find_gatherings
 from bot.analysis.text.lexicon import common_words, titles
 from bot.analysis.text.normalize import normalize
 from bot.analysis.text.stem import unclitic
-from bot.analysis.text.tokens import COMMA, Token
+from bot.analysis.text.tokens import COMMA, Token, sentence_spans
 from bot.models import Meeting
 
 # Past tense: the event happened. Duals and plurals name their subjects before the verb.
@@ -171,7 +172,6 @@ _TIMES = """
 """
 # Words of a title too common to tell two holders apart.
 _WEAK = "في من على عن و باسم لدى العام العامة"
-_SENTENCE_END = frozenset(".!?؟;؛\n")
 _SIDES = ("person", "body", "country")
 # How far the participants of one event may stand from its cue and from each other.
 REACH = 14
@@ -370,7 +370,7 @@ def find_meetings(
     may = list(map(_may_cue, [tok.norm for tok in tokens]))
     if not any(may):
         return []
-    sentences = _sentences(tokens)
+    sentences = sentence_spans(tokens)
     cued = [
         i
         for i, (start, end) in enumerate(sentences)
@@ -437,6 +437,15 @@ def find_meetings(
                 )
             for at in group:
                 groups[at] = group
+    for summit in find_gatherings(tokens, found, on):
+        for n, a in enumerate(summit.members):
+            for b in summit.members[n + 1 :]:
+                pair = frozenset((a.entry.key, b.entry.key))
+                if len(pair) == 2 and pair not in seen:
+                    seen[pair] = len(meetings)
+                    meetings.append(
+                        Meeting(a.entry.key, b.entry.key, summit.place, summit.day, "meeting")
+                    )
     return _no_state_beside_its_people(meetings, found)
 
 
@@ -1320,18 +1329,6 @@ def _coordinated_before(tokens: Sequence[Token], before: list[_Mention]) -> list
         if len(group) == 2:
             break
     return group
-
-
-def _sentences(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for k, tok in enumerate(tokens):
-        if tok.text in _SENTENCE_END:
-            if k > start:
-                spans.append((start, k + 1 if tok.text == "؟" else k))
-            start = k + 1
-    if start < len(tokens):
-        spans.append((start, len(tokens)))
-    return spans
 
 
 def _place(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.analysis.text.normalize import WORD, WORD_INNER, normalize
@@ -12,6 +13,7 @@ _TOKEN = re.compile(rf"{WORD.pattern}|[^\w\s{WORD_INNER}]|\n")
 # Sentence and clause boundaries: a name, a title or a meeting does not run across them.
 BOUNDARY = frozenset('.!?؟;؛:«»"()[]{}\n')
 COMMA = frozenset(",،")
+_SENTENCE_END = frozenset(".!?؟;؛\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +46,16 @@ def tokenize(text: str) -> list[Token]:
         bare = unclitic(norm) if raw[:1].isalpha() else (norm,)
         out.append(Token(raw, norm, match.start(), match.end(), bare))
     return out
+
+
+def sentence_spans(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The (start, end) token spans of the sentences; a question keeps its mark."""
+    spans, start = [], 0
+    for k, tok in enumerate(tokens):
+        if tok.text in _SENTENCE_END:
+            if k > start:
+                spans.append((start, k + 1 if tok.text == "؟" else k))
+            start = k + 1
+    if start < len(tokens):
+        spans.append((start, len(tokens)))
+    return spans
