@@ -292,7 +292,9 @@ def _family_first(tokens: Sequence[Token], start: int, end: int, item: Found) ->
     actor = item.entry.actor
     if actor is not None:
         return actor.country in _FAMILY_FIRST
-    return any(tokens[k].text == "-" for k in range(start + 1, end))
+    # "مون جاي-إن": the hyphen joins the given name's two parts, after the family name and
+    # one more word; "كيم-ترامب" joins two names.
+    return any(tokens[k].text == "-" for k in range(start + 2, end))
 
 
 def _defer_surnames(
@@ -724,8 +726,21 @@ def _without_clitic(text: str, letters: int) -> str:
 
 
 def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) -> str | None:
-    """The title phrase just before a known person's first full mention, if there is one."""
-    start = item.first
+    """The title phrase before or after the first of a person's mentions that has one.
+
+    "من مصر.. المسماري يتحدث" names him bare; "المتحدث باسم الجيش الوطني الليبي، أحمد
+    المسماري" gives his role.
+    """
+    for span in item.spans:
+        role = _role_at(tokens, span, taken)
+        if role is not None:
+            return role
+    return None
+
+
+def _role_at(tokens: Sequence[Token], span: tuple[int, int], taken: list[str | None]) -> str | None:
+    """The title phrase just before a mention, or after it and a comma."""
+    start = span[0]
     # "الأمين العام للأمم المتحدة، أنطونيو غوتيريش": the title may stand before a comma.
     end = start - 1 if start >= 1 and tokens[start - 1].text in COMMA else start
     k = end - 1
@@ -742,13 +757,15 @@ def _role_near(tokens: Sequence[Token], item: Found, taken: list[str | None]) ->
                 k -= 1
             role = _span_text(tokens, k, end)
             first = tokens[k].norm
-            if first[:1] in ("و", "ف") and first[1:] in titles():
-                role = _without_clitic(role, 1)  # "ونائب رئيس الوزراء": the role, not the و
+            clitic = next((c for c in ("وب", "و", "ف", "ب") if first.startswith(c)), "")
+            if clitic and first not in titles() and first[len(clitic) :] in titles():
+                # "ونائب رئيس الوزراء", "بزعيم كوريا الشمالية": the role, not the و or ب
+                role = _without_clitic(role, len(clitic))
             return role
         k -= 1
     # "ستيفاني ويليامز، مستشارة خاصة": or after it, as an appositive; a title with و after
     # the comma starts the next item of a list ("خليفة حفتر، ورئيس مجلس النواب ...").
-    after = item.spans[0][1]
+    after = span[1]
     if (
         after + 1 < len(tokens)
         and tokens[after].text in COMMA

@@ -155,7 +155,7 @@ _SAYING = """
 _ATTENDING = "بحضور وبحضور بمشاركة وبمشاركة"
 # Who stands for a state or body at a meeting: "الوفد التركي", "مسؤولين من طالبان".
 _DELEGATES = """
-وفد الوفد وفدا وفود الوفود الجانب جانب مسؤولي مسؤولين ممثلي ممثلين ممثلو سفراء قادة
+وفد الوفد وفدا وفود الوفود الجانب جانب مسؤولي مسؤولين المسؤولين ممثلي ممثلين ممثلو سفراء قادة
 ممثل ممثلا مبعوث
 """
 # A place after these is the subject of the talks, not where they were held.
@@ -583,8 +583,8 @@ def _apposition_end(tokens: Sequence[Token], end: int, lex: _Lex) -> int:
     """The end of a title after a name and a comma ("سونغ كيم، السفير الأمريكي السابق ...")."""
     if end + 1 >= len(tokens) or tokens[end].text not in COMMA:
         return end
-    if not _is(tokens[end + 1], lex.title_words):
-        return end
+    if not _is(tokens[end + 1], lex.title_words) or tokens[end + 1].norm.startswith("و"):
+        return end  # "، ومدير إدارات ...": one more of a list, not a title of the name
     k = end + 1
     while k < len(tokens) and k - end <= TITLE_REACH and tokens[k].is_word:
         k += 1
@@ -637,6 +637,8 @@ def _stands_for_a_side(tokens: Sequence[Token], m: _Mention, lex: _Lex) -> bool:
     # or a delegation word a few words before, within the phrase.
     for j in range(k, max(-1, k - SIDE_REACH), -1):
         tok = tokens[j]
+        if tok.norm in ("في", "وفي") and j > 0 and _is(tokens[j - 1], lex.delegates):
+            return True  # "بعدد من المسؤولين في مكتب الأمين للجامعة العربية": its officials
         if not tok.is_word or tok.norm in ("في", "وفي", "حول", "بشان", "عن"):
             return False  # "عبر حدودها مع إسرائيل ... في بريطانيا وألمانيا": where, not who
         if _is(tok, lex.connectors) or _is(tok, lex.delegates):
@@ -714,15 +716,21 @@ def _by_role(
     return scored[0][1]
 
 
-def _title_phrase(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
-    """Where a title phrase that starts at a title word ends: before a comma, a verb, a name."""
+def _title_phrase(
+    tokens: Sequence[Token], start: int, limit: int, lex: _Lex, states: frozenset[int] = frozenset()
+) -> int:
+    """Where a title phrase that starts at a title word ends: before a comma, a verb, a name.
+
+    A state or body named in it (`states`: their tokens) is part of it: "زعيم كوريا الشمالية".
+    """
     k = start + 1
     while k < min(limit, len(tokens)) and k - start < TITLE_REACH and tokens[k].is_word:
         tok = tokens[k]
         if _is(tok, lex.barriers) or _may_cue(tok.norm) or _is(tok, lex.connectors):
             break
         if not (
-            _is(tok, lex.title_words)
+            k in states
+            or _is(tok, lex.title_words)
             or tok.norm.startswith(("ال", "لل", "بال"))
             or tok.norm in common_words()
         ):
@@ -790,6 +798,8 @@ def _events(
             s_start > 0
             and _present(tokens[k], lex)
             and day_named(tokens, s_start, s_end, story.on) is None
+            # "أن الاجتماع يضم X مع Y": who the meeting just told of brings together.
+            and not (k > s_start and _is(tokens[k - 1], lex.the_meeting))
         ):
             # Headlines tell done things in the present; in the body "يلتقي خلالها" is
             # what a visit will bring, unless a day gone by is named.
@@ -944,13 +954,16 @@ def _with_titled_objects(
     "التقى بومبيو زعيم كوريا الشمالية": Kim Jong Un, named elsewhere with that title.
     """
     covered = [(m.lead, m.end) for m in inside]
+    states = frozenset(
+        t for m in inside if m.item.entry.kind in ("country", "body") for t in range(m.start, m.end)
+    )
     out = list(people)
     j = k + 1
     while j < min(stop, k + REACH):
         if not _is(tokens[j], lex.title_words) or any(a <= j < b for a, b in covered):
             j += 1
             continue
-        end = _title_phrase(tokens, j, stop, lex)
+        end = _title_phrase(tokens, j, stop, lex, states)
         holder = _by_role(tokens, j, end, story, lex)
         if holder is not None and all(m.item is not holder for m in out):
             marked = j > 0 and (_is(tokens[j - 1], lex.connectors) or tokens[j].norm[:1] == "ب")
@@ -1269,6 +1282,8 @@ def _planned(tokens: Sequence[Token], k: int, stop: int, s_start: int, lex: _Lex
         return True  # ليلتقي: in order to meet
     present = any(s in lex.present for s in shapes)
     for j in range(max(s_start, k - 2), k):
+        if j == k - 2 and tokens[k - 1].norm in lex.the_meeting:
+            continue  # "أن الاجتماع يضم": that the meeting brings together, not a wish
         if tokens[j].norm in lex.moods and (present or tokens[j].norm in ("لم", "لن")):
             return True
     if _is(word, lex.visits) and any(
