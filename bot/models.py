@@ -41,8 +41,10 @@ class StoryView:
     outlet: str
     outlet_ar: str
     url: str | None
-    published_at: datetime | None
+    published_at: datetime | None  # None when the story gives none, or none to believe
     sources: int = 1  # outlets that told the same story
+    stored_at: datetime | None = None  # when the bot stored it: shown for an undated story
+    source_kind: str = ""  # "seed", "file", "feed", ...: says where a story without a URL is from
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +227,17 @@ class ActorProfile:
     met: tuple[MeetingView, ...]
     appears_with: tuple[ActorCount, ...]
     appears_with_window: int = 0  # counted over this many latest stories (0: all of them)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsPeriod:
+    """The days "in the news" and topic counts look at: the last week, or the latest with news."""
+
+    start: datetime
+    end: datetime
+    # True for the week to now; False for the week to the newest story, when the last
+    # week has none (a quiet week, a backfill): then the reader is told which week.
+    current: bool
 
 
 @dataclass(frozen=True, slots=True)

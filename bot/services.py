@@ -24,6 +24,7 @@ from bot.models import (
     ActorProfile,
     ActorRecord,
     ChatUser,
+    NewsPeriod,
     SearchHit,
     SeedReport,
     StoryAnalysis,
@@ -32,7 +33,7 @@ from bot.models import (
     TopicCount,
 )
 from bot.seeds import read_seed_documents
-from storage import Store, actors, analysis, articles, search, sources, topics, users
+from storage import Store, actors, analysis, articles, periods, search, sources, topics, users
 from storage.rows import Totals
 from storage.timefmt import from_db
 
@@ -249,10 +250,13 @@ class Services:
             articles.latest_stories, limit=limit, offset=max(0, offset), totals=self._totals
         )
 
-    async def people_in_news(self) -> list[ActorCount]:
-        """The people named in the most stories over the last week."""
-        since = self.clock() - NEWS_WINDOW
-        return await self.store.run(actors.people_in_news, since, WHO_LIST)
+    async def news_period(self) -> NewsPeriod:
+        """The last week when it has stories, else the week to the newest story."""
+        return await self.store.run(periods.news_period, self.clock(), NEWS_WINDOW)
+
+    async def people_in_news(self, period: NewsPeriod) -> list[ActorCount]:
+        """The people named in the most stories of the period (see news_period)."""
+        return await self.store.run(actors.people_in_news, period.start, WHO_LIST)
 
     async def find_person(self, query: str) -> Lookup:
         """Resolve what a user typed to a person or body, or say why not."""
@@ -294,9 +298,9 @@ class Services:
         """The topic a user means by an id or a name in Arabic or English."""
         return find_topic(query[:200], self.knowledge.topics)
 
-    async def topic_counts(self) -> list[TopicCount]:
-        """Stories per topic over the last week."""
-        return await self.store.run(topics.topic_counts, self.clock() - NEWS_WINDOW)
+    async def topic_counts(self, period: NewsPeriod) -> list[TopicCount]:
+        """Stories per topic in the period (see news_period)."""
+        return await self.store.run(topics.topic_counts, period.start)
 
     async def topic_stories(self, topic_id: str, offset: int = 0) -> StoryPage:
         """The newest stories of a topic."""

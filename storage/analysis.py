@@ -11,7 +11,7 @@ import sqlite_utils
 
 from bot.models import ActorRecord, StoryAnalysis
 from storage.db import writing
-from storage.timefmt import from_db, to_db
+from storage.timefmt import believed_date, from_db, to_db
 
 
 def upsert_actors(db: sqlite_utils.Database, actors: Iterable[ActorRecord]) -> int:
@@ -53,11 +53,14 @@ def stories_to_analyze(
 ) -> list[tuple[int, str, str, str | None, str]]:
     """(id, headline, body, published time, sort time) of stories an older analysis saw."""
     # Through its index: SQLite would rather walk every story in id order.
+    # A date too far past when the story was stored is not believed (see believed_date):
+    # relative dates (اليوم, أمس) are not counted from it, nor is it grouped by it.
     return [
-        (row[0], row[1], row[2], row[3], row[4])
+        (row[0], row[1], row[2], to_db(believed_date(from_db(row[3]), from_db(row[5]))), row[4])
         for row in db.execute(
             """
-            SELECT s.id, s.headline, s.body, COALESCE(s.published_at, a.published_at), s.sort_at
+            SELECT s.id, s.headline, s.body, COALESCE(s.published_at, a.published_at), s.sort_at,
+                a.fetched_at
             FROM stories s INDEXED BY stories_analysis JOIN articles a ON a.id = s.article_id
             WHERE s.analysis_version < ? ORDER BY s.id LIMIT ?
             """,

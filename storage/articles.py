@@ -11,7 +11,7 @@ from bot.models import NewArticle, StoryDraft, StoryPage
 from storage import views
 from storage.db import writing
 from storage.rows import Totals, cached_count, last_id
-from storage.timefmt import to_db
+from storage.timefmt import sort_date, to_db
 
 SeedOutcome = Literal["added", "updated", "unchanged"]
 
@@ -56,7 +56,7 @@ def upsert_seed_article(
             article_id = int(row[0])
             db.table("articles").update(article_id, record)
             db.execute("DELETE FROM stories WHERE article_id = ?", [article_id])
-        _insert_stories(db, article_id, stories, published_at or now)
+        _insert_stories(db, article_id, stories, sort_date(published_at, now))
     return "added" if row is None else "updated"
 
 
@@ -104,7 +104,9 @@ def store_article(
             }
         )
         article_id = last_id(table)
-        _insert_stories(db, article_id, list(article.stories), article.published_at or fetched_at)
+        _insert_stories(
+            db, article_id, list(article.stories), sort_date(article.published_at, fetched_at)
+        )
     return article_id
 
 

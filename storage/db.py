@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -545,6 +546,30 @@ def _m009_repair_text(db: sqlite_utils.Database) -> None:
                 )
 
 
+# Written out here rather than imported from storage.timefmt: a migration's meaning must not
+# change when that rule does.
+_M010_FUTURE_SLACK = timedelta(days=1)
+
+
+def _m010_future_dates(db: sqlite_utils.Database) -> None:
+    """Stories dated over a day past when they were stored sort by when they were stored.
+
+    Such a date is a feed's clock or time zone gone wrong: sorted by it, the story sat at
+    the top of every list until that day came. Compared in Python: the ISO strings carry
+    an offset that SQLite's date functions would drop.
+    """
+    rows = db.conn.execute(
+        "SELECT s.id, s.sort_at, a.fetched_at FROM stories s "
+        "JOIN articles a ON a.id = s.article_id WHERE s.sort_at > a.fetched_at"
+    ).fetchall()
+    for story_id, sort_at, fetched_at in rows:
+        if (
+            datetime.fromisoformat(sort_at)
+            > datetime.fromisoformat(fetched_at) + _M010_FUTURE_SLACK
+        ):
+            db.conn.execute("UPDATE stories SET sort_at = ? WHERE id = ?", [fetched_at, story_id])
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -556,6 +581,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m007_delivery_retries,
     _m008_meeting_indexes,
     _m009_repair_text,
+    _m010_future_dates,
 )
 
 

@@ -53,4 +53,5 @@ def search_stories(
     ).fetchall()
     by_id = {row[0]: row for row in rows}
     hits = [by_id[story_id] for story_id in page if story_id in by_id]
-    return [SearchHit(story=views.story_view(row), body=row[8]) for row in hits], len(ranked)
+    body = views.WIDTH
+    return [SearchHit(story=views.story_view(row), body=row[body]) for row in hits], len(ranked)

@@ -278,13 +278,13 @@ def digest_candidates(
         people.setdefault(story_id, []).append((key, name_ar, name_en))
     out = []
     for row in rows:
-        sort_at = from_db(row[8])
+        sort_at = from_db(row[views.WIDTH])
         assert sort_at is not None
         out.append(
             DigestCandidate(
                 story=views.story_view(row),
                 sort_at=sort_at,
-                arrived_at=from_db(row[9]),
+                arrived_at=from_db(row[views.WIDTH + 1]),
                 topics=tuple(topics.get(row[0], ())),
                 people=tuple(people.get(row[0], ())),
             )
@@ -387,7 +387,7 @@ def alert_stories(db: sqlite_utils.Database, alert_ids: list[int]) -> list[Any]:
     marks = ",".join("?" for _ in alert_ids)
     rows = db.execute(
         f"SELECT {views.COLUMNS} FROM alerts al JOIN stories s ON s.id = al.story_id "
-        f"{views.JOINS} WHERE al.id IN ({marks}) ORDER BY s.sort_at DESC",
+        f"{views.JOINS} WHERE al.id IN ({marks}) {views.ORDER}",
         alert_ids,
     ).fetchall()
     return [views.story_view(row) for row in rows]

@@ -118,8 +118,12 @@ def test_arabic_digest_has_header_sections_items_and_people() -> None:
     # A one-or-two-sentence lead: the third sentence is left out.
     assert "وأكد الجانبان أهمية التعاون." in text
     assert "لقاء جديد" not in text
-    assert '<i>الوسط · 3 مصادر · <a href="https://alwasat.ly/news/1">اقرأ</a></i>' in text
-    assert "<i>الوسط</i>" in text  # story 2: one outlet, no link
+    # Every item is dated (3 hours before the end: 29 Nov in Tripoli) and links its original.
+    assert (
+        '<i>الوسط · 29 نوفمبر 2026 · 3 مصادر · <a href="https://alwasat.ly/news/1">اقرأ</a></i>'
+        in text
+    )
+    assert "<i>الوسط، بلا رابط · 29 نوفمبر 2026</i>" in text  # story 2: one outlet, no link
     assert "<i>في الأخبار: نجلاء المنقوش، عبد الحميد الدبيبة</i>" in text
     assert "★ تشير إلى أخبار عمّا تتابعه." in text
     assert "Mangoush" not in text  # the Arabic digest shows no translation
@@ -145,7 +149,10 @@ def test_english_digest_uses_translations_where_available() -> None:
     assert "<u><b>Other</b></u>\n<b>3. Third story in English</b>\nIts lead in English." in text
     # Story 2 has no translation: it stays in Arabic, with the English outlet name.
     assert "<b>2. المنقوش تلتقي نظيرها الإيطالي في روما</b>" in text
-    assert '<i>Al-Wasat · 3 sources · <a href="https://alwasat.ly/news/1">Read</a></i>' in text
+    assert (
+        '<i>Al-Wasat · 29 Nov 2026 · 3 sources · <a href="https://alwasat.ly/news/1">Read</a></i>'
+        in text
+    )
     assert "<i>In the news: Najla Mangoush, Abdul Hamid Dbeibah</i>" in text
     assert "★ marks stories about what you follow." in text
     assert "Translation is unavailable" not in text

@@ -106,7 +106,7 @@ async def test_search_finds_the_uk_story_with_the_matched_words_in_bold(chat: Ex
     assert reply.buttons == []
     [reply] = await chat.say("/search الانتخابات", lang="ar")
     assert reply.text.startswith(f"<b>بحث:</b> الانتخابات (1–1 من 1)\n\n<b>1. {UK_HEADLINE}</b>\n")
-    assert reply.text.endswith("<i>الدستور · التاريخ غير معروف</i>")
+    assert reply.text.endswith("<i>صفحة مرفقة بالبوت، الدستور · حُفظ في 29 نوفمبر 2026</i>")
 
 
 async def test_search_in_english_finds_people_and_topics(chat: ExploreChat) -> None:
@@ -328,7 +328,8 @@ async def test_who_answers_an_arabic_reader_in_arabic(chat: ExploreChat) -> None
         "• إيفان مولوتكوف (Ivan Molotkov) — طرابلس",
         "<b>يظهر مع</b>",
         "• ستيفاني ويليامز (Stephanie Williams) · خبر واحد",
-        f"<b>أحدث الأخبار</b>\n1. {RUSSIA_HEADLINE} <i>(الدستور)</i>",
+        f"<b>أحدث الأخبار</b>\n1. {RUSSIA_HEADLINE} "
+        "<i>(صفحة مرفقة بالبوت، الدستور · حُفظ في 29 نوفمبر 2026)</i>",
     ):
         assert part in profile.text
     for english in ("Met", "Appears with", "Tripoli", "Al-Dostor", "Named in"):
@@ -362,7 +363,7 @@ async def test_topic_lists_the_eight_topics_with_counts_as_buttons(chat: Explore
     assert sorted(data) == sorted(f"topic:{topic}:0" for topic in counts)
     assert sorted(counts) == sorted(TOPIC_IDS)
     [arabic] = await chat.say("/topic", lang="ar")
-    assert arabic.text.startswith("<b>موضوعات الأسبوع</b>\n\n• <b>العلاقات الثنائية</b>")
+    assert arabic.text.startswith("<b>الموضوعات هذا الأسبوع</b>\n\n• <b>العلاقات الثنائية</b>")
     assert "الانتخابات" in texts(arabic)
 
 

@@ -437,8 +437,8 @@ def test_story_item_arabic() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "<i>Al-Dostor &lt;x&gt; · date unknown</i>"),
-        ("ar", "<i>الدستور &amp; &lt;y&gt; · التاريخ غير معروف</i>"),
+        ("en", "<i>Al-Dostor &lt;x&gt;, no link · date unknown</i>"),
+        ("ar", "<i>الدستور &amp; &lt;y&gt;، بلا رابط · التاريخ غير معروف</i>"),
     ],
 )
 def test_story_item_without_date_or_url(lang: str, expected: str) -> None:
@@ -448,11 +448,47 @@ def test_story_item_without_date_or_url(lang: str, expected: str) -> None:
     parse_telegram_html(html)
 
 
+# 22:30 UTC on 5 Dec is 00:30 on 6 Dec in Tripoli.
+STORED = datetime(2026, 12, 5, 22, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "expected"),
+    [
+        ("en", "seed", "<i>seed page, Al-Dostor &lt;x&gt; · stored 6 Dec 2026</i>"),
+        ("ar", "seed", "<i>صفحة مرفقة بالبوت، الدستور &amp; &lt;y&gt; · حُفظ في 6 ديسمبر 2026</i>"),
+        ("en", "file", "<i>saved file, Al-Dostor &lt;x&gt; · stored 6 Dec 2026</i>"),
+        ("en", "feed", "<i>Al-Dostor &lt;x&gt;, no link · stored 6 Dec 2026</i>"),
+    ],
+)
+def test_an_undated_story_shows_when_it_was_stored_and_where_it_came_from(
+    lang: str, kind: str, expected: str
+) -> None:
+    story = _story(published_at=None, url=None, stored_at=STORED, source_kind=kind)
+    html = story_item(story, 1, lang, TRIPOLI)  # type: ignore[arg-type]
+    assert html.splitlines()[-1] == expected
+    assert "date unknown" not in html and "غير معروف" not in html
+    parse_telegram_html(html)
+
+
+def test_a_dated_story_shows_its_date_not_when_it_was_stored() -> None:
+    html = story_item(_story(stored_at=STORED), 1, "en", TRIPOLI)
+    assert "8 Dec 2021" in html and "stored" not in html
+
+
+def test_only_web_links_are_linked() -> None:
+    html = story_item(_story(url="javascript:alert(1)", stored_at=STORED), 1, "en", TRIPOLI)
+    assert "<a " not in html and "javascript" not in html
+    assert "Al-Dostor &lt;x&gt;, no link · 8 Dec 2021" in html
+
+
 def test_story_item_without_lead_has_two_lines() -> None:
     html = story_item(
         _story(lead="", url=None, headline="وزيرة الخارجية تلتقي السفير"), 1, "en", TRIPOLI
     )
-    assert html == "<b>1. وزيرة الخارجية تلتقي السفير</b>\n<i>Al-Dostor &lt;x&gt; · 8 Dec 2021</i>"
+    assert html == (
+        "<b>1. وزيرة الخارجية تلتقي السفير</b>\n<i>Al-Dostor &lt;x&gt;, no link · 8 Dec 2021</i>"
+    )
 
 
 def test_story_item_date_follows_the_zone() -> None:

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from bot.models import ActorCount, ActorProfile, ActorRecord, SearchHit, Topic, TopicCount
+from bot.models import (
+    ActorCount,
+    ActorProfile,
+    ActorRecord,
+    NewsPeriod,
+    SearchHit,
+    Topic,
+    TopicCount,
+)
 from bot.tg.i18n import Lang, format_date, format_day, story_count, t
-from bot.tg.render import esc, esc_attr, headline, link_url
+from bot.tg.render import esc, headline, story_meta
 
 PlaceName = Callable[[str, Lang], str]
 
@@ -26,9 +34,16 @@ def actor_role(actor: ActorRecord, lang: Lang) -> str | None:
     return esc(role) if role else None
 
 
-def people_list(people: list[ActorCount], lang: Lang) -> str:
+def period_words(period: NewsPeriod, lang: Lang, zone: ZoneInfo) -> str:
+    """Which days a count covers: 'this week', or 'in the week to 14 Mar 2025'."""
+    if period.current:
+        return t(lang, "period_week")
+    return t(lang, "period_week_to", day=format_date(period.end, lang, zone))
+
+
+def people_list(people: list[ActorCount], period: NewsPeriod, lang: Lang, zone: ZoneInfo) -> str:
     """The people in the news, ranked, with role and number of stories."""
-    lines = [t(lang, "who_title"), ""]
+    lines = [t(lang, "who_title", period=esc(period_words(period, lang, zone))), ""]
     for i, item in enumerate(people, start=1):
         role = actor_role(item.actor, lang)
         line = f"{i}. <b>{actor_name(item.actor, lang)}</b>"
@@ -77,18 +92,22 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
     if item.latest:
         lines += ["", t(lang, "profile_latest")]
         for number, story in enumerate(item.latest, start=1):
-            outlet = story.outlet_ar if lang == "ar" else story.outlet
-            when = format_date(story.published_at, lang, zone) if story.published_at else None
-            meta = " · ".join(x for x in (esc(outlet), esc(when) if when else "") if x)
             # Numbered, so the "🌐 n" buttons under the profile can name them.
+            meta = story_meta(story, lang, zone, sources=False)
             lines.append(f"{number}. {headline(story.headline)} <i>({meta})</i>")
     return "\n".join(lines)
 
 
-def topic_list(counts: list[TopicCount], topics: tuple[Topic, ...], lang: Lang) -> str:
-    """Every topic with its number of stories this week."""
+def topic_list(
+    counts: list[TopicCount],
+    topics: tuple[Topic, ...],
+    period: NewsPeriod,
+    lang: Lang,
+    zone: ZoneInfo,
+) -> str:
+    """Every topic with its number of stories in the period."""
     by_id = {c.topic: c.stories for c in counts}
-    lines = [t(lang, "topic_title"), ""]
+    lines = [t(lang, "topic_title", period=esc(period_words(period, lang, zone))), ""]
     for topic in sorted(topics, key=lambda tp: -by_id.get(tp.id, 0)):
         name = topic.name_ar if lang == "ar" else topic.name_en
         lines.append(
@@ -109,14 +128,5 @@ def search_hit(
     """One search result: headline, the passage with matched words in bold, outlet and date."""
     story = hit.story
     passage = "".join(f"<b>{esc(text)}</b>" if matched else esc(text) for text, matched in runs)
-    outlet = story.outlet_ar if lang == "ar" else story.outlet
-    when = (
-        format_date(story.published_at, lang, zone)
-        if story.published_at
-        else t(lang, "date_unknown")
-    )
-    meta = f"{esc(outlet)} · {esc(when)}"
-    url = link_url(story.url)
-    if url:
-        meta += f' · <a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>'
+    meta = story_meta(story, lang, zone)
     return f"<b>{number}. {headline(story.headline)}</b>\n{passage}\n<i>{meta}</i>"

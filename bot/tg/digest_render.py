@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.digests import Render, Variant
 from bot.models import Digest, DigestItem, DigestMessage, Translation
 from bot.tg.i18n import Lang, format_day, format_moment, t
-from bot.tg.render import esc, esc_attr, headline, link_url, pack_blocks
+from bot.tg.render import esc, headline, pack_blocks, story_meta
 
 # (Arabic name, English name) of each topic id.
 TopicNames = Mapping[str, tuple[str, str]]
@@ -81,7 +81,7 @@ def render_digest(
         for index, item in enumerate(items):
             number += 1
             translation = translations.get(item.story.id) if translate else None
-            text = _item(item, number, variant.lang, lang, translation)
+            text = _item(item, number, variant.lang, lang, zone, translation)
             if offer_translation and (translation is None or not translation.headline):
                 buttons[len(blocks)] = (number, item.story.id)
             # The section's title rides with its first story, so a split never orphans it.
@@ -136,7 +136,12 @@ def _person(name_ar: str, name_en: str, digest_lang: str) -> str:
 
 
 def _item(
-    item: DigestItem, number: int, digest_lang: str, lang: Lang, translation: Translation | None
+    item: DigestItem,
+    number: int,
+    digest_lang: str,
+    lang: Lang,
+    zone: ZoneInfo,
+    translation: Translation | None,
 ) -> str:
     story = item.story
     star = f"{STAR} " if item.followed else ""
@@ -149,12 +154,6 @@ def _item(
     lead = short_lead(lead_text)
     if lead:
         lines.append(esc(lead))
-    meta = [esc(story.outlet if lang == "en" else story.outlet_ar)]
-    if story.sources > 1:
-        meta.append(esc(t(lang, "sources", n=story.sources)))
-    url = link_url(story.url)
-    if url and url.lower().startswith(("http://", "https://")):
-        # Only web links: Telegram refuses other schemes, and they would not open anyway.
-        meta.append(f'<a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>')
-    lines.append(f"<i>{' · '.join(meta)}</i>")
+    # Dated, so that a story published in March does not look new in a December digest.
+    lines.append(f"<i>{story_meta(story, lang, zone)}</i>")
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from bot.models import ActorProfile, ActorRecord, StoryPage, Topic
 from bot.services import Services
 from bot.tg.cards import (
     people_list,
+    period_words,
     profile,
     search_hit,
     topic_list,
@@ -63,12 +64,14 @@ class ExploreCommands:
             return
         message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
-            people = await self.services.people_in_news()
+            period = await self.services.news_period()
+            people = await self.services.people_in_news(period)
             if not people:
-                await message.reply_text(t(lang, "who_empty"))
+                words = esc(period_words(period, lang, self.zone))
+                await message.reply_text(t(lang, "who_empty", period=words))
                 return
             await message.reply_text(
-                people_list(people, lang),
+                people_list(people, period, lang, self.zone),
                 reply_markup=_people_keyboard([p.actor for p in people], lang),
             )
             return
@@ -120,13 +123,14 @@ class ExploreCommands:
     # ---- /topic ------------------------------------------------------------------------
 
     async def topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Topics with this week's counts, or one topic's latest stories."""
+        """Topics with the latest week's counts, or one topic's latest stories."""
         got = incoming(update, context)
         if got is None:
             return
         message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
-            counts = await self.services.topic_counts()
+            period = await self.services.news_period()
+            counts = await self.services.topic_counts(period)
             topics = self.services.topics()
             buttons = [
                 InlineKeyboardButton(
@@ -135,7 +139,8 @@ class ExploreCommands:
                 for tp in topics
             ]
             keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-            await message.reply_text(topic_list(counts, topics, lang), reply_markup=keyboard)
+            text = topic_list(counts, topics, period, lang, self.zone)
+            await message.reply_text(text, reply_markup=keyboard)
             return
         found = self.services.find_topic(query)
         if found is None:

@@ -218,10 +218,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "translated": {"en": "Machine translation from Arabic", "ar": "ترجمة آلية من العربية"},
     "sources": {"en": "{n} sources", "ar": "{n} مصادر"},
-    "who_title": {"en": "<b>In the news this week</b>", "ar": "<b>في الأخبار هذا الأسبوع</b>"},
+    "who_title": {"en": "<b>In the news {period}</b>", "ar": "<b>في الأخبار {period}</b>"},
     "who_empty": {
-        "en": "No one has been named in the stories of the last 7 days.",
-        "ar": "لم يرد اسم أحد في أخبار الأيام السبعة الماضية.",
+        "en": "No one is named in the stories {period}.",
+        "ar": "لم يرد اسم أحد في الأخبار {period}.",
     },
     "who_hint": {
         "en": "Tap a name, or send /who followed by a name in Arabic or English.",
@@ -255,7 +255,7 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Not in the curated list: found in the stories, name romanized.",
         "ar": "ليس في القائمة المنسقة: عُثر عليه في الأخبار.",
     },
-    "topic_title": {"en": "<b>Topics this week</b>", "ar": "<b>موضوعات الأسبوع</b>"},
+    "topic_title": {"en": "<b>Topics {period}</b>", "ar": "<b>الموضوعات {period}</b>"},
     "topic_hint": {
         "en": "Tap a topic, or send /topic followed by its name.",
         "ar": "اضغط على موضوع، أو أرسل /topic متبوعاً باسمه.",
@@ -290,6 +290,15 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     },
     "read_more": {"en": "Read", "ar": "اقرأ"},
     "date_unknown": {"en": "date unknown", "ar": "التاريخ غير معروف"},
+    # An undated story (or one whose date cannot be right) shows when the bot stored it.
+    "stored_on": {"en": "stored {date}", "ar": "حُفظ في {date}"},
+    # Where a story without a link comes from.
+    "from_seed": {"en": "seed page, {outlet}", "ar": "صفحة مرفقة بالبوت، {outlet}"},
+    "from_file": {"en": "saved file, {outlet}", "ar": "ملف محفوظ، {outlet}"},
+    "no_link": {"en": "{outlet}, no link", "ar": "{outlet}، بلا رابط"},
+    # The days "in the news" and topic counts cover: the last 7, or the latest 7 with news.
+    "period_week": {"en": "this week", "ar": "هذا الأسبوع"},
+    "period_week_to": {"en": "in the week to {day}", "ar": "في الأسبوع المنتهي في {day}"},
     "unknown_command": {
         "en": "I don't know the command {command}. Send /help to see what I can do.",
         "ar": "لا أعرف الأمر {command}. أرسل /help لمعرفة ما أستطيع فعله.",

@@ -50,20 +50,46 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def web_link(url: str | None) -> str | None:
+    """The URL when it can be a link in a message: a web address of sendable length."""
+    # Telegram refuses other schemes in a link, and they would not open anyway.
+    url = link_url(url)
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def story_when(story: StoryView, lang: Lang, zone: ZoneInfo) -> str:
+    """The story's date; for one without (a date to believe), when it was stored."""
+    if story.published_at is not None:
+        return format_date(story.published_at, lang, zone)
+    if story.stored_at is not None:
+        return t(lang, "stored_on", date=format_date(story.stored_at, lang, zone))
+    return t(lang, "date_unknown")
+
+
+def story_meta(story: StoryView, lang: Lang, zone: ZoneInfo, *, sources: bool = True) -> str:
+    """Where and when, as HTML: 'outlet · date · Read' linked to the original.
+
+    A story without a link says where it came from instead (a seed page, a saved file).
+    """
+    outlet = esc(story.outlet_ar if lang == "ar" else story.outlet)
+    url = web_link(story.url)
+    if url is None:
+        origin = {"seed": "from_seed", "file": "from_file"}.get(story.source_kind, "no_link")
+        outlet = esc(t(lang, origin, outlet=story.outlet_ar if lang == "ar" else story.outlet))
+    parts = [outlet, esc(story_when(story, lang, zone))]
+    if sources and story.sources > 1:
+        parts.append(esc(t(lang, "sources", n=story.sources)))
+    if url is not None:
+        parts.append(f'<a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>')
+    return " · ".join(parts)
+
+
 def story_item(story: StoryView, number: int, lang: Lang, zone: ZoneInfo) -> str:
     """One story as a block of Telegram HTML: headline, lead, outlet, date, link."""
-    outlet = story.outlet_ar if lang == "ar" else story.outlet
-    when = format_date(story.published_at, lang, zone) if story.published_at else None
-    meta = " · ".join([esc(outlet), esc(when or t(lang, "date_unknown"))])
-    if story.sources > 1:
-        meta += " · " + esc(t(lang, "sources", n=story.sources))
     lines = [f"<b>{number}. {headline(story.headline)}</b>"]
     if story.lead:
         lines.append(lead(story.lead))
-    url = link_url(story.url)
-    if url:
-        meta += f' · <a href="{esc_attr(url)}">{esc(t(lang, "read_more"))}</a>'
-    lines.append(f"<i>{meta}</i>")
+    lines.append(f"<i>{story_meta(story, lang, zone)}</i>")
     return "\n".join(lines)
 
 

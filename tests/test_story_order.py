@@ -1,0 +1,245 @@
+"""Lists go newest first by a story's own date, else by when it was stored; and which week
+"in the news" and the topic counts cover. At the storage level, with undated, future-dated
+and backfilled stories.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.models import ActorRecord, NewArticle, NewsPeriod, StoryDraft, StoryView
+from storage import actors, analysis, articles, periods, search, sources, topics
+from storage import subscriptions as subs
+from storage.db import MIGRATIONS, connect, migrate
+from storage.timefmt import FUTURE_SLACK, believed_date, sort_date, to_db
+
+NOW = datetime(2026, 11, 29, 7, 0, tzinfo=UTC)
+WEEK = timedelta(days=7)
+PERSON = ActorRecord(
+    key="mangoush", kind="person", name_ar="نجلاء المنقوش", name_en="Najla Mangoush",
+    role_ar=None, role_en=None, known=True, country="libya", names=("mangoush",),
+)  # fmt: skip
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite_utils.Database:
+    database = connect(tmp_path / "order.db")
+    analysis.upsert_actors(database, [PERSON])
+    return database
+
+
+def add(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    published: datetime | None,
+    stored: datetime,
+    kind: str = "feed",
+    topic: str = "elections",
+) -> int:
+    """A shown story about `topic` naming Mangoush, as ingest stores it; its id."""
+    source = sources.ensure_source(
+        db, url=f"https://{kind}.example/{name}", name=f"Outlet {name}", name_ar=f"منفذ {name}",
+        kind=kind, language="ar", now=stored,
+    )  # fmt: skip
+    article = NewArticle(
+        url=None if kind == "seed" else f"https://{kind}.example/{name}/1",
+        canonical_url=None if kind == "seed" else f"https://{kind}.example/{name}/1",
+        title=name, language="ar", published_at=published, content_hash=name,
+        raw_text=f"{name} text", stories=(StoryDraft(0, name, f"{name} body", f"{name} lead"),),
+    )  # fmt: skip
+    article_id = articles.store_article(db, source, article, stored)
+    assert article_id is not None
+    [story_id] = [
+        row[0] for row in db.execute("SELECT id FROM stories WHERE article_id = ?", [article_id])
+    ]
+    db.execute(
+        "UPDATE stories SET relevant = 1, search_stems = 'ليب', analysis_version = 99 WHERE id = ?",
+        [story_id],
+    )
+    db.execute("INSERT INTO story_topics VALUES (?, ?, 1.0)", [story_id, topic])
+    db.execute("INSERT INTO mentions VALUES (?, 'mangoush', NULL, 1)", [story_id])
+    db.conn.commit()
+    return int(story_id)
+
+
+def names(stories: tuple[StoryView, ...] | list[StoryView]) -> list[str]:
+    return [story.headline for story in stories]
+
+
+@pytest.fixture
+def mixed(db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """Stories of every kind of date, stored in an order unlike their dates."""
+    # Backfilled: published in March 2025, stored today.
+    add(db, "backfilled", published=at("2025-03-10T09:00"), stored=NOW)
+    # Undated, stored on 20 Nov: sorts by that.
+    add(db, "undated", published=None, stored=at("2026-11-20T12:00"))
+    add(db, "dated", published=at("2026-11-28T08:00"), stored=at("2026-11-28T09:00"))
+    # A feed dated a month ahead: not believed, it counts as stored, on 25 Nov.
+    add(db, "future", published=at("2026-12-29T08:00"), stored=at("2026-11-25T12:00"))
+    # A few hours ahead of when it was stored (a time zone off): believed.
+    add(db, "early", published=at("2026-11-29T10:00"), stored=at("2026-11-29T06:00"))
+    # An undated seed page, stored on 22 Nov.
+    add(db, "seed", published=None, stored=at("2026-11-22T07:00"), kind="seed")
+    return db
+
+
+NEWEST_FIRST = ["early", "dated", "future", "seed", "undated", "backfilled"]
+
+
+def test_latest_is_newest_first_by_own_date_else_stored(mixed: sqlite_utils.Database) -> None:
+    page = articles.latest_stories(mixed, limit=10, offset=0)
+    assert names(page.stories) == NEWEST_FIRST
+    # Paged, the order holds across pages.
+    pages = [articles.latest_stories(mixed, limit=2, offset=n).stories for n in (0, 2, 4)]
+    assert [name for page in pages for name in names(page)] == NEWEST_FIRST
+
+
+def test_views_carry_the_date_shown_and_when_stored(mixed: sqlite_utils.Database) -> None:
+    by_name = {s.headline: s for s in articles.latest_stories(mixed, limit=10, offset=0).stories}
+    assert by_name["backfilled"].published_at == at("2025-03-10T09:00")
+    assert by_name["backfilled"].stored_at == NOW
+    assert by_name["undated"].published_at is None
+    assert by_name["undated"].stored_at == at("2026-11-20T12:00")
+    # The future date is not shown either: the story shows when it was stored.
+    assert by_name["future"].published_at is None
+    assert by_name["future"].stored_at == at("2026-11-25T12:00")
+    assert by_name["early"].published_at == at("2026-11-29T10:00")
+    assert by_name["seed"].source_kind == "seed" and by_name["seed"].url is None
+    assert by_name["dated"].source_kind == "feed" and by_name["dated"].url
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_a_topic_lists_newest_first(
+    mixed: sqlite_utils.Database, common: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both of the topic page's queries: walking all stories, or the topic's own.
+    monkeypatch.setattr(topics, "COMMON_TOPIC", 0 if common else 10**9)
+    page = topics.stories_by_topic(mixed, "elections", limit=10, offset=0)
+    assert names(page.stories) == NEWEST_FIRST
+
+
+def test_a_profile_lists_its_latest_newest_first(mixed: sqlite_utils.Database) -> None:
+    profile = actors.actor_profile(mixed, "mangoush", latest=4)
+    assert profile is not None
+    assert names(profile.latest) == NEWEST_FIRST[:4]
+
+
+def test_alerts_and_digest_candidates_come_newest_first(mixed: sqlite_utils.Database) -> None:
+    ids = [row[0] for row in mixed.execute("SELECT id FROM stories ORDER BY id")]
+    for story_id in ids:
+        mixed.execute(
+            "INSERT INTO alerts (chat_id, story_id, reason, created_at) VALUES (1, ?, 'x', ?)",
+            [story_id, to_db(NOW)],
+        )
+    alert_ids = [row[0] for row in mixed.execute("SELECT id FROM alerts")]
+    assert names(subs.alert_stories(mixed, alert_ids)) == NEWEST_FIRST
+    found = subs.digest_candidates(mixed, at("2026-11-01T00:00"), NOW + timedelta(seconds=1))
+    assert names([c.story for c in found]) == NEWEST_FIRST
+    # A digest ranks by freshness from the same date: the future-dated story is 4 days old.
+    future = next(c for c in found if c.story.headline == "future")
+    assert future.sort_at == at("2026-11-25T12:00")
+
+
+def test_search_breaks_ties_newest_first(mixed: sqlite_utils.Database) -> None:
+    # Every story has the same text to match, so bm25 ties and the date decides.
+    hits, total = search.search_stories(mixed, [["ليب"]], limit=10, offset=0)
+    assert total == 6
+    assert names([hit.story for hit in hits]) == NEWEST_FIRST
+
+
+def test_the_future_rule() -> None:
+    stored = at("2026-11-25T12:00")
+    assert believed_date(stored + FUTURE_SLACK, stored) == stored + FUTURE_SLACK
+    assert believed_date(stored + FUTURE_SLACK + timedelta(seconds=1), stored) is None
+    assert believed_date(None, stored) is None
+    assert sort_date(stored + timedelta(days=30), stored) == stored
+    assert sort_date(at("2020-01-01T00:00"), stored) == at("2020-01-01T00:00")
+
+
+def test_a_migration_moves_stories_stored_with_a_future_date(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    migrate(old, MIGRATIONS[:9])
+    old.execute(
+        "INSERT INTO sources (id, url, name, kind, added_at) "
+        "VALUES (1, 'https://a.example/', 'A', 'feed', '2026-11-01T00:00:00+00:00')"
+    )
+    for n, published, fetched in (
+        (1, "2027-05-01T00:00:00+00:00", "2026-11-20T10:00:00+00:00"),  # months ahead
+        (2, "2026-11-21T09:00:00+00:00", "2026-11-20T10:00:00+00:00"),  # within a day
+        (3, "2025-01-01T00:00:00+00:00", "2026-11-20T10:00:00+00:00"),  # backfilled
+    ):
+        old.execute(
+            "INSERT INTO articles (id, source_id, published_at, fetched_at, content_hash, "
+            "raw_text) VALUES (?, 1, ?, ?, ?, 'x')",
+            [n, published, fetched, str(n)],
+        )
+        # As the older version stored them: sorted by the date the feed gave.
+        old.execute(
+            "INSERT INTO stories (article_id, position, headline, body, sort_at) "
+            "VALUES (?, 0, 'h', 'b', ?)",
+            [n, published],
+        )
+    old.conn.commit()
+    old.conn.close()
+    db = connect(path)
+    sorted_at = [row[0] for row in db.execute("SELECT sort_at FROM stories ORDER BY article_id")]
+    assert sorted_at == [
+        "2026-11-20T10:00:00+00:00",
+        "2026-11-21T09:00:00+00:00",
+        "2025-01-01T00:00:00+00:00",
+    ]
+
+
+# ---- the latest period with news -------------------------------------------------------
+
+
+def test_an_empty_database_looks_at_the_last_week(db: sqlite_utils.Database) -> None:
+    assert periods.news_period(db, NOW, WEEK) == NewsPeriod(NOW - WEEK, NOW, True)
+
+
+def test_a_week_with_news_is_the_last_week(mixed: sqlite_utils.Database) -> None:
+    period = periods.news_period(mixed, NOW, WEEK)
+    assert (period.start, period.end, period.current) == (NOW - WEEK, NOW, True)
+    counts = topics.topic_counts(mixed, period.start)
+    # From 22 Nov 07:00: not the backfilled story (March 2025), nor the one stored on 20 Nov.
+    assert [(c.topic, c.stories) for c in counts] == [("elections", 4)]
+    [person] = actors.people_in_news(mixed, period.start, 10)
+    assert (person.actor.key, person.stories) == ("mangoush", 4)
+
+
+def test_a_database_with_only_old_news_looks_at_its_latest_week(
+    db: sqlite_utils.Database,
+) -> None:
+    # The newest story is months old; a future-dated one stored then counts as stored then.
+    add(db, "march", published=at("2025-03-14T09:00"), stored=at("2025-03-15T09:00"))
+    add(db, "march-8", published=at("2025-03-08T09:00"), stored=at("2025-03-15T09:00"))
+    add(db, "skewed", published=at("2031-01-01T00:00"), stored=at("2025-03-13T09:00"))
+    add(db, "february", published=at("2025-02-01T09:00"), stored=at("2025-03-15T09:00"))
+    period = periods.news_period(db, NOW, WEEK)
+    assert period.current is False
+    assert period.end == at("2025-03-14T09:00")
+    assert period.start == period.end - WEEK
+    # The week to 14 March holds three of the four stories.
+    assert [(c.topic, c.stories) for c in topics.topic_counts(db, period.start)] == [
+        ("elections", 3)
+    ]
+    [person] = actors.people_in_news(db, period.start, 10)
+    assert person.stories == 3
+
+
+def test_an_undated_story_stored_this_week_is_this_week_s_news(
+    db: sqlite_utils.Database,
+) -> None:
+    add(db, "old", published=at("2025-03-14T09:00"), stored=at("2025-03-15T09:00"))
+    add(db, "undated", published=None, stored=NOW - timedelta(days=2))
+    assert periods.news_period(db, NOW, WEEK).current is True
