@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 
+from bot.analysis.text.foreign_surnames import by_ear_key
 from bot.analysis.text.lexicon import common_words, named_after, role_stops, titles
 from bot.analysis.text.names import divine_names, given_names, joiners
 from bot.analysis.text.normalize import normalize, strip_marks
@@ -109,6 +110,9 @@ class Gazetteer:
         for ar, en in zip(arabic, english, strict=True):
             if ar not in given_names() and ar not in joiners() and en.isascii():
                 self.spellings.setdefault(ar, en)
+                # By ear too, for the other ways outlets write a foreign name (see romanize).
+                if key := by_ear_key(ar):
+                    self.spellings.setdefault(key, en)
 
     def _add(self, variant: str, entry: Entry) -> None:
         toks = tokenize(variant)

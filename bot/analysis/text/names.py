@@ -684,6 +684,7 @@ _SURNAMES = """
 بدري = Badri
 صديق = Siddiq
 زروق = Zarrouk
+عبده = Abdou
 """
 
 # Words that join a name to the next: بن and ابن "son of", أبو "father of".
@@ -697,7 +698,8 @@ _JOINERS = """
 """
 
 
-def _parse(text: str) -> dict[str, str]:
+def parse_lexicon(text: str) -> dict[str, str]:
+    """A lexicon's lines, `Arabic spellings = English`, as normalized spelling -> English."""
     table: dict[str, str] = {}
     for line in text.strip().splitlines():
         arabic, _, english = line.partition("=")
@@ -709,13 +711,13 @@ def _parse(text: str) -> dict[str, str]:
 @cache
 def arabic_given() -> dict[str, str]:
     """Normalized Arabic given names and their English spelling."""
-    return _parse(_ARABIC_GIVEN)
+    return parse_lexicon(_ARABIC_GIVEN)
 
 
 @cache
 def foreign_given() -> dict[str, str]:
     """Normalized foreign given names in Arabic script and their own spelling."""
-    return _parse(_FOREIGN_GIVEN)
+    return parse_lexicon(_FOREIGN_GIVEN)
 
 
 @cache
@@ -727,16 +729,16 @@ def given_names() -> dict[str, str]:
 @cache
 def divine_names() -> dict[str, str]:
     """The names that follow عبد, normalized, with the English ending ("rahman")."""
-    return _parse(_DIVINE)
+    return parse_lexicon(_DIVINE)
 
 
 @cache
 def surnames() -> dict[str, str]:
     """Normalized family names and nisbas, without the article, and their English spelling."""
-    return _parse(_SURNAMES)
+    return parse_lexicon(_SURNAMES)
 
 
 @cache
 def joiners() -> dict[str, str]:
     """بن, أبو and the like, normalized, with their English form."""
-    return _parse(_JOINERS)
+    return parse_lexicon(_JOINERS)

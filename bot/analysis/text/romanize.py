@@ -12,6 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bot.analysis.text.foreign_surnames import (
+    by_ear_key,
+    foreign_surnames,
+    foreign_surnames_by_ear,
+)
 from bot.analysis.text.names import arabic_given, divine_names, foreign_given, joiners, surnames
 from bot.analysis.text.normalize import normalize, strip_invisible, strip_marks
 
@@ -22,6 +27,9 @@ _CONSONANTS = {
     "ه": "h", "پ": "p", "ڤ": "v", "چ": "ch", "گ": "g",
 }  # fmt: skip
 _ALEFS = frozenset("اأآٱى")
+# Two letters that write one foreign sound, in any name: no Arabic name joins t and sh, so
+# تش is ch (غورباتشوف, راكيتيتش); نغ is ng (يونغ, هونغ), and no vowel goes inside either.
+_LETTER_PAIRS = {"تش": "ch", "نغ": "ng"}
 _NO_SPELLINGS: Mapping[str, str] = {}
 
 
@@ -53,29 +61,40 @@ def romanize(name: str, spellings: Mapping[str, str] = _NO_SPELLINGS) -> str:
             parts = [p for p in word.split("-") if p]
             out.append(
                 "-".join(
-                    _known(normalize(p), spellings) or _spelled(p, normalize(p), foreign=foreign)
+                    _known(normalize(p), spellings, foreign=foreign)
+                    or _spelled(p, normalize(p), foreign=foreign)
                     for p in parts
                 )
             )
         else:
-            known = _known(norm, spellings, article=not _alef_l(word))
+            known = _known(norm, spellings, article=not _alef_l(word), foreign=foreign)
             out.append(known or _spelled(word, norm, foreign=foreign))
         i += 1
     return " ".join(w for w in out if w)
 
 
-def _abd(divine: str) -> str:
-    """عبد + a divine name: Abdullah, Abdul Rahman, Abdul Aziz.
+def _abd(divine: str, *, joined: bool = False) -> str:
+    """عبد + a divine name: Abdullah, Abdul Rahman, Abdul Aziz; joined as the Arabic is.
 
     "Abdul" and apart, as the knowledge base writes most Libyan names (Abdul Hamid Dbeibah);
-    the Egyptian "Abdel" and the joined "Abdulhamid" are one letter away each.
+    the Egyptian "Abdel" is one letter away. A name the outlet wrote as one word
+    (عبدالسلام) is one word in English too (Abdulsalam), as its bearer usually writes it.
     """
     ending = divine_names()[divine]
-    return "Abdullah" if ending == "ullah" else "Abdul " + ending.capitalize()
+    if ending == "ullah":
+        return "Abdullah"
+    return "Abdul" + ending if joined else "Abdul " + ending.capitalize()
 
 
-def _known(norm: str, spellings: Mapping[str, str], *, article: bool = True) -> str | None:
-    """The spelling of a word some list knows, with or without its article."""
+def _known(
+    norm: str, spellings: Mapping[str, str], *, article: bool = True, foreign: bool = False
+) -> str | None:
+    """The spelling of a word some list knows, with or without its article.
+
+    In a foreign name a word may also be known by ear: outlets write the same foreign sound
+    with different letters and long vowels or none (ماتيرلا, ماتاريلا), and its key by ear
+    is what the spellings share.
+    """
     if norm in spellings:
         return spellings[norm]
     if norm in arabic_given():
@@ -85,9 +104,16 @@ def _known(norm: str, spellings: Mapping[str, str], *, article: bool = True) -> 
     if norm in joiners():
         return joiners()[norm]
     if norm.startswith("عبد") and norm[3:] in divine_names():
-        return _abd(norm[3:])  # عبدالله, عبدالرحمن written joined
+        return _abd(norm[3:], joined=True)  # عبدالله, عبدالرحمن written joined
     if norm in surnames():
         return surnames()[norm]
+    if norm in foreign_surnames():
+        return foreign_surnames()[norm]
+    if foreign and (key := by_ear_key(norm)):
+        # The knowledge base's words are in `spellings` under their key by ear as well.
+        by_ear = spellings.get(key) or foreign_surnames_by_ear().get(key)
+        if by_ear:
+            return by_ear
     if article and norm.startswith("ال") and len(norm) > 3:
         rest = norm[2:]
         found = spellings.get(rest) or surnames().get(rest) or arabic_given().get(rest)
@@ -119,10 +145,14 @@ def _letters(word: str, *, foreign: bool) -> str:
     them (بركات -> Barakat), as does a third consonant in a row; foreign names keep their
     clusters and read و as o.
     """
+    if foreign:
+        word = _FOREIGN_V.sub("ڤ", word)
     out: list[str] = []
+    written: set[int] = set()  # places in `out` of vowels the word writes (ا و ي)
     run = 0  # consonants in a row just written
     n = len(word)
     skip = -1
+    glided = False  # the last vowel was a foreign ي before ا: ليتيسيا -> Letisia
     for i, char in enumerate(word):
         if i == skip:
             continue
@@ -141,11 +171,23 @@ def _letters(word: str, *, foreign: bool) -> str:
             out.append("o")  # أوباما, أوستن, أوغلو: an opening O
             skip, run = 1, 0
             continue
+        if i == 0 and char == "إ" and after == "ي" and i + 2 < n and word[i + 2] in _CONSONANTS:
+            out.append("i")  # إي writes one long vowel: إيدير -> Idir, إيهود -> Ihoud
+            skip, run = 1, 0
+            continue
+        if (pair := _LETTER_PAIRS.get(char + after)) is not None:
+            if _open_cluster(out, run, foreign, pair):
+                run = 0
+            out.append(pair)
+            skip, run = i + 1, run + 1
+            continue
         if char in _ALEFS or char in "إة":
             long_a = "i" if char == "إ" else "a"
-            if i == n - 1 and char == "ا" and out and out[-1] in "aeiou":
+            if i == n - 1 and char == "ا" and out and out[-1] in "aeiou" and not glided:
                 continue
             if not (out and out[-1] == long_a):
+                if char != "ة" and out:
+                    written.add(len(out))  # a long vowel, not the alef a word opens with
                 out.append(long_a)
             run = 0
             continue
@@ -160,6 +202,11 @@ def _letters(word: str, *, foreign: bool) -> str:
             elif char == "ؤ":
                 out.append("u")
             continue
+        if char == "ه" and i == n - 1 and run and i > 1:
+            # A final ه after a consonant is the ة some outlets write so (كنبه -> Kanba),
+            # a French or African final e in a foreign name (كاغامه -> Kagame).
+            out.append("e" if foreign else "a")
+            continue
         if (
             char == "ي"
             and not foreign
@@ -173,11 +220,15 @@ def _letters(word: str, *, foreign: bool) -> str:
             run = 0
             continue
         if char in "وي":
-            vowel = i > 0 and (run > 0 or not after) and after not in _ALEFS
+            # In a foreign name a consonant, ي and a vowel make "i" and the vowel:
+            # أناستاسيادس -> Anastasiades, كارداشيان -> Kardashian.
+            gliding = glided = foreign and char == "ي" and run > 0 and after == "ا"
+            vowel = i > 0 and (run > 0 or not after) and (after not in _ALEFS or gliding)
             if vowel:
+                written.add(len(out))
                 if char == "و":
                     out.append("o" if foreign else "ou")
-                elif foreign and i + 1 < n and len(out) == 1:
+                elif foreign and i + 1 < n and len(out) == 1 and not gliding:
                     out.append("e")  # a foreign name's first syllable: ميركل -> Merkel
                 else:
                     out.append("" if out and out[-1] == "i" else "i")
@@ -197,24 +248,69 @@ def _letters(word: str, *, foreign: bool) -> str:
             run = 0
         out.append(sound)
         run += 1
+    if (
+        not foreign
+        and run == 2
+        and len(out) >= 3
+        and len(out) - 3 in written
+        and (out[-2], out[-1]) not in _FOREIGN_FINALS
+    ):
+        # A long vowel then two final consonants: the pattern فاعل and its kin put a short
+        # vowel between them (الحاكم -> Hakem, طالب -> Taleb, نوفل -> Noufel).
+        out.insert(len(out) - 1, "e")
     spelled = "".join(out)
     if spelled.startswith("bal") and len(spelled) > 5 and word.startswith("بل"):
         spelled = "bel" + spelled[3:]  # the Maghreb's بل: بلحاج -> Belhaj, بلقاسم -> Belqasem
-    if foreign and word.endswith("يه") and spelled.endswith("ih"):
-        spelled = spelled[:-2] + "e"  # a French é: جوبيه -> Juppe, باشليه -> Bashle
-    if foreign and spelled.endswith("of"):
-        spelled = spelled[:-2] + "ov"  # Russian and Bulgarian -ов: مولوتكوف -> Molotkov
     if foreign:
-        spelled = _FINAL_CLUSTER.sub(r"\1e\2", spelled)
-        spelled = _MEDIAL_CLUSTER.sub(r"\1e\2", spelled)
+        spelled = _foreign_endings(word, spelled)
     return spelled
 
 
+def _foreign_endings(word: str, spelled: str) -> str:
+    """The endings and clusters of European names that Arabic script writes without vowels."""
+    if word.endswith("يه") and spelled.endswith("ih"):
+        spelled = spelled[:-2] + "e"  # a French é: جوبيه -> Juppe, باشليه -> Bashle
+    if spelled.endswith("of"):
+        spelled = spelled[:-2] + "ov"  # Russian and Bulgarian -ов: مولوتكوف -> Molotkov
+    if word.endswith("يف") and len(word) > 3 and spelled.endswith("if"):
+        spelled = spelled[:-2] + "ev"  # -ев: مدفيديف -> Medvedev, غورباتشيف -> Gorbachev
+    if word.endswith("يز") and len(word) > 3 and spelled.endswith("iz"):
+        spelled = spelled[:-2] + "ez"  # Spanish -ez: سانشيز -> Sanchez, غوميز -> Gomez
+    spelled = _ENKO.sub("enko", spelled)
+    spelled = _FINAL_CLUSTER.sub(r"\1e\2", spelled)
+    spelled = _FINAL_R.sub("er", spelled)
+    spelled = _MEDIAL_CLUSTER.sub(r"\1e\2", spelled)
+    spelled = _R_BETWEEN.sub("er", spelled)
+    return _FINAL_S.sub("s", spelled)
+
+
 # Arabic script writes no e in a foreign name: one goes before a final r, l or n after a
-# consonant (ميركل -> Merkel, بلينكن -> Blinken), and between l or r and a consonant they
-# cannot follow in a European word (تونينلي -> Toninelli-like, تيلرسون -> Tillerson-like).
+# consonant (ميركل -> Merkel, بلينكن -> Blinken, غاردنر -> Gardner), and between l or r and a
+# consonant they cannot follow in a European word (تونينلي -> Toninelli-like). An r between
+# two consonants is "er" (أندرسون -> Anderson, فرنانديز -> Fernandez), a final z after a
+# consonant the plural s of English surnames (روبرتز -> Roberts, آدامز -> Adams), and -نكو
+# the Ukrainian -enko (ياكوفنكو -> Yakovenko).
 _FINAL_CLUSTER = re.compile(r"([bcdfghjkmpqstvxz])([rln])$")
+_FINAL_R = re.compile(r"(?<=[lmn])r$")
 _MEDIAL_CLUSTER = re.compile(r"(?<=[aeiou])([nmszlrh])([lr])(?=[aeiou])")
+_R_BETWEEN = re.compile(r"(?<=[bcdfgjklmnpqstvwxz])r(?=[bcdfgjklmnpqstvxz])")
+_FINAL_S = re.compile(r"(?<=[bcdfgklmnprvw])z$")  # not tz: ستيغليتز -> Stiglitz
+_ENKO = re.compile(r"(?<![aeiou])i?nko$")
+# ف is v where Slavic and Italian names have it: -ova, -ovich, -ovsky, and after l
+# (زاخاروفا, يانوكوفيتش, بيريزوفسكي, سالفيني).
+_FOREIGN_V = re.compile(r"(?<=ل)ف|(?<=[وي])ف(?=ا$)|ف(?=يتش$|سك)")
+
+
+# Final pairs that close European and Persian names (لاند, ورت, دوست, هانس, ماننغ) rather
+# than an Arabic فاعل (طالب, كاظم, نوفل): a name ending so keeps them together though it is
+# not known to be foreign, as does a final consonant after و or ي read as w or y (ساور).
+_FOREIGN_FINALS = frozenset(
+    tuple(pair.split("+"))
+    for pair in (
+        "n+d r+d l+d r+t s+t l+t n+t f+t r+k n+k s+k l+m r+m n+s t+s r+s l+s m+s k+s l+f "
+        "r+f r+g r+gh r+n m+b r+z n+z n+ng"
+    ).split()
+) | {(glide, last) for glide in ("w", "y") for last in _CONSONANTS.values()}
 
 
 def _open_cluster(out: list[str], run: int, foreign: bool, sound: str = "") -> bool:
