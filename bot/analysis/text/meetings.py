@@ -100,7 +100,7 @@ _PLANNED = """
 المخطط المقترح المقترحة غدا يعتزم تعتزم يعتزمان ينوي تنوي عزمه عزمها إلغاء بإلغاء ألغى
 ألغت يلغي تلغي ستلغي تأجيل بتأجيل إرجاء لانعقاد بانعقاد التحضير الإعداد
 يأمل تأمل التخطيط سيعقد ستعقد ستنعقد سيجري ستجري
-يرتقب يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة سيقوم
+يرتقب يتوقع تتوقع يفترض المفترض رفض رفضت يرفض اقترح اقترحت يقترح مقترح وافق وافقت موافقة سيقوم
 لإحياء مصير ستقوم موعد منع لمنع يمنع تمنع
 سيتم ستتم سيكون ستكون ستتناول سيتناول ستبحث سيبحث ستناقش سيناقش ستشهد سيشهد ستنطلق
 تنطلق
@@ -134,6 +134,7 @@ _ARRIVE = """
 """
 # Visits as nouns: a visit to a state or city even with no إلى ("زيارة بوتين للقاهرة").
 _VISITS = "زيارة الزيارة زيارته زيارتها"
+_VISIT_VERBS = "زار زارت يزور تزور"
 _RELATIVES = "الذي التي الذين"
 # Purposes: before a cue, the meeting is to come ("للتحضير للقمة"); after it, the clause
 # moves on to what the meeting was for ("اجتمعوا ... للإعداد لمحادثات").
@@ -222,6 +223,7 @@ class _Lex:
     attended: frozenset[str]
     arrive: frozenset[str]
     visits: frozenset[str]
+    visit_verbs: frozenset[str]
     relatives: frozenset[str]
     purposes: frozenset[str]
     invited: frozenset[str]
@@ -272,6 +274,7 @@ def _lex() -> _Lex:
         attended=_words(_ATTENDED),
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
+        visit_verbs=_words(_VISIT_VERBS),
         relatives=_words(_RELATIVES),
         purposes=_words(_PURPOSES),
         invited=_words(_INVITED),
@@ -884,6 +887,8 @@ def _events(
             people = people + (subjects[:1] if people else subjects)
         elif kind == "verb" and _state_subject(tokens, k, others):
             pass  # "تباحثت روسيا مع ميركل": the state met her; no one else to look for
+        elif _between_both(tokens, people) or _visits_a_place(word, people, after, lex):
+            pass  # "لقاء بين X مع Y": both sides named; "زار ترامب طوكيو": he visited
         elif _needs_subject(
             kind, people, others, lex, word, k > s_start and _is(tokens[k - 1], lex.after)
         ) and not _named_by_title(tokens, k, min([m.lead for m in after], default=stop), lex):
@@ -979,6 +984,24 @@ def _state_subject(tokens: Sequence[Token], k: int, others: list[_Mention]) -> b
         return False
     first.side = True
     return True
+
+
+def _between_both(tokens: Sequence[Token], people: list[_Mention]) -> bool:
+    """Whether "بين" brings in the first of two people or more: it names both sides."""
+    if len({m.item.entry.key for m in people}) < 2:
+        return False
+    k = people[0].lead - 1
+    return k >= 0 and tokens[k].norm in ("بين", "وبين")
+
+
+def _visits_a_place(word: Token, people: list[_Mention], after: list[_Mention], lex: _Lex) -> bool:
+    """Whether "زار" has one person then a place: he visited it ("زار الرئيس ترامب طوكيو")."""
+    if not _is(word, lex.visit_verbs) or len({m.item.entry.key for m in people}) != 1:
+        return False
+    person = people[0]
+    return not person.marked and any(
+        m.start >= person.end and m.item.entry.kind in ("place", "country") for m in after
+    )
 
 
 def _needs_subject(
