@@ -188,6 +188,7 @@ MAIN_MENTIONS = 2
 TITLED_BEFORE = 4
 NEXT_VERB = 25
 NOUN_REACH = 3
+RELATIVE_REACH = 8  # a relative clause a list of participants resumes after
 VISIT_BACK = 6
 LEAD_SENTENCES = 3  # the headline and the lead
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
@@ -808,6 +809,9 @@ def _events(
             # what a visit will bring, unless a day gone by is named.
             continue
         after = _reachable(tokens, k, [m for m in inside if k < m.start < stop])
+        if resumed := _resumed(tokens, stop, limit, lex):
+            # "مع الوزير X الذي يواجه ضغوطا، ونظيره النمساوي Y": the list goes on after it.
+            after += [m for m in inside if resumed[0] <= m.lead and m.start < resumed[1]]
         people = [m for m in after if m.item.entry.kind == "person"]
         others = [m for m in after if m.item.entry.kind in ("body", "country")]
         before = [
@@ -1275,6 +1279,22 @@ def _stop(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
         if j > start and _is(tokens[j], lex.pronominal):
             return j  # "مشاورات مع أعضاء مجلس النواب اليوم حصل فيها الحريري ..."
     return limit
+
+
+def _resumed(tokens: Sequence[Token], stop: int, limit: int, lex: _Lex) -> tuple[int, int] | None:
+    """Where a list of participants resumes after a relative clause: "، ونظيره ..."."""
+    if stop >= limit or tokens[stop].norm not in lex.relatives:
+        return None
+    for c in range(stop + 1, min(limit - 1, stop + RELATIVE_REACH)):
+        tok = tokens[c]
+        if tok.text in COMMA:
+            after = tokens[c + 1]
+            if after.norm.startswith("و") and _is(after, lex.title_words):
+                return c + 1, _stop(tokens, c + 2, limit, lex)
+            return None
+        if not tok.is_word or _is(tok, lex.barriers) or _may_cue(tok.norm):
+            return None
+    return None
 
 
 def _ahead(tokens: Sequence[Token], start: int, end: int, on: date | None, lex: _Lex) -> bool:
