@@ -45,7 +45,7 @@ def test_topics_f1(result: Evaluation) -> None:
 
 def test_meetings_f1(result: Evaluation) -> None:
     meetings = result.meetings
-    assert meetings.f1 >= 0.8, meetings.misses
+    assert meetings.f1 >= 0.9, meetings.misses
     assert meetings.true_pos >= 20
 
 
