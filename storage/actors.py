@@ -61,16 +61,25 @@ def people_in_news(
     db: sqlite_utils.Database, since: datetime, limit: int, kind: str = "person"
 ) -> list[ActorCount]:
     """Actors of a kind ranked by the distinct shown stories naming them since a time."""
+    # From the period's stories (the date index, then each one's group from the covering
+    # index) to their mentions, counted per actor before actors are read: starting from the
+    # actors read every mention ever stored, 300 ms at 100k stories against 100 ms.
     rows = db.execute(
         f"""
-        SELECT {_ACTOR}, COUNT(DISTINCT COALESCE(s.cluster_id, s.id)) AS n
-        FROM mentions m
-        JOIN stories s {views.BY_ID} ON s.id = m.story_id
-        JOIN actors act ON act.key = m.actor_key
-        WHERE act.kind = ? AND s.relevant = 1 AND s.sort_at >= ?
-        GROUP BY act.key ORDER BY n DESC, act.known DESC, act.name_en LIMIT ?
+        WITH recent AS MATERIALIZED (
+            SELECT s.id, COALESCE(g.cluster_id, g.id) AS head
+            FROM stories s INDEXED BY stories_relevant_sort
+            JOIN stories g {views.BY_ID} ON g.id = s.id
+            WHERE s.relevant = 1 AND s.sort_at >= ?
+        ),
+        counts AS MATERIALIZED (
+            SELECT m.actor_key, COUNT(DISTINCT recent.head) AS n
+            FROM recent JOIN mentions m ON m.story_id = recent.id GROUP BY m.actor_key
+        )
+        SELECT {_ACTOR}, counts.n FROM counts JOIN actors act ON act.key = counts.actor_key
+        WHERE act.kind = ? ORDER BY counts.n DESC, act.known DESC, act.name_en LIMIT ?
         """,
-        [kind, to_db(since), limit],
+        [to_db(since), kind, limit],
     ).fetchall()
     return [ActorCount(actor=_record(row), stories=int(row[10])) for row in rows]
 

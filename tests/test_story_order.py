@@ -243,3 +243,14 @@ def test_an_undated_story_stored_this_week_is_this_week_s_news(
     add(db, "old", published=at("2025-03-14T09:00"), stored=at("2025-03-15T09:00"))
     add(db, "undated", published=None, stored=NOW - timedelta(days=2))
     assert periods.news_period(db, NOW, WEEK).current is True
+
+
+def test_a_story_told_by_several_outlets_counts_once(db: sqlite_utils.Database) -> None:
+    first = add(db, "told", published=NOW - timedelta(days=1), stored=NOW)
+    again = add(db, "retold", published=NOW - timedelta(hours=20), stored=NOW)
+    add(db, "other", published=NOW - timedelta(days=2), stored=NOW)
+    db.execute("UPDATE stories SET cluster_id = ? WHERE id IN (?, ?)", [first, first, again])
+    db.conn.commit()
+    [person] = actors.people_in_news(db, NOW - WEEK, 10)
+    assert person.stories == 2
+    assert [(c.topic, c.stories) for c in topics.topic_counts(db, NOW - WEEK)] == [("elections", 2)]
