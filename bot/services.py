@@ -250,9 +250,9 @@ class Services:
             articles.latest_stories, limit=limit, offset=max(0, offset), totals=self._totals
         )
 
-    async def news_period(self) -> NewsPeriod:
-        """The last week when it has stories, else the week to the newest story."""
-        return await self.store.run(periods.news_period, self.clock(), NEWS_WINDOW)
+    async def news_period(self, counting: periods.Counting) -> NewsPeriod:
+        """The last week, or the week to the newest story naming people / with a topic."""
+        return await self.store.run(periods.news_period, self.clock(), NEWS_WINDOW, counting)
 
     async def people_in_news(self, period: NewsPeriod) -> list[ActorCount]:
         """The people named in the most stories of the period (see news_period)."""

@@ -43,9 +43,10 @@ def add(
     published: datetime | None,
     stored: datetime,
     kind: str = "feed",
-    topic: str = "elections",
+    topic: str | None = "elections",
+    person: bool = True,
 ) -> int:
-    """A shown story about `topic` naming Mangoush, as ingest stores it; its id."""
+    """A shown story about `topic` naming Mangoush (unless not `person`), as ingest stores it."""
     source = sources.ensure_source(
         db, url=f"https://{kind}.example/{name}", name=f"Outlet {name}", name_ar=f"منفذ {name}",
         kind=kind, language="ar", now=stored,
@@ -65,8 +66,10 @@ def add(
         "UPDATE stories SET relevant = 1, search_stems = 'ليب', analysis_version = 99 WHERE id = ?",
         [story_id],
     )
-    db.execute("INSERT INTO story_topics VALUES (?, ?, 1.0)", [story_id, topic])
-    db.execute("INSERT INTO mentions VALUES (?, 'mangoush', NULL, 1)", [story_id])
+    if topic is not None:
+        db.execute("INSERT INTO story_topics VALUES (?, ?, 1.0)", [story_id, topic])
+    if person:
+        db.execute("INSERT INTO mentions VALUES (?, 'mangoush', NULL, 1)", [story_id])
     db.conn.commit()
     return int(story_id)
 
@@ -203,13 +206,17 @@ def test_a_migration_moves_stories_stored_with_a_future_date(tmp_path: Path) -> 
 # ---- the latest period with news -------------------------------------------------------
 
 
-def test_an_empty_database_looks_at_the_last_week(db: sqlite_utils.Database) -> None:
-    assert periods.news_period(db, NOW, WEEK) == NewsPeriod(NOW - WEEK, NOW, True)
+@pytest.mark.parametrize("counting", ["people", "topics"])
+def test_an_empty_database_looks_at_the_last_week(
+    db: sqlite_utils.Database, counting: periods.Counting
+) -> None:
+    assert periods.news_period(db, NOW, WEEK, counting) == NewsPeriod(NOW - WEEK, NOW, True)
 
 
 def test_a_week_with_news_is_the_last_week(mixed: sqlite_utils.Database) -> None:
-    period = periods.news_period(mixed, NOW, WEEK)
+    period = periods.news_period(mixed, NOW, WEEK, "people")
     assert (period.start, period.end, period.current) == (NOW - WEEK, NOW, True)
+    assert periods.news_period(mixed, NOW, WEEK, "topics") == period
     counts = topics.topic_counts(mixed, period.start)
     # From 22 Nov 07:00: not the backfilled story (March 2025), nor the one stored on 20 Nov.
     assert [(c.topic, c.stories) for c in counts] == [("elections", 4)]
@@ -225,10 +232,11 @@ def test_a_database_with_only_old_news_looks_at_its_latest_week(
     add(db, "march-8", published=at("2025-03-08T09:00"), stored=at("2025-03-15T09:00"))
     add(db, "skewed", published=at("2031-01-01T00:00"), stored=at("2025-03-13T09:00"))
     add(db, "february", published=at("2025-02-01T09:00"), stored=at("2025-03-15T09:00"))
-    period = periods.news_period(db, NOW, WEEK)
+    period = periods.news_period(db, NOW, WEEK, "topics")
     assert period.current is False
     assert period.end == at("2025-03-14T09:00")
     assert period.start == period.end - WEEK
+    assert periods.news_period(db, NOW, WEEK, "people") == period
     # The week to 14 March holds three of the four stories.
     assert [(c.topic, c.stories) for c in topics.topic_counts(db, period.start)] == [
         ("elections", 3)
@@ -242,7 +250,32 @@ def test_an_undated_story_stored_this_week_is_this_week_s_news(
 ) -> None:
     add(db, "old", published=at("2025-03-14T09:00"), stored=at("2025-03-15T09:00"))
     add(db, "undated", published=None, stored=NOW - timedelta(days=2))
-    assert periods.news_period(db, NOW, WEEK).current is True
+    assert periods.news_period(db, NOW, WEEK, "people").current is True
+    assert periods.news_period(db, NOW, WEEK, "topics").current is True
+
+
+def test_each_count_looks_for_the_latest_week_it_has_something_in(
+    db: sqlite_utils.Database,
+) -> None:
+    # This week's stories: one with a topic that names no one, one with neither.
+    add(db, "march", published=at("2025-03-14T09:00"), stored=at("2025-03-15T09:00"))
+    add(db, "topic only", published=NOW - timedelta(days=1), stored=NOW, person=False)
+    add(db, "bare", published=NOW, stored=NOW, person=False, topic=None)
+    people = periods.news_period(db, NOW, WEEK, "people")
+    assert (people.end, people.current) == (at("2025-03-14T09:00"), False)
+    [person] = actors.people_in_news(db, people.start, 10)
+    assert person.stories == 1
+    counted = periods.news_period(db, NOW, WEEK, "topics")
+    assert counted.current is True
+    assert [(c.topic, c.stories) for c in topics.topic_counts(db, counted.start)] == [
+        ("elections", 1)
+    ]
+    # Only the bare story this week: the topics too look back to March.
+    db.execute(
+        "DELETE FROM story_topics WHERE story_id IN "
+        "(SELECT id FROM stories WHERE headline = 'topic only')"
+    )
+    assert periods.news_period(db, NOW, WEEK, "topics").end == at("2025-03-14T09:00")
 
 
 def test_a_story_told_by_several_outlets_counts_once(db: sqlite_utils.Database) -> None:

@@ -64,7 +64,7 @@ class ExploreCommands:
             return
         message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
-            period = await self.services.news_period()
+            period = await self.services.news_period("people")
             people = await self.services.people_in_news(period)
             if not people:
                 words = esc(period_words(period, lang, self.zone))
@@ -129,7 +129,7 @@ class ExploreCommands:
             return
         message, chat_id, lang, query = got.message, got.chat_id, got.lang, got.args
         if not query:
-            period = await self.services.news_period()
+            period = await self.services.news_period("topics")
             counts = await self.services.topic_counts(period)
             topics = self.services.topics()
             buttons = [
