@@ -14,6 +14,8 @@ from bot.core import Core
 from bot.ingest.service import RunResult, SourceError
 from bot.ingest.urls import masked_url
 
+NO_SOURCES = "No sources yet. Add one with: libya-brief sources add URL [NAME...]"
+
 
 def add_operator_commands(sub: Any) -> None:
     """Add the `sources` and `ingest` subcommands to the CLI's parser."""
@@ -63,7 +65,10 @@ async def _sources(core: Core, args: argparse.Namespace) -> int:
         print(f"added source {added.source.id}: {added.source.name} ({added.source.kind})")
         print(_run_line(added.run))
     elif args.action == "list":
-        for s in await ingest.list_sources():
+        listed = await ingest.list_sources()
+        if not listed:
+            print(NO_SOURCES)
+        for s in listed:
             last = s.last_fetch_at.isoformat() if s.last_fetch_at else "never"
             error = f" ({s.failures} failures: {s.last_error})" if s.failures else ""
             print(f"{s.id}\t{s.state}{error}\t{s.kind}\t{s.items_total} items\t{last}\t{s.name}")
@@ -100,6 +105,8 @@ def _run_line(run: RunResult) -> str:
 def _explain(error: SourceError) -> str:
     reasons = {
         "scheme": "only http and https addresses can be sources",
+        "no_scheme": "only http and https addresses can be sources; "
+        f"try: libya-brief sources add {error.detail}",
         "unreadable": "that address is neither a feed nor a page with articles",
         "exists": f"already listed as source {error.detail}",
         "unknown": f"no source {error.detail}",

@@ -314,6 +314,15 @@ async def test_addsource_explains_what_it_cannot_add(bot: Bot) -> None:
     assert (await chat.texts(OWNER, "/addsource ftp://x", count=2))[1] == (
         "Only http and https addresses can be sources."
     )
+    # A site typed without its scheme gets the command to send instead, in either language.
+    assert (await chat.texts(OWNER, "/addsource libyaobserver.ly/rss", count=2))[1] == (
+        "Only http and https addresses can be sources. "
+        "Did you mean <code>/addsource https://libyaobserver.ly/rss</code>?"
+    )
+    assert (await chat.texts(OWNER, "/addsource libyaobserver.ly/rss", 2, "ar"))[1] == (
+        "يمكن إضافة عناوين http وhttps فقط. "
+        "هل تقصد <code>/addsource https://libyaobserver.ly/rss</code>؟"
+    )
     _, added = await add_week_feed(bot)
     [source] = await bot.core.ingest.list_sources()
     assert added.startswith(f"Added source {source.id}: ")

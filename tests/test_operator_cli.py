@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.operator import NO_SOURCES
 from tests.fakes.news_site import NewsSite, news_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -104,7 +105,9 @@ def test_sources_are_added_listed_paused_resumed_fetched_and_removed(
     cli: Cli, site: NewsSite
 ) -> None:
     url = site.url("/rss2.xml")
-    assert cli.ok("sources", "list") == []
+    assert cli.ok("sources", "list") == [
+        "No sources yet. Add one with: libya-brief sources add URL [NAME...]"
+    ]
     assert cli.ok("sources", "add", url) == [
         f"added source 2: {RSS2_NAME} (feed)",
         f"2. {RSS2_NAME}: 3 items, 3 new, 3 about Libya",
@@ -129,7 +132,7 @@ def test_sources_are_added_listed_paused_resumed_fetched_and_removed(
     assert site.hits("/rss2.xml") == 3
 
     assert cli.ok("sources", "remove", url) == [f"source 2 ({RSS2_NAME}): removed"]
-    assert cli.ok("sources", "list") == []
+    assert cli.ok("sources", "list") == [NO_SOURCES]
     assert cli.fails("ingest", "--source", "2") == "libya-brief: no source 2"
     # Added again, it is the same source, and its stories are not stored twice.
     assert cli.ok("sources", "add", url, "Libya", "Today") == [
@@ -173,7 +176,7 @@ def test_a_saved_feed_is_ingested_once(cli: Cli) -> None:
     assert cli.ok("ingest", "--file", str(feed)) == ["2. rss2.xml: 3 items, 3 new, 3 about Libya"]
     assert cli.ok("ingest", "--file", str(feed)) == ["2. rss2.xml: 3 items, 0 new, 0 about Libya"]
     # Files are not sources to list, fetch or manage.
-    assert cli.ok("sources", "list") == []
+    assert cli.ok("sources", "list") == [NO_SOURCES]
     assert cli.ok("ingest") == []
     assert cli.fails("sources", "remove", "2") == "libya-brief: no source 2"
     # Its entries are short, so their article pages were looked for (and not reached: no
@@ -209,6 +212,8 @@ def test_a_saved_feed_can_be_ingested_as_a_listed_source(cli: Cli, site: NewsSit
          "sources"),
         (("sources", "add", "not a url"), "libya-brief: only http and https addresses can be "
          "sources"),
+        (("sources", "add", "libyaobserver.ly/rss"), "libya-brief: only http and https "
+         "addresses can be sources; try: libya-brief sources add https://libyaobserver.ly/rss"),
     ],
 )  # fmt: skip
 def test_errors_exit_1_with_one_line(cli: Cli, args: tuple[str, ...], message: str) -> None:
@@ -238,4 +243,4 @@ def test_this_machine_is_refused_unless_private_sources_are_allowed(
         message = cli.fails("sources", "add", site.url("/rss2.xml"), ALLOW_PRIVATE_SOURCES=setting)
         assert message == "libya-brief: could not fetch it: blocked"
     assert site.requests == []  # refused before connecting
-    assert cli.ok("sources", "list") == []
+    assert cli.ok("sources", "list") == [NO_SOURCES]

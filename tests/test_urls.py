@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.urls import TRACKING_PARAMS, canonical_url, is_http_url, masked_url, same_site
+from bot.ingest.urls import (
+    TRACKING_PARAMS,
+    canonical_url,
+    is_http_url,
+    masked_url,
+    same_site,
+    with_https,
+)
 
 # "Libya news" in Arabic, as raw text and as the UTF-8 escapes a browser sends.
 AKHBAR = "أخبار"
@@ -138,6 +145,31 @@ def test_non_http_urls_are_refused_and_left_alone(raw: str) -> None:
 )
 def test_http_urls_are_recognised(raw: str) -> None:
     assert is_http_url(raw)
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("libyaobserver.ly/rss", "https://libyaobserver.ly/rss"),
+        (" www.libyaherald.com ", "https://www.libyaherald.com"),
+        ("//example.ly/feed", "https://example.ly/feed"),
+        ("مثال.ليبيا/أخبار", "https://مثال.ليبيا/أخبار"),
+        # Not a site typed without its scheme: nothing to suggest.
+        ("https://example.ly/", None),
+        ("ftp://example.ly/", None),
+        ("javascript:alert(1)", None),
+        ("mailto:desk@example.ly", None),
+        ("not a url", None),
+        ("localhost/feed", None),
+        ("example.ly:99999/", None),
+        ("example.ly/" + "a" * 2100, None),
+        ("", None),
+    ],
+)
+def test_a_site_typed_without_its_scheme_gets_the_https_form(
+    typed: str, suggested: str | None
+) -> None:
+    assert with_https(typed) == suggested
 
 
 @pytest.mark.parametrize(

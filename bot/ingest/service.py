@@ -19,7 +19,7 @@ from bot.analysis.text.stories import make_lead, split_page
 from bot.ingest.feeds import FeedEntry, ParsedFeed, looks_like_feed, parse_feed
 from bot.ingest.fetch import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import article_links, extract_article, feed_links
-from bot.ingest.urls import canonical_url, is_http_url, masked_url
+from bot.ingest.urls import canonical_url, is_http_url, masked_url, with_https
 from bot.models import NewArticle, Source, StoryDraft
 from storage import Store, StoreUnwritable, articles, sources
 from storage.sources import SourceExists
@@ -51,8 +51,9 @@ SOURCE_WORKERS = 4
 class SourceError(ValueError):
     """A source request that cannot be met.
 
-    `reason` is one of: scheme, fetch (with the FetchError's kind and status), unreadable,
-    exists (with the source id), unknown (with what was asked).
+    `reason` is one of: scheme, no_scheme (a web address typed without http(s)://, with
+    the https:// form as detail), fetch (with the FetchError's kind and status),
+    unreadable, exists (with the source id), unknown (with what was asked).
     """
 
     def __init__(self, reason: str, detail: str | None = None, status: int | None = None):
@@ -125,7 +126,8 @@ class IngestService:
         """Validate a URL by fetching it once, list it as a feed, listing or article, ingest it."""
         url = url.strip()
         if not is_http_url(url):
-            raise SourceError("scheme")
+            suggestion = with_https(url)
+            raise SourceError("no_scheme", suggestion) if suggestion else SourceError("scheme")
         first = await self._fetch_or_explain(url)
         kind, fetched = await self._classify(first)
         title = name or await self._title(kind, fetched) or masked_url(fetched.url)

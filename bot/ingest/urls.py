@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 import idna
 
-__all__ = ["TRACKING_PARAMS", "TRACKING_PREFIXES", "canonical_url", "is_http_url", "same_site"]
+__all__ = [
+    "TRACKING_PARAMS", "TRACKING_PREFIXES", "canonical_url", "is_http_url", "same_site",
+    "with_https",
+]  # fmt: skip
 
 # Matched against the lower-cased, percent-decoded parameter name. These only say where a
 # reader came from; dropping them makes the same story shared via Facebook, a newsletter
@@ -80,6 +83,21 @@ def is_http_url(url: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def with_https(text: str) -> str | None:
+    """`text` with https:// before it when it is a web address typed without a scheme."""
+    text = text.strip()
+    # "libyaobserver.ly/rss" is a site; "mailto:a@b.ly", "ftp://x" or "not a url" are not,
+    # and a suggestion must stay short enough to be repeated in a reply.
+    if "://" in text or "@" in text or any(c.isspace() for c in text) or len(text) > 2048:
+        return None
+    candidate = "https://" + text.lstrip("/")
+    try:
+        host = _parse(candidate).host
+    except ValueError:
+        return None
+    return candidate if "." in host.strip(".") else None
 
 
 def same_site(a: str, b: str) -> bool:

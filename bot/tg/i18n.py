@@ -106,6 +106,11 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Only http and https addresses can be sources.",
         "ar": "يمكن إضافة عناوين http وhttps فقط.",
     },
+    "source_no_scheme": {
+        "en": "Only http and https addresses can be sources. Did you mean "
+        "<code>/addsource {detail}</code>?",
+        "ar": "يمكن إضافة عناوين http وhttps فقط. هل تقصد <code>/addsource {detail}</code>؟",
+    },
     "source_unreadable": {
         "en": "That address is neither a feed nor a page with articles I can read.",
         "ar": "هذا العنوان ليس موجزاً ولا صفحة أخبار أستطيع قراءتها.",
