@@ -17,6 +17,19 @@ _BOILERPLATE = re.compile(
     r"[أا]خبار\s+(?:ذات\s+صلة|متعلقة)|كتب[ت]?\s*:|بقلم\s*:?|تصوير\s*:|المصدر\s*:|"
     r"نشر\s+(?:بتاريخ|في)|تاريخ\s+النشر|[آا]خر\s+تحديث)"
 )
+# How a paragraph that goes on from the one before opens: و on its first word, or a link
+# word. A new story opens with its own subject or verb ("أعلنت", "قال وزير ...").
+_CONTINUES = re.compile(
+    r"^[\W_]*(?:و\w{2,}(?=\s|$)|من\s+(?:جانبه|جانبها|جهته|جهتها|ناحيته|ناحيتها)|كما\s|أما\s|اما\s|"
+    r"لكن|غير\s+أن|إلا\s+أن|في\s+المقابل|بدوره|بدورها|فيما\s)"
+)
+# Words whose و is their own, that may open a story: "وزير الخارجية يصل ...", "وصل ...".
+_OWN_WAW = frozenset(
+    "وزير وزيرة وزراء وزارة الوزير واشنطن وكالة وفد وفود ورقة وحدة وحدات وادي والي ولاية "
+    "ولايات ولي وثيقة وسائل وسط ورشة وضع وقف وقفة وصول ويليامز وارسو "
+    "وصل وصلت وقع وقعت وافق وافقت وجه وجهت وعد وعدت ورد وردت وضعت وصف وصفت "
+    "وجد وجدت".split()
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?؟…:،,;؛]$")
 _BLANK = re.compile(r"^[\s\u00a0\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]*$")
@@ -43,14 +56,23 @@ def split_page(text: str) -> list[StoryDraft]:
         if body:
             stories.append(_draft(len(stories), headline, body))
 
-    for line in lines:
-        if _is_headline(line):
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if _is_headline(line) and not (body and (_goes_on(following) or _goes_on(line))):
             flush()
             headline, body = line, []
-        elif _is_paragraph(line):
+        elif _is_paragraph(line) or (body and _is_headline(line)):
+            # A crosshead inside a story ("أهم نقاط الاتفاق" before "ومن بين أهم النقاط")
+            # stays in its body as a line of its own.
             body.append(line)
     flush()
     return stories
+
+
+def _goes_on(paragraph: str) -> bool:
+    """Whether a paragraph continues what came before ("وقال", "من جانبه،", "كما")."""
+    match = _CONTINUES.match(paragraph)
+    return match is not None and match.group().strip() not in _OWN_WAW
 
 
 def make_lead(body: str) -> str:
