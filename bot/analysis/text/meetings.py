@@ -191,6 +191,7 @@ NOUN_REACH = 3
 RELATIVE_REACH = 8  # a relative clause a list of participants resumes after
 VISIT_BACK = 6
 LEAD_SENTENCES = 3  # the headline and the lead
+LEAD_REACH = 10  # sentences the lead's day holds for when they say no time
 TOOK_REACH = 8  # "اجتماع القذافي- ساركوزي، تم داخل خيمة ..."
 
 
@@ -413,7 +414,7 @@ def find_meetings(
             # The day in the event's clause, else before it in the sentence ("أعلن ...
             # الثلاثاء أن X التقى Y"); not one after, in a clause of its own.
             day = day_named(tokens, begin, stop, on) or day_named(tokens, s_start, stop, on)
-            if day is None and not _timed(tokens, s_start, s_end, lex):
+            if day is None and not _timed(tokens, s_start, s_end, lex) and index < LEAD_REACH:
                 # A sentence that says no time at all tells of the day the lead gives.
                 if not lead:
                     lead.append(_lead_day(tokens, sentences, on, lex))
@@ -908,6 +909,7 @@ def _events(
                 and len(main.spans) >= MAIN_MENTIONS
                 and _implicit(kind, word, people, lex)
                 and not _titled_before(tokens, k, s_start, lex)
+                and not _unknown_subject_before(tokens, k, s_start, lex)
                 # "القمة التي تعقد ...": the subject is the summit, not the story's man.
                 and not (k > s_start and tokens[k - 1].norm in lex.relatives)
             ):
@@ -1153,6 +1155,14 @@ def _titled_subject(
             if holder is not None:
                 return _Mention(j, j, holder, j)
     return None
+
+
+def _unknown_subject_before(tokens: Sequence[Token], k: int, s_start: int, lex: _Lex) -> bool:
+    """Whether the verb's subject stands before it in words no list knows ("أن أنتونوف التقى")."""
+    if k - 1 < s_start or not _unknown_name(tokens[k - 1], lex):
+        return False
+    before = tokens[k - 2] if k - 2 >= s_start else None
+    return before is None or not before.is_word or before.norm in ("ان", "إن", "أن")
 
 
 def _titled_before(tokens: Sequence[Token], k: int, s_start: int, lex: _Lex) -> bool:
