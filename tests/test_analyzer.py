@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.analysis.knowledge import Knowledge
+from bot.analysis.pipeline import analyze_story
 from bot.analysis.workers import POOL_MIN_BATCH, ProcessAnalyzer, StoryText, ThreadAnalyzer
 from bot.services import Services
 from tests.conftest import SEEDS
@@ -68,3 +69,22 @@ async def test_services_store_the_same_analyses_through_workers(
     await services.store.run(lambda db: db.execute("UPDATE stories SET analysis_version = 0"))
     await services.analyze_pending()
     assert await services.store.run(lambda db: db.execute(COLUMNS).fetchall()) == rows
+
+
+def test_a_libyan_meeting_a_foreign_states_official_is_bilateral_relations(
+    knowledge: Knowledge,
+) -> None:
+    # The words alone carry no topic; the meeting across the border does.
+    on = date(2023, 3, 1)
+    head, body = (
+        "المنفي يلتقي أردوغان",
+        ("التقى رئيس المجلس الرئاسي محمد المنفي الرئيس التركي رجب طيب أردوغان في أنقرة اليوم."),
+    )
+    assert knowledge.topic_matcher.classify(head, body) == []
+    assert [t.topic for t in analyze_story(head, body, knowledge, on).topics] == [
+        "bilateral_relations"
+    ]
+    # A UN envoy is no state's official: meeting him is not relations with Senegal.
+    envoy = "التقى رئيس المجلس الرئاسي محمد المنفي المبعوث الأممي عبد الله باتيلي في طرابلس."
+    topics = [t.topic for t in analyze_story("المنفي يلتقي باتيلي", envoy, knowledge, on).topics]
+    assert "bilateral_relations" not in topics

@@ -11,11 +11,28 @@ from bot.analysis.text.meetings import find_meetings
 from bot.analysis.text.normalize import normalize
 from bot.analysis.text.stem import index_terms, loose_terms
 from bot.analysis.text.tokens import tokenize
-from bot.models import ActorRecord, Mention, Place, StoryAnalysis
+from bot.models import Actor, ActorRecord, Meeting, Mention, Place, StoryAnalysis, TopicScore
 
 # Raise when the analysis changes, so stored stories are analyzed again at the next start.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 LIBYA = "ly"
+BILATERAL = "bilateral_relations"
+# A meeting across the border is evidence of relations as strong as the classifier's floor.
+RELATIONS_SCORE = 4.0
+# Roles of bodies, whose people's meetings are not one state's relations with another.
+_BODIES = (
+    "UN ",
+    "United Nations",
+    "Secretary-General",
+    "Special Representative",
+    "EU ",
+    "European",
+    "African Union",
+    "Arab League",
+    "NATO",
+    "ICC",
+    "Commission",
+)
 
 
 def analyze_story(headline: str, body: str, knowledge: Knowledge, on: date | None) -> StoryAnalysis:
@@ -25,18 +42,49 @@ def analyze_story(headline: str, body: str, knowledge: Knowledge, on: date | Non
     found = find_entities(tokens, knowledge.gazetteer, on=on)
     mentions = tuple(to_mentions(found, on))
     libyan = sum(len(f.spans) for f in found if _is_libyan(f, knowledge))
-    topics = tuple(knowledge.topic_matcher.classify(headline, body))
+    meetings = tuple(find_meetings(tokens, found, on))
+    topics = _with_relations(knowledge.topic_matcher.classify(headline, body), meetings, found, on)
     places = [f.entry.place for f in found if f.entry.place is not None]
     tags = _tags(mentions, places, [t.topic for t in topics], knowledge)
     return StoryAnalysis(
         mentions=mentions,
         topics=topics,
         relevance=relevance.assess(headline, body, libyan_entities=libyan),
-        meetings=tuple(find_meetings(tokens, found, on)),
+        meetings=meetings,
         search_stems=index_terms(text),
         search_tags=tags,
         signature=cluster.signature(text),
     )
+
+
+def _with_relations(
+    topics: list[TopicScore], meetings: tuple[Meeting, ...], found: list[Found], on: date | None
+) -> tuple[TopicScore, ...]:
+    """The topics, with bilateral relations when a Libyan met a foreign state or its official.
+
+    Talks with "الجانب المصري" are relations with Egypt whatever words the story uses.
+    """
+    if any(t.topic == BILATERAL for t in topics):
+        return tuple(topics)
+    country = {
+        f.entry.key: f.entry.actor.country
+        for f in found
+        if f.entry.actor is not None
+        and (f.entry.kind == "country" or _serves_a_state(f.entry.actor, on))
+    }
+    for m in meetings:
+        sides = {country.get(m.a), country.get(m.b)}
+        if LIBYA in sides and len(sides - {LIBYA, None}) == 1 and None not in sides:
+            return (*topics, TopicScore(BILATERAL, RELATIONS_SCORE))
+    return tuple(topics)
+
+
+def _serves_a_state(actor: Actor, on: date | None) -> bool:
+    """Whether a person holds a state's office then, not a UN, EU or other body's."""
+    if actor.kind != "person" or not actor.roles:
+        return False
+    role = current_role(actor, on).en
+    return not any(body in role for body in _BODIES)
 
 
 def _is_libyan(item: Found, knowledge: Knowledge) -> bool:
