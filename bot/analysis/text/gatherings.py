@@ -196,7 +196,9 @@ def _leads(
         return None
     actor = person.entry.actor
     if actor is not None:
-        role = held_role(actor, on) if on else (actor.roles[-1] if actor.roles else None)
+        if not actor.roles:
+            return None  # a person the knowledge base gives no office
+        role = held_role(actor, on) if on else actor.roles[-1]
         title = role.en.lower() if role else ""
         if title.startswith(_HEADS) and not any(w in title for w in _NOT_A_STATE):
             return actor.country
