@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -265,3 +267,11 @@ def test_an_empty_folder_scores_nothing(tmp_path: Path, knowledge: Knowledge) ->
     result = evaluate(tmp_path, knowledge)
     assert result.stories == 0 and result.relevance_accuracy == 1.0
     assert result.people == Score()
+
+
+def test_the_labeled_set_passes_its_own_validator() -> None:
+    script = Path(__file__).parent / "fixtures" / "eval" / "validate.py"
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
