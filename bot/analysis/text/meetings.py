@@ -136,6 +136,11 @@ _ARRIVE = """
 _VISITS = "زيارة الزيارة زيارته زيارتها"
 _VISIT_VERBS = "زار زارت يزور تزور"
 _RELATIVES = "الذي التي الذين"
+# Kin of the person named after them: "زوجة الرئيس ..." is not the president.
+_KIN = """
+ابن ابنة نجل نجلة زوجة زوج شقيق شقيقة أخ أخت والد والدة أرملة حفيد حفيدة صهر عم خال
+ابنه ابنته نجله زوجته شقيقه شقيقته
+"""
 # Purposes: before a cue, the meeting is to come ("للتحضير للقمة"); after it, the clause
 # moves on to what the meeting was for ("اجتمعوا ... للإعداد لمحادثات").
 _PURPOSES = "للإعداد للتحضير تمهيدا لعقد"
@@ -227,6 +232,7 @@ class _Lex:
     visits: frozenset[str]
     visit_verbs: frozenset[str]
     relatives: frozenset[str]
+    kin: frozenset[str]
     purposes: frozenset[str]
     invited: frozenset[str]
     gather: frozenset[str]
@@ -278,6 +284,7 @@ def _lex() -> _Lex:
         visits=_words(_VISITS),
         visit_verbs=_words(_VISIT_VERBS),
         relatives=_words(_RELATIVES),
+        kin=_words(_KIN),
         purposes=_words(_PURPOSES),
         invited=_words(_INVITED),
         gather=_words(_GATHER),
@@ -1373,8 +1380,14 @@ def _reachable(tokens: Sequence[Token], k: int, after: list[_Mention]) -> list[_
 
 
 def _possessor(tokens: Sequence[Token], m: _Mention, last: int) -> bool:
-    """Whether a name with no title stands after a noun that owns it ("رسالة كيم")."""
+    """Whether a name with no title stands after a noun that owns it ("رسالة كيم").
+
+    With a title too after a kinship word: "إيفانكا ابنة الرئيس الأمريكي دونالد ترامب" is
+    his daughter, not him.
+    """
     j = m.lead - 1
+    if j >= 0 and _is(tokens[j], _lex().kin):
+        return True
     if m.lead < m.start or j <= last or m.marked:
         return False  # titled, right after the cue or the one named before, or "بأردوغان"
     before = tokens[j]
