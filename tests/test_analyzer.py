@@ -88,3 +88,13 @@ def test_a_libyan_meeting_a_foreign_states_official_is_bilateral_relations(
     envoy = "التقى رئيس المجلس الرئاسي محمد المنفي المبعوث الأممي عبد الله باتيلي في طرابلس."
     topics = [t.topic for t in analyze_story("المنفي يلتقي باتيلي", envoy, knowledge, on).topics]
     assert "bilateral_relations" not in topics
+
+
+def test_states_at_a_summit_are_no_sign_of_bilateral_relations(knowledge: Knowledge) -> None:
+    body = (
+        "وتوافد القادة العرب السبت للمشاركة في القمة العربية. "
+        "ووصل قادة ووفود دول عربية من بينها مصر وليبيا والجزائر."
+    )
+    result = analyze_story("القمة العربية", body, knowledge, date(2019, 3, 31))
+    assert len(result.meetings) == 3  # every pair of the three states
+    assert "bilateral_relations" not in [t.topic for t in result.topics]

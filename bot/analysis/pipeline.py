@@ -72,7 +72,10 @@ def _with_relations(
         if f.entry.actor is not None
         and (f.entry.kind == "country" or _serves_a_state(f.entry.actor, on))
     }
+    people = {f.entry.key for f in found if f.entry.kind == "person"}
     for m in meetings:
+        if m.a not in people and m.b not in people:
+            continue  # states at a summit: too weak a sign of relations between two of them
         sides = {country.get(m.a), country.get(m.b)}
         if LIBYA in sides and len(sides - {LIBYA, None}) == 1 and None not in sides:
             return (*topics, TopicScore(BILATERAL, RELATIONS_SCORE))

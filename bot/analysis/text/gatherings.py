@@ -21,6 +21,7 @@ from functools import cache
 from bot.analysis.text.actors import Found, held_role
 from bot.analysis.text.days import day_named
 from bot.analysis.text.normalize import normalize
+from bot.analysis.text.stem import unclitic
 from bot.analysis.text.tokens import COMMA, Token, sentence_spans
 
 # Who comes to a summit for a state.
@@ -162,9 +163,16 @@ def _by_adjective(tokens: Sequence[Token], span: tuple[int, int], f: Found) -> b
         return False
     tok = tokens[span[0]]
     forms = {tok.norm, *tok.bare}
-    if any(normalize(n) in forms for n in (actor.name_ar, *actor.variants_ar)):
+    names = {form for n in (actor.name_ar, *actor.variants_ar) for form in _readings(n)}
+    if forms & names:
         return False  # "السعودية" is the state's name as well as its adjective
     return any(normalize(a) in forms for a in actor.adjectives_ar)
+
+
+def _readings(name: str) -> tuple[str, ...]:
+    """A one-word name normalized, with and without its article and clitics."""
+    norm = normalize(name)
+    return (norm, *unclitic(norm))
 
 
 def _members(
