@@ -135,6 +135,7 @@ _ARRIVE = """
 # Visits as nouns: a visit to a state or city even with no إلى ("زيارة بوتين للقاهرة").
 _VISITS = "زيارة الزيارة زيارته زيارتها"
 _VISIT_VERBS = "زار زارت يزور تزور"
+_RECEIVE = "استقبل استقبلت يستقبل تستقبل"
 _RELATIVES = "الذي التي الذين"
 # Kin of the person named after them: "زوجة الرئيس ..." is not the president.
 _KIN = """
@@ -190,6 +191,7 @@ PLANNED_BEFORE = 10
 PLANNED_NEAR = 3
 SIDE_REACH = 6
 MAIN_MENTIONS = 2
+NEAR_SENTENCES = 2  # the main person stands for "he" when named this near before
 TITLED_BEFORE = 4
 NEXT_VERB = 25
 NOUN_REACH = 3
@@ -231,6 +233,7 @@ class _Lex:
     arrive: frozenset[str]
     visits: frozenset[str]
     visit_verbs: frozenset[str]
+    receive: frozenset[str]
     relatives: frozenset[str]
     kin: frozenset[str]
     purposes: frozenset[str]
@@ -283,6 +286,7 @@ def _lex() -> _Lex:
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
         visit_verbs=_words(_VISIT_VERBS),
+        receive=_words(_RECEIVE),
         relatives=_words(_RELATIVES),
         kin=_words(_KIN),
         purposes=_words(_PURPOSES),
@@ -403,7 +407,8 @@ def find_meetings(
     for index in cued:
         s_start, s_end = sentences[index]
         inside = mentions[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
-        for event, stop in _events(tokens, s_start, s_end, inside, story, lex):
+        near = sentences[max(0, index - NEAR_SENTENCES)][0]
+        for event, stop in _events(tokens, s_start, s_end, inside, story, lex, near):
             pairs = _pairs(event)
             if not pairs:
                 continue
@@ -535,10 +540,12 @@ def _mentions(
                 out.append(_Mention(start, end, item, start))
     out.sort(key=lambda m: m.start)
     described: list[tuple[int, int]] = []  # title phrases and appositions of people
+    named = 0  # where the last person's name ends: a title phrase never reaches back past it
     for m in out:
         if m.item.entry.kind != "person":
             continue
-        m.lead = _title_start(tokens, m.start, lex)
+        m.lead = _title_start(tokens, m.start, lex, named)
+        named = m.end
         if m.lead < m.start:
             described.append((m.lead, m.start))
         after = _apposition_end(tokens, m.end, lex)
@@ -574,13 +581,17 @@ def _coordinated(tokens: Sequence[Token], first: _Mention, then: _Mention) -> bo
     return bool(gap) or tokens[then.start].norm.startswith("و")
 
 
-def _title_start(tokens: Sequence[Token], start: int, lex: _Lex) -> int:
-    """Where the title phrase before a name begins ("وزير الخارجية الروسي، سيرغي لافروف")."""
+def _title_start(tokens: Sequence[Token], start: int, lex: _Lex, floor: int = 0) -> int:
+    """Where the title phrase before a name begins ("وزير الخارجية الروسي، سيرغي لافروف").
+
+    Not before `floor`, the end of the name before it: "محمد العايش ووزير الخارجية الفرنسي
+    جان إيف لودريان" gives Le Drian his own title only.
+    """
     k = start - 1
     if k >= 0 and tokens[k].text in COMMA:
         k -= 1  # "وزير الخارجية القطري، محمد عبدالرحمن آل ثاني"
     best = start
-    while k >= 0 and start - k <= TITLE_REACH and tokens[k].is_word:
+    while k >= floor and start - k <= TITLE_REACH and tokens[k].is_word:
         if _is(tokens[k], lex.title_words):
             best = k
             if _shapes(tokens[k].norm)[-1].startswith("نظير"):
@@ -790,8 +801,13 @@ def _events(
     inside: list[_Mention],
     story: _Story,
     lex: _Lex,
+    near: int,
 ) -> list[tuple[_Event, int]]:
-    """The events one sentence reports, each with where its participants stop."""
+    """The events one sentence reports, each with where its participants stop.
+
+    `near`: where the sentences begin in which the story's main person, named, may be the
+    unnamed subject ("خلال زيارته").
+    """
     cues = [(k, kind) for k in range(s_start, s_end) if (kind := _cue(tokens, k, s_end, lex))]
     events: list[tuple[_Event, int]] = []
     previous_subject: _Mention | None = None
@@ -881,6 +897,12 @@ def _events(
         if kind == "noun" and not _took_place(tokens, k, stop, s_start, people, story.on, lex):
             continue
         people = _with_titled_objects(tokens, k, stop, inside, people, story, lex)
+        received = _is(word, lex.receive) and _received_together(tokens, people)
+        if received:
+            # "X ... استقبل في مقر إقامته Y وZ": Y and Z were received; X received them,
+            # each in his own right when each has his own title: not one another.
+            for m in people:
+                m.marked = True
         # A state or body inside a title resolved to its holder is part of the title.
         titled = [(m.start, m.end) for m in people if m.end > m.start and m.lead == m.start]
         others = [o for o in others if not any(a <= o.start < b for a, b in titled)]
@@ -914,9 +936,11 @@ def _events(
                 subject is None
                 and main is not None
                 and len(main.spans) >= MAIN_MENTIONS
+                and any(near <= start < k for start, _ in main.spans)
                 and _implicit(kind, word, people, lex)
                 and not _titled_before(tokens, k, s_start, lex)
                 and not _unknown_subject_before(tokens, k, s_start, lex)
+                and not _title_follows(tokens, k, s_end, after, lex)
                 # "القمة التي تعقد ...": the subject is the summit, not the story's man.
                 and not (k > s_start and tokens[k - 1].norm in lex.relatives)
             ):
@@ -932,7 +956,9 @@ def _events(
         call = _is(word, lex.call_verbs) or any(
             _is(tokens[j], lex.call_words) for j in range(k, stop)
         )
-        apart = any(_is(tokens[j], lex.apart) for j in range(k, stop))
+        apart = any(_is(tokens[j], lex.apart) for j in range(k, stop)) or (
+            received and all(m.lead < m.start for m in people[1:])
+        )
         event = _Event(k, "call" if call else "meeting", people, others, apart, visit)
         events.append((event, stop))
     return events
@@ -1162,6 +1188,29 @@ def _titled_subject(
             if holder is not None:
                 return _Mention(j, j, holder, j)
     return None
+
+
+def _received_together(tokens: Sequence[Token], people: list[_Mention]) -> bool:
+    """Whether the first two named after "استقبل" are joined by و: both its objects."""
+    if len(people) < 2 or people[0].marked:
+        return False
+    first, then = people[0], people[1]
+    return then.lead - first.end <= 1 and tokens[then.lead].norm.startswith("و")
+
+
+def _title_follows(
+    tokens: Sequence[Token], k: int, s_end: int, after: list[_Mention], lex: _Lex
+) -> bool:
+    """Whether a verb's subject follows it as a title no name goes with.
+
+    "وتشاور الرئيس الفرنسي هاتفيا مع ...": someone the story does not name, not its main person.
+    """
+    if _is(tokens[k], lex.nouns) or k + 1 >= s_end:
+        return False
+    nxt = tokens[k + 1]
+    if any(m.lead == k + 1 for m in after):
+        return False  # "واستقبل رئيس الحكومة عبد الحميد الدبيبة ...": the title has its name
+    return _is(nxt, lex.title_words) and not nxt.norm.startswith(("ب", "ل", "مع"))
 
 
 def _unknown_subject_before(tokens: Sequence[Token], k: int, s_start: int, lex: _Lex) -> bool:
