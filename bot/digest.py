@@ -103,11 +103,13 @@ def build_digest(
         sections.setdefault(topic, []).append(
             DigestItem(story=candidate.story, topic=topic, followed=followed)
         )
+    # Sections come in the order of their best story, which ranking put first; the stories
+    # with no topic asked for ("Other") come last, whatever their rank.
+    ordered = sorted(sections.items(), key=lambda section: section[0] is None)
     return Digest(
         period_start=period_start,
         period_end=period_end,
-        # Sections come in the order of their best story, which ranking put first.
-        sections=tuple((topic, tuple(items)) for topic, items in sections.items()),
+        sections=tuple((topic, tuple(items)) for topic, items in ordered),
         people=_people([c for c, _ in chosen]),
     )
 

@@ -63,6 +63,13 @@ def test_buttons_are_pressed_by_number(tmp_path: Path) -> None:
     assert "الأوامر" not in out  # /quit ended the chat before /help
 
 
+def test_the_arabic_chat_greets_in_arabic(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/start\n", "chat", "--lang", "ar")
+    assert result.returncode == 0, result.stderr
+    assert "أهلاً بك في موجز ليبيا، عزيزي القارئ." in result.stdout
+    assert "Reader" not in result.stdout
+
+
 def test_bad_configuration_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("ADMIN_IDS=12,abc\n", encoding="utf-8")

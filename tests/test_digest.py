@@ -126,6 +126,18 @@ def test_sections_come_in_the_order_of_their_best_story() -> None:
     assert all(item.topic == topic for topic, items in digest.sections for item in items)
 
 
+def test_other_comes_last_even_with_the_best_story() -> None:
+    stories = [
+        candidate(1, 1),  # the freshest story has no topic
+        candidate(2, 2, topics=["elections"]),
+        candidate(3, 3, topics=["economy"]),
+        candidate(4, 4),
+    ]
+    digest = build(stories)
+    assert [topic for topic, _ in digest.sections] == ["elections", "economy", None]
+    assert ids(digest) == [2, 3, 1, 4]
+
+
 def test_a_section_is_named_by_the_first_wanted_topic_in_taxonomy_order() -> None:
     # The story's own order (by score) is economy, un_mediation, government; the taxonomy puts
     # government first.

@@ -110,9 +110,8 @@ def topic_list(
     lines = [t(lang, "topic_title", period=esc(period_words(period, lang, zone))), ""]
     for topic in sorted(topics, key=lambda tp: -by_id.get(tp.id, 0)):
         name = topic.name_ar if lang == "ar" else topic.name_en
-        lines.append(
-            f"• <b>{esc(name)}</b> <code>{esc(topic.id)}</code> — {by_id.get(topic.id, 0)}"
-        )
+        # The id is for buttons and commands (/topic ID still works), not for reading.
+        lines.append(f"• <b>{esc(name)}</b> — {by_id.get(topic.id, 0)}")
     lines += ["", t(lang, "topic_hint")]
     return "\n".join(lines)
 

@@ -52,7 +52,9 @@ class ConsoleChat:
         language_code: str = "en",
         color: bool = False,
     ) -> None:
-        self.api = FakeBotApi()
+        # Greeted by /start: "Welcome to Libya Brief, Reader." in Arabic too was half English.
+        arabic = language_code.startswith("ar")
+        self.api = FakeBotApi(first_name="عزيزي القارئ" if arabic else "Reader")
         request = HTTPXRequest(httpx_kwargs={"transport": self.api.transport})
         self.app = build_application(settings, core, token=self.api.token, request=request)
         self.out = out

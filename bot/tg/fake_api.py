@@ -132,8 +132,12 @@ class _Outage:
 class FakeBotApi:
     """A small, thread-safe Bot API: it keeps chats, queues updates and records replies."""
 
-    def __init__(self, token: str = "123456:FAKE-TOKEN-FOR-OFFLINE-CHAT-ONLY") -> None:
+    def __init__(
+        self, token: str = "123456:FAKE-TOKEN-FOR-OFFLINE-CHAT-ONLY", *, first_name: str = "Reader"
+    ) -> None:
         self.token = token
+        # The user's name, which /start greets: the offline chat gives one in its language.
+        self.first_name = first_name
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.outbox: list[Outgoing] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -402,7 +406,7 @@ class FakeBotApi:
         return update
 
     def _user(self, chat_id: int, language_code: str | None) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "Reader"}
+        user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": self.first_name}
         if language_code:
             user["language_code"] = language_code
         return user
@@ -411,7 +415,7 @@ class FakeBotApi:
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": "Reader"},
+            "chat": {"id": chat_id, "type": "private", "first_name": self.first_name},
             "from": self._user(chat_id, language_code),
         }
 
