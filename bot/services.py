@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.analysis.knowledge import Knowledge
-from bot.analysis.lookup import ActorIndex, Lookup, find_actor
+from bot.analysis.lookup import ActorIndex, Lookup, find_actor, most_in_news
 from bot.analysis.pipeline import ANALYSIS_VERSION, discovered_actors, known_actors
 from bot.analysis.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, clip
 from bot.analysis.text.grouping import SignatureIndex
@@ -259,8 +259,18 @@ class Services:
         return await self.store.run(actors.people_in_news, period.start, WHO_LIST)
 
     async def find_person(self, query: str) -> Lookup:
-        """Resolve what a user typed to a person or body, or say why not."""
-        return await asyncio.to_thread(find_actor, query[:200], await self._actor_names())
+        """Resolve what a user typed to a person or body, or say why not.
+
+        A name several people share ("Haftar") is the one most in the news of the period
+        "in the news" shows, with the others `also`; see lookup.most_in_news.
+        """
+        found = await asyncio.to_thread(find_actor, query[:200], await self._actor_names())
+        if not found.choices:
+            return found
+        period = await self.news_period("people")
+        keys = [a.key for a in found.choices]
+        counts = await self.store.run(actors.story_counts, keys, period.start)
+        return most_in_news(found, counts)
 
     async def _actor_names(self) -> ActorIndex:
         """Every person and body, cached; an analysis that finds people drops the cache."""

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.tg.fake_api import MAX_TEXT, Outgoing, parse_telegram_html
 from tests.conftest import SEEDS
 from tests.test_bot_e2e import Chat, polling
+from tests.test_find_person import SADDAM_TODAY, SPELLINGS_DBEIBAH
 from tests.test_search import STORIES, add_stories
 
 REPLIES = Path(__file__).parent / "fixtures" / "search" / "replies"
@@ -269,18 +270,43 @@ async def test_the_profile_says_whom_she_met_and_where(chat: ExploreChat) -> Non
     assert "Najla Mangoush" in discovered.text
 
 
-async def test_who_haftar_offers_a_choice_between_the_haftars(chat: ExploreChat) -> None:
+async def test_who_haftar_is_the_usual_one_with_the_others_as_buttons(chat: ExploreChat) -> None:
+    # No Haftar is in the news: "Haftar" is the one it usually means, Khalifa.
     [reply] = await chat.say("/who Haftar")
-    assert reply.text == "Several people match “Haftar”. Which one do you mean?"
-    assert {"Khalifa Haftar", "Saddam Haftar", "Khaled Haftar", "Belqasem Haftar"} <= set(
-        texts(reply)
+    assert reply.text.startswith("<b>Khalifa Haftar (خليفة حفتر)</b>\n")
+    assert reply.text.endswith(
+        "\n\nAlso called “Haftar”: Belqasem Haftar, Khaled Haftar, Saddam Haftar"
     )
-    assert texts(reply)[0] == "Khalifa Haftar"  # the one "Haftar" usually means, first
+    assert texts(reply) == ["Belqasem Haftar", "Khaled Haftar", "Saddam Haftar"]
     [profile] = await chat.press(reply.message_id, data_of(reply, "Saddam Haftar"))
     assert profile.text.startswith("<b>Saddam Haftar (صدام حفتر)</b>\n")
     [arabic] = await chat.say("/who حفتر", lang="ar")
-    assert arabic.text == "يطابق «حفتر» أكثر من شخص. أيهم تقصد؟"
-    assert texts(arabic)[0] == "خليفة حفتر"
+    assert arabic.text.startswith("<b>خليفة حفتر (Khalifa Haftar)</b>\n")
+    assert arabic.text.endswith("يحمل اسم «حفتر» أيضاً: بلقاسم حفتر، خالد حفتر، صدام حفتر")
+    assert texts(arabic) == ["بلقاسم حفتر", "خالد حفتر", "صدام حفتر"]
+
+
+async def test_who_haftar_is_the_haftar_in_the_news(settings: Settings, core: Any) -> None:
+    await add_stories(core.services, [SADDAM_TODAY])
+    await core.services.analyze_pending()
+    async with polling(settings, core) as base:
+        chat = ExploreChat(base.api)
+        for query, lang in [("Haftar", "en"), ("حفتر", "ar"), ("Hafter", "en")]:
+            [reply] = await chat.say(f"/who {query}", lang=lang)
+            name = "صدام حفتر (Saddam Haftar)" if lang == "ar" else "Saddam Haftar (صدام حفتر)"
+            assert reply.text.startswith(f"<b>{name}</b>\n"), query
+            # Khalifa next, the one the name usually means.
+            assert texts(reply)[0] in ("Khalifa Haftar", "خليفة حفتر")
+
+
+async def test_who_dbeibah_is_the_same_for_every_spelling(chat: ExploreChat) -> None:
+    replies = [(await chat.say(f"/who {name}"))[0] for name in SPELLINGS_DBEIBAH]
+    first = replies[0]
+    assert first.text.startswith("<b>Abdul Hamid Dbeibah (عبد الحميد الدبيبة)</b>\n")
+    assert texts(first) == ["Ali Dbeibah"]
+    for name, reply in zip(SPELLINGS_DBEIBAH, replies, strict=True):
+        assert reply.text == first.text.replace("“Dbeibah”", f"“{name}”"), name
+        assert reply.buttons == first.buttons, name
 
 
 async def test_a_choice_is_buttons_that_open_profiles(chat: ExploreChat) -> None:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.analysis.knowledge import Knowledge
-from bot.analysis.lookup import find_actor
+from bot.analysis.lookup import MAX_CANDIDATES, Lookup, find_actor, most_in_news
 from bot.analysis.pipeline import known_actors
 from bot.models import ActorRecord
 
@@ -18,7 +18,8 @@ def actors(knowledge: Knowledge) -> list[ActorRecord]:
 
 
 def found_key(query: str, actors: list[ActorRecord]) -> str | None:
-    result = find_actor(query, actors)
+    # With no news, as on a fresh database: "Ghaddafi" is Muammar, his sons a tap away.
+    result = most_in_news(find_actor(query, actors), {})
     assert not (result.found and (result.choices or result.suggestions))
     return result.found.key if result.found else None
 
@@ -78,23 +79,82 @@ def test_one_actor_is_found(query: str, key: str, actors: list[ActorRecord]) -> 
     assert found_key(query, actors) == key
 
 
+HAFTARS = {"khalifa_haftar", "saddam_haftar", "khaled_haftar", "belqasem_haftar"}
+DBEIBAHS = {"abdul_hamid_dbeibah", "ali_dbeibah"}
+
+
 @pytest.mark.parametrize(
-    ("query", "usual", "others"),
+    ("query", "usual", "everyone"),
     [
-        ("Haftar", "khalifa_haftar", {"saddam_haftar", "khaled_haftar", "belqasem_haftar"}),
-        ("حفتر", "khalifa_haftar", {"saddam_haftar", "khaled_haftar", "belqasem_haftar"}),
-        ("Dbeibeh", "abdul_hamid_dbeibah", {"ali_dbeibah"}),
-        ("للدبيبة", "abdul_hamid_dbeibah", {"ali_dbeibah"}),
-        ("والدبيبه", "abdul_hamid_dbeibah", {"ali_dbeibah"}),
+        ("Haftar", "khalifa_haftar", HAFTARS),
+        ("حفتر", "khalifa_haftar", HAFTARS),
+        ("Hafter", "khalifa_haftar", HAFTARS),
+        ("Haftr", "khalifa_haftar", HAFTARS),  # misspelt
+        # Every spelling of Dbeibah: the knowledge base lists some only for Abdul Hamid.
+        ("Dbeibah", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("Dbeiba", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("Dbeibeh", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("Dabaiba", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("Dbaiba", "abdul_hamid_dbeibah", DBEIBAHS),  # in no list: by its likeness
+        ("الدبيبة", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("الدبيبه", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("دبيبة", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("للدبيبة", "abdul_hamid_dbeibah", DBEIBAHS),
+        ("والدبيبه", "abdul_hamid_dbeibah", DBEIBAHS),
     ],
 )
-def test_a_surname_shared_by_relatives_is_a_choice_with_the_usual_one_first(
-    query: str, usual: str, others: set[str], actors: list[ActorRecord]
+def test_a_surname_shared_by_relatives_is_everyone_bearing_it_the_usual_one_first(
+    query: str, usual: str, everyone: set[str], actors: list[ActorRecord]
 ) -> None:
     result = find_actor(query, actors)
     assert result.found is None
-    assert result.choices[0].key == usual
-    assert {a.key for a in result.choices[1:]} == others  # people only, not "قوات حفتر"
+    assert result.choices[0].key == usual and result.usual == {usual}
+    # People only: not "قوات حفتر" (the army) nor "حكومة الدبيبة" (the government).
+    assert {a.key for a in result.choices} == everyone
+
+
+@pytest.mark.parametrize("query", ["Haftar", "حفتر", "Dbeibah", "Dbeiba", "Dbaiba", "الدبيبه"])
+def test_without_news_a_shared_surname_is_the_one_it_usually_names(
+    query: str, actors: list[ActorRecord]
+) -> None:
+    result = most_in_news(find_actor(query, actors), {})
+    assert result.found is not None and result.choices == ()
+    assert result.found.key in {"khalifa_haftar", "abdul_hamid_dbeibah"}
+    assert result.found.key not in {a.key for a in result.also}
+    assert len(result.also) in (1, 3)
+
+
+@pytest.mark.parametrize("query", ["Haftar", "حفتر", "Hafter"])
+def test_a_shared_surname_is_the_one_most_in_the_news(
+    query: str, actors: list[ActorRecord]
+) -> None:
+    counts = {"saddam_haftar": (5, 40), "khalifa_haftar": (2, 1500), "khaled_haftar": (2, 30)}
+    result = most_in_news(find_actor(query, actors), counts)
+    assert result.found is not None and result.found.key == "saddam_haftar"
+    # The others by the same order: Khalifa (as many in the week, but the usual one), then
+    # Khaled, then Belqasem with no stories.
+    assert [a.key for a in result.also] == ["khalifa_haftar", "khaled_haftar", "belqasem_haftar"]
+
+
+def test_with_no_news_of_either_the_one_in_more_stories_overall_is_found(
+    actors: list[ActorRecord],
+) -> None:
+    looked = find_actor("Stephanie", actors)
+    assert most_in_news(looked, {"stephanie_koury": (0, 12), "stephanie_williams": (0, 90)}).found
+    found = most_in_news(looked, {"stephanie_koury": (0, 12), "stephanie_williams": (0, 90)})
+    assert found.found is not None and found.found.key == "stephanie_williams"
+    assert [a.key for a in found.also] == ["stephanie_koury"]
+
+
+def test_a_tie_on_everything_stays_a_choice(actors: list[ActorRecord]) -> None:
+    result = most_in_news(find_actor("Stephanie", actors), {})
+    assert result.found is None
+    assert [a.key for a in result.choices] == ["stephanie_koury", "stephanie_williams"]
+
+
+def test_one_found_or_nothing_is_left_as_it_is() -> None:
+    nothing = Lookup(found=None)
+    assert most_in_news(nothing, {"x": (3, 3)}) is nothing
 
 
 @pytest.mark.parametrize(
@@ -136,7 +196,7 @@ def test_a_name_several_actors_share_is_a_choice(
 
 
 def test_a_common_first_name_offers_at_most_eight_choices(actors: list[ActorRecord]) -> None:
-    result = find_actor("Mohamed", actors)
+    result = most_in_news(find_actor("Mohamed", actors), {})
     assert result.found is None
     assert len(result.choices) == 8
     assert all(a.known and a.kind == "person" for a in result.choices)
@@ -231,4 +291,6 @@ def test_find_actor_never_raises(query: str, actors: list[ActorRecord]) -> None:
     result = find_actor(query, actors)
     if result.found is not None:
         assert result.choices == () and result.suggestions == ()
-    assert len(result.choices) <= 8 and len(result.suggestions) <= 4
+    assert len(result.choices) <= MAX_CANDIDATES and len(result.suggestions) <= 4
+    picked = most_in_news(result, {})
+    assert len(picked.choices) <= 8 and len(picked.also) <= 7

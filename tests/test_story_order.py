@@ -287,3 +287,31 @@ def test_a_story_told_by_several_outlets_counts_once(db: sqlite_utils.Database) 
     [person] = actors.people_in_news(db, NOW - WEEK, 10)
     assert person.stories == 2
     assert [(c.topic, c.stories) for c in topics.topic_counts(db, NOW - WEEK)] == [("elections", 2)]
+
+
+# ---- how much each bearer of a name is in the news ---------------------------------------
+
+
+def test_story_counts_are_the_period_s_stories_and_all_of_them(
+    db: sqlite_utils.Database,
+) -> None:
+    other = ActorRecord(
+        key="williams", kind="person", name_ar="ستيفاني ويليامز", name_en="Stephanie Williams",
+        role_ar=None, role_en=None, known=True, country=None, names=("williams",),
+    )  # fmt: skip
+    analysis.upsert_actors(db, [other])
+    add(db, "march", published=at("2025-03-14T09:00"), stored=at("2025-03-15T09:00"))
+    told = add(db, "told", published=NOW - timedelta(days=1), stored=NOW)
+    retold = add(db, "retold", published=NOW - timedelta(hours=20), stored=NOW)
+    db.execute("UPDATE stories SET cluster_id = ? WHERE id IN (?, ?)", [told, told, retold])
+    hidden = add(db, "not about Libya", published=NOW, stored=NOW)
+    db.execute("UPDATE stories SET relevant = 0 WHERE id = ?", [hidden])
+    db.execute("INSERT INTO mentions VALUES (?, 'williams', NULL, 1)", [told])
+    db.conn.commit()
+    counts = actors.story_counts(db, ["mangoush", "williams", "nobody"], NOW - WEEK)
+    # This week: one story told twice; at all, every story of Libya; never a hidden one.
+    assert counts == {"mangoush": (1, 3), "williams": (1, 1)}
+    assert actors.story_counts(db, [], NOW - WEEK) == {}
+    # The same count as "in the news" gives for the period.
+    [person, *_] = actors.people_in_news(db, NOW - WEEK, 10)
+    assert person.stories == counts[person.actor.key][0]

@@ -400,6 +400,16 @@ async def test_an_ambiguous_name_offers_buttons(chat: Chat, core: Core) -> None:
     assert chat.alerts_answered()[-1]["text"] == "This button has expired; send the command again."
 
 
+async def test_unfollow_by_a_shared_surname_finds_the_one_followed(chat: Chat, core: Core) -> None:
+    # /who Haftar would show Khalifa; the Haftar followed here is Saddam.
+    [choice] = await chat.say("/follow Haftar")
+    [saddam] = [b for row in choice.buttons for b in row if b["text"] == "Saddam Haftar"]
+    await chat.press(choice.message_id, saddam["callback_data"])
+    [reply] = await chat.say("/unfollow حفتر")
+    assert reply.text == "You no longer follow <b>Saddam Haftar (صدام حفتر)</b>."
+    assert await core.subscriptions.following(ME) == []
+
+
 # ---- /lang -------------------------------------------------------------------------------
 
 

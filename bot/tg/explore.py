@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -37,14 +39,26 @@ def _small(number: str) -> bool:
     return number.isdecimal() and len(number) <= 9
 
 
-def _people_keyboard(actors: list[ActorRecord], lang: Lang) -> InlineKeyboardMarkup:
+def _people_rows(actors: Sequence[ActorRecord], lang: Lang) -> list[list[InlineKeyboardButton]]:
     buttons = [
         InlineKeyboardButton(
             _plain(a.name_ar if lang == "ar" else a.name_en), callback_data=f"{WHO}:{a.ref}"
         )
         for a in actors
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _people_keyboard(actors: list[ActorRecord], lang: Lang) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(_people_rows(actors, lang))
+
+
+@dataclass(frozen=True, slots=True)
+class _Also:
+    """The others a name typed may mean, shown under the profile it resolved to."""
+
+    query: str
+    people: tuple[ActorRecord, ...]
 
 
 class ExploreCommands:
@@ -77,7 +91,9 @@ class ExploreCommands:
             return
         found = await self.services.find_person(query)
         if found.found is not None:
-            await self._send_profile(context, chat_id, found.found.key, lang)
+            # The others the name may mean ("Haftar": Saddam, Khaled...), a tap away.
+            also = _Also(query, found.also) if found.also else None
+            await self._send_profile(context, chat_id, found.found.key, lang, also)
         elif found.choices:
             await message.reply_text(
                 t(lang, "who_choose", query=esc(query[:100])),
@@ -106,19 +122,35 @@ class ExploreCommands:
         await self._reply_profile(context, chat.id, item, lang)
 
     async def _send_profile(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: str, lang: Lang
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        key: str,
+        lang: Lang,
+        also: _Also | None = None,
     ) -> None:
         item = await self.services.profile(key)
         if item is not None:
-            await self._reply_profile(context, chat_id, item, lang)
+            await self._reply_profile(context, chat_id, item, lang, also)
 
     async def _reply_profile(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, item: ActorProfile, lang: Lang
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        item: ActorProfile,
+        lang: Lang,
+        also: _Also | None = None,
     ) -> None:
-        text = profile(item, lang, self.zone, self.services.place_label)
+        blocks = [profile(item, lang, self.zone, self.services.place_label)]
         numbered = [(number, story.id) for number, story in enumerate(item.latest, start=1)]
         keyboard = stories_keyboard(numbered, None, translate=self.translate)
-        await send_chunks(context, chat_id, join_blocks([text]), keyboard)
+        if also is not None:
+            names = ", " if lang == "en" else "، "
+            shown = names.join(esc(a.name_ar if lang == "ar" else a.name_en) for a in also.people)
+            blocks.append(t(lang, "who_also", query=esc(also.query[:100]), names=shown))
+            rows = [list(row) for row in keyboard.inline_keyboard] if keyboard else []
+            keyboard = InlineKeyboardMarkup(rows + _people_rows(also.people, lang))
+        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
 
     # ---- /topic ------------------------------------------------------------------------
 

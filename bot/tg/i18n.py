@@ -243,6 +243,10 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ar": "لا أعرف أحداً باسم «{query}» حتى الآن.",
     },
     "who_suggest": {"en": "Did you mean one of these?", "ar": "هل تقصد أحد هؤلاء؟"},
+    "who_also": {
+        "en": "Also called “{query}”: {names}",
+        "ar": "يحمل اسم «{query}» أيضاً: {names}",
+    },
     "profile_in": {"en": "Named in {stories}.", "ar": "ورد في {stories}."},
     "profile_met": {"en": "<b>Met</b>", "ar": "<b>التقى</b>"},
     "profile_with": {"en": "<b>Appears with</b>", "ar": "<b>يظهر مع</b>"},

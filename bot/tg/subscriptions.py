@@ -604,17 +604,20 @@ class SubscriptionCommands:
             )
             return
         found = await self.services.find_person(query)
-        if found.found is not None:
+        if found.found is not None and not found.also:
             await self.services.seen(user)
             added = await self.subs.follow(user.chat_id, "actor", found.found.key)
             name = actor_name(found.found, lang)
             await message.reply_text(
                 t(lang, "follow_done" if added else "follow_already", name=name)
             )
-        elif found.choices:
+        elif found.found is not None or found.choices:
+            # A name several people share: /who shows the one most in the news, but a
+            # follow is not guessed; they are offered in that order.
+            choices = (found.found, *found.also) if found.found else found.choices
             await message.reply_text(
                 t(lang, "follow_choose", query=esc(query[:100])),
-                reply_markup=people_keyboard(FOLLOW, found.choices, lang),
+                reply_markup=people_keyboard(FOLLOW, choices, lang),
             )
         else:
             text = t(lang, "follow_unknown", query=esc(query[:100]))
@@ -673,9 +676,12 @@ class SubscriptionCommands:
             return
         found = await self.services.find_person(query)
         followed = {key for kind, key in await self.subs.following(chat_id) if kind == "actor"}
-        candidates = (
-            [found.found] if found.found else [a for a in found.choices if a.key in followed]
-        )
+        if found.found is not None:
+            # "Haftar" resolved to the one most in the news may not be the Haftar followed.
+            named = [found.found, *found.also]
+            candidates = [a for a in named if a.key in followed] or [found.found]
+        else:
+            candidates = [a for a in found.choices if a.key in followed]
         if len(candidates) > 1:
             await message.reply_text(
                 t(lang, "follow_choose", query=esc(query[:100])),
