@@ -103,6 +103,7 @@ class Actor:
     roles: tuple[Role, ...] = ()
     country: str | None = None
     adjectives_ar: tuple[str, ...] = ()
+    gender: str | None = None  # "f" for a woman; Arabic replies agree with it
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from bot.analysis.knowledge import Knowledge
 from bot.analysis.lookup import ActorIndex, Lookup, find_actor, most_in_news
 from bot.analysis.pipeline import ANALYSIS_VERSION, discovered_actors, known_actors
 from bot.analysis.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, clip
+from bot.analysis.text.gender import feminine_role
 from bot.analysis.text.grouping import SignatureIndex
 from bot.analysis.text.highlight import snippet
 from bot.analysis.text.stem import query_terms
@@ -279,6 +280,17 @@ class Services:
             self._names = await asyncio.to_thread(ActorIndex, everyone)
             self._names_loaded = time.monotonic()
         return self._names
+
+    def is_woman(self, actor: ActorRecord) -> bool:
+        """Whether Arabic speaks of this person in the feminine.
+
+        The knowledge base says so; for someone it does not list, the title their role opens
+        with does (وزيرة, المبعوثة).
+        """
+        listed = self.knowledge.actor(actor.key)
+        if listed is not None:
+            return listed.gender == "f"
+        return actor.kind == "person" and feminine_role(actor.role_ar)
 
     async def profile(self, key: str) -> ActorProfile | None:
         """What the bot knows about one actor."""

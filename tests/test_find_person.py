@@ -107,3 +107,22 @@ async def test_the_week_looked_at_is_the_latest_with_news(services: Services) ->
     assert period.current is False
     found = await services.find_person("Haftar")
     assert found.found is not None and found.found.key == "saddam_haftar"
+
+
+async def test_a_woman_is_known_by_the_knowledge_base_or_by_her_title(
+    services: Services,
+) -> None:
+    def person(key: str, role_ar: str | None, known: bool = False) -> ActorRecord:
+        return ActorRecord(
+            key=key, kind="person", name_ar="س", name_en="S", role_ar=role_ar, role_en=None,
+            known=known, country=None, names=(),
+        )  # fmt: skip
+
+    assert services.is_woman(person("najla_mangoush", None, known=True))
+    assert services.is_woman(person("hanna_tetteh", "الممثل الخاص", known=True))
+    assert not services.is_woman(person("antonio_guterres", None, known=True))
+    # Found in the stories: the title her role opens with says so.
+    assert services.is_woman(person("new:a", "المبعوثة الأممية"))
+    assert services.is_woman(person("new:b", "وزيرة الداخلية الإيطالية"))
+    assert not services.is_woman(person("new:c", "وزير الداخلية الإيطالي"))
+    assert not services.is_woman(person("new:d", None))

@@ -410,6 +410,26 @@ async def test_unfollow_by_a_shared_surname_finds_the_one_followed(chat: Chat, c
     assert await core.subscriptions.following(ME) == []
 
 
+async def test_following_a_woman_in_arabic_speaks_of_her_in_the_feminine(chat: Chat) -> None:
+    [her] = await chat.say("/follow المنقوش", lang="ar")
+    assert her.text == (
+        "أصبحت تتابع <b>نجلاء المنقوش (Najla Mangoush)</b>. سأراسلك عند ورود خبر جديد عنها، "
+        "وأميّز أخبارها بـ★ في موجزك."
+    )
+    [him] = await chat.say("/follow غوتيريش", lang="ar")
+    assert "خبر جديد عنه، وأميّز أخباره" in him.text
+    [english] = await chat.say("/follow Stephanie Williams")
+    assert "when a new story is about her, and mark her stories" in english.text
+    # A woman chosen by a button too ("Stephanie" is two people): Williams, in the news, first.
+    [choice] = await chat.say("/follow Stephanie")
+    assert [b["text"] for row in choice.buttons for b in row] == [
+        "Stephanie Williams", "Stephanie Koury"
+    ]  # fmt: skip
+    [done] = await chat.press(choice.message_id, choice.buttons[0][1]["callback_data"])
+    assert done.text.startswith("You now follow <b>Stephanie Koury (ستيفاني خوري)</b>.")
+    assert "about her, and mark her stories" in done.text
+
+
 # ---- /lang -------------------------------------------------------------------------------
 
 

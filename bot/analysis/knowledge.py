@@ -59,6 +59,7 @@ def load_actors(path: Path) -> tuple[Actor, ...]:
                 ),
                 country=item.get("country"),
                 adjectives_ar=tuple(item.get("adjectives_ar", ())),
+                gender=item.get("gender"),
             )
             for item in _read(path)["actors"]
         )

@@ -499,6 +499,12 @@ _STRINGS: dict[str, dict[Lang, str]] = {
         "ar": "أصبحت تتابع <b>{name}</b>. سأراسلك عند ورود خبر جديد عنه، "
         "وأميّز أخباره بـ★ في موجزك.",
     },
+    "follow_done_f": {
+        "en": "You now follow <b>{name}</b>. I will message you when a new story is about her, "
+        "and mark her stories ★ in your digest.",
+        "ar": "أصبحت تتابع <b>{name}</b>. سأراسلك عند ورود خبر جديد عنها، "
+        "وأميّز أخبارها بـ★ في موجزك.",
+    },
     "follow_already": {
         "en": "You already follow <b>{name}</b>.",
         "ar": "أنت تتابع <b>{name}</b> بالفعل.",

@@ -607,10 +607,7 @@ class SubscriptionCommands:
         if found.found is not None and not found.also:
             await self.services.seen(user)
             added = await self.subs.follow(user.chat_id, "actor", found.found.key)
-            name = actor_name(found.found, lang)
-            await message.reply_text(
-                t(lang, "follow_done" if added else "follow_already", name=name)
-            )
+            await message.reply_text(self._followed(found.found, added, lang))
         elif found.found is not None or found.choices:
             # A name several people share: /who shows the one most in the news, but a
             # follow is not guessed; they are offered in that order.
@@ -643,9 +640,15 @@ class SubscriptionCommands:
         await query.answer()
         await self.services.seen(user)
         added = await self.subs.follow(user.chat_id, "actor", profile.actor.key)
-        name = actor_name(profile.actor, lang)
-        await query.edit_message_text(
-            t(lang, "follow_done" if added else "follow_already", name=name)
+        await query.edit_message_text(self._followed(profile.actor, added, lang))
+
+    def _followed(self, actor: ActorRecord, added: bool, lang: Lang) -> str:
+        """The confirmation of a follow, in the feminine for a woman."""
+        name = actor_name(actor, lang)
+        if not added:
+            return t(lang, "follow_already", name=name)
+        return t(
+            lang, "follow_done_f" if self.services.is_woman(actor) else "follow_done", name=name
         )
 
     async def following(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
