@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PURE = [REPO / "bot" / "analysis" / "text", REPO / "bot" / "models.py", REPO / "bot" / "digest.py"]
+PURE = [
+    REPO / "bot" / "analysis" / "text",
+    REPO / "bot" / "models.py",
+    REPO / "bot" / "digest.py",
+    REPO / "bot" / "pictures",
+]
 PURE_FORBIDDEN = (
     "bot.ingest", "storage", "bot.tg", "telegram", "httpx", "sqlite_utils", "sqlite3",
 )  # fmt: skip
