@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import time
@@ -24,6 +25,8 @@ NO_TOKEN = (
     "To try the bot without Telegram, run: libya-brief chat"
 )
 HEALTHY_WITHIN_SECONDS = 120
+# The terminal chat's log, next to the database: kept out of the conversation.
+CHAT_LOG = "chat.log"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -121,6 +124,13 @@ def chat(settings: Settings, lang: str) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         import readline  # noqa: F401 - loading it gives input() line editing and history
+
+    if interactive or (sys.stderr.isatty() and sys.stdout.isatty()):
+        # Standard error shows in the same terminal as the conversation: a warning (a
+        # translator out of reach) would land between the bot's answers. To a file instead.
+        log_file = settings.database_path.parent / CHAT_LOG
+        configure_logging(logging.getLevelName(logging.getLogger().level), log_file)
+        print(f"Warnings go to {log_file}", file=sys.stderr)
 
     core = open_core(settings)
     asyncio.run(

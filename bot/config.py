@@ -216,9 +216,18 @@ def _webhook_secret(value: str | None) -> str | None:
     return value
 
 
-def configure_logging(level: str) -> None:
-    """Log to standard error at the configured level; quiet the HTTP client's chatter."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def configure_logging(level: str, path: Path | None = None) -> None:
+    """Log to standard error (or to `path`) at the level; quiet the HTTP client's chatter."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        filename=path,
+        encoding="utf-8",
+        # Called again by the terminal chat to move the log out of the conversation.
+        force=True,
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("telegram.ext").addFilter(_no_bootstrap_traceback)

@@ -177,6 +177,14 @@ class SubscriptionService:
         """The interface language a user chose, if any."""
         return await self.store.run(subs.ui_lang, chat_id)
 
+    async def set_headlines(self, chat_id: int, choice: str | None) -> None:
+        """Keep how a user wants headlines in lists ('ar', 'en', 'both'; None: the default)."""
+        await self.store.run(subs.set_headlines, chat_id, choice)
+
+    async def headlines(self, chat_id: int) -> str | None:
+        """The headline language a user chose, if any."""
+        return await self.store.run(subs.headlines, chat_id)
+
 
 class DigestService:
     """The scheduled run: build each variant once, claim, send, and resume after a crash."""
@@ -315,9 +323,9 @@ class DigestService:
                 for _, section in digest.sections
                 for item in section
             ]
-            if self.translations is None:
-                complete = False
-            else:
+            # With no translator configured (TRANSLATOR=none) the digest is simply Arabic:
+            # nothing failed, so nothing is said about it.
+            if self.translations is not None:
                 translated, complete = await self.translations.stories(items, "en")
         return render(digest, variant, translated, complete)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -365,3 +366,11 @@ class Translation:
     lang: str
     headline: str
     lead: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageEnglish:
+    """What a page of stories has in English: headlines by story id, names by their Arabic."""
+
+    headlines: Mapping[int, str]
+    names: Mapping[str, str]  # outlets and roles, as written in Arabic

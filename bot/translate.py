@@ -42,7 +42,7 @@ from deep_translator import google as _google_module
 from deep_translator import libre as _libre_module
 from deep_translator import mymemory as _mymemory_module
 
-from bot.models import Translation
+from bot.models import PageEnglish, Translation
 from storage import Store
 from storage import translations as cache
 
@@ -55,6 +55,9 @@ SOURCE_LANG = "ar"
 PROVIDERS = ("google", "mymemory", "libre", "deepl")
 # One HTTP request's limit; the call it belongs to may cut it shorter.
 REQUEST_TIMEOUT = 10.0
+# The longest a page (a list of stories) waits for its English: what is not ready by then
+# is shown in Arabic, and comes with the next view.
+PAGE_WAIT = 2.0
 
 # The most one request may carry, as (size, unit). deep-translator refuses Google texts of
 # 5000 characters or more. MyMemory takes at most 500 bytes of UTF-8, and an Arabic letter
@@ -455,6 +458,7 @@ class TranslationService:
         breaker_seconds: float = 300,
         sleep: Sleep = asyncio.sleep,
         batch_size: int = 10,
+        page_wait: float = PAGE_WAIT,
     ) -> None:
         self.store = store
         self.translator = translator
@@ -465,6 +469,7 @@ class TranslationService:
         self.breaker_failures = breaker_failures
         self.breaker_seconds = breaker_seconds
         self.batch_size = max(1, batch_size)
+        self.page_wait = page_wait
         self._sleep = sleep
         # Two threads though calls run one at a time: one may still be finishing a call
         # the service gave up on, since a thread cannot be stopped.
@@ -475,6 +480,108 @@ class TranslationService:
         self._failures = 0
         self._opened_at: datetime | None = None
         self._trial = False
+        # A page's batch still translating, by what it translates ("h", story id) or
+        # ("n", name): a later page wanting the same waits for it instead of asking again.
+        # Also holds the batches that outlived their page, so they are not collected.
+        self._pending: dict[tuple[str, int | str], asyncio.Task[PageEnglish]] = {}
+
+    async def page(
+        self, headlines: list[tuple[int, str]], names: list[str], lang: str = "en"
+    ) -> PageEnglish:
+        """A page's headlines (by story id) and names (outlets, roles) in `lang`, in time.
+
+        Cached ones at once; the rest in one batch, waited for at most `page_wait` seconds.
+        A batch not done by then goes on in the background and is cached, so the next view
+        has it; a failed one leaves those texts out, shown in Arabic.
+        """
+        if self.translator is None:
+            return PageEnglish({}, {})
+        heads = {sid: text for sid, text in headlines if _ARABIC_LETTER.search(text)}
+        wanted = list(dict.fromkeys(n for n in names if _ARABIC_LETTER.search(n)))
+        found = PageEnglish(
+            await self.store.run(cache.cached_headlines, list(heads), lang),
+            await self.store.run(cache.cached_names, wanted, lang),
+        )
+        waits: set[asyncio.Task[PageEnglish]] = set()
+        new_heads: dict[int, str] = {}
+        new_names: list[str] = []
+        for sid, text in heads.items():
+            if sid not in found.headlines:
+                running = self._pending.get(("h", sid))
+                if running is None:
+                    new_heads[sid] = text
+                else:
+                    waits.add(running)
+        for name in wanted:
+            if name not in found.names:
+                running = self._pending.get(("n", name))
+                if running is None:
+                    new_names.append(name)
+                else:
+                    waits.add(running)
+        if new_heads or new_names:
+            waits.add(self._start_batch(new_heads, new_names, lang))
+        if not waits:
+            return found
+        done, _ = await asyncio.wait(waits, timeout=self.page_wait)
+        merged_heads, merged_names = dict(found.headlines), dict(found.names)
+        for task in done:
+            # A failed batch logged why and gives nothing: those stay Arabic this time.
+            if not task.cancelled() and task.exception() is None:
+                merged_heads.update(task.result().headlines)
+                merged_names.update(task.result().names)
+        return PageEnglish(
+            {sid: merged_heads[sid] for sid in heads if sid in merged_heads},
+            {name: merged_names[name] for name in wanted if name in merged_names},
+        )
+
+    def _start_batch(
+        self, heads: dict[int, str], names: list[str], lang: str
+    ) -> asyncio.Task[PageEnglish]:
+        task = asyncio.create_task(self._page_batch(heads, names, lang), name="translate-page")
+        keys: list[tuple[str, int | str]] = [("h", sid) for sid in heads]
+        keys += [("n", name) for name in names]
+        for key in keys:
+            self._pending[key] = task
+
+        def forget(_: asyncio.Task[PageEnglish]) -> None:
+            for key in keys:
+                if self._pending.get(key) is task:
+                    del self._pending[key]
+            if not task.cancelled() and (exc := task.exception()) is not None:
+                log.warning("a page's translation failed", exc_info=exc)
+
+        task.add_done_callback(forget)
+        return task
+
+    async def _page_batch(self, heads: dict[int, str], names: list[str], lang: str) -> PageEnglish:
+        """Translate and cache one page's headlines and names in one translator call."""
+        assert self.translator is not None
+        texts = list(dict.fromkeys([*heads.values(), *names]))
+        try:
+            async with self._lock:
+                english = dict(
+                    zip(texts, await self._call(self.translator, texts, lang), strict=True)
+                )
+        except TranslationFailed as exc:
+            level = logging.DEBUG if isinstance(exc, CircuitOpen) else logging.WARNING
+            log.log(level, "translating a page of %d texts failed: %s", len(texts), exc)
+            return PageEnglish({}, {})
+        done = PageEnglish(
+            {sid: " ".join(english[text].split()) for sid, text in heads.items()},
+            {name: " ".join(english[name].split()) for name in names},
+        )
+        headlines = {sid: text for sid, text in done.headlines.items() if text}
+        labels = {name: text for name, text in done.names.items() if text}
+        try:
+            await self.store.run(
+                cache.save_headlines, headlines, lang, self.translator.name, self.clock()
+            )
+            await self.store.run(cache.save_names, labels, lang, self.translator.name, self.clock())
+        except Exception:
+            # Good translations even when caching them is not; they are redone next time.
+            log.warning("could not cache a page's translations", exc_info=True)
+        return PageEnglish(headlines, labels)
 
     async def stories(
         self, items: list[tuple[int, str, str]], lang: str = "en"
@@ -537,7 +644,9 @@ class TranslationService:
         return english
 
     def close(self) -> None:
-        """Stop the worker threads; a call still running finishes on its own."""
+        """Stop the worker threads and the page batches; a call still running finishes alone."""
+        for task in set(self._pending.values()):
+            task.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def _translate_batch(

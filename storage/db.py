@@ -570,6 +570,29 @@ def _m010_future_dates(db: sqlite_utils.Database) -> None:
             db.conn.execute("UPDATE stories SET sort_at = ? WHERE id = ?", [fetched_at, story_id])
 
 
+_M011_SQL = (
+    # How a reader wants headlines in lists: 'ar', 'en' or 'both'; NULL follows the
+    # interface language (English readers get both, Arabic readers Arabic).
+    "ALTER TABLE users ADD COLUMN headlines TEXT",
+    # A story's headline alone in another language, for lists: translating only headlines
+    # keeps a page's batch small; a whole story's translation (translations) serves too.
+    """CREATE TABLE headline_translations (
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        lang TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (story_id, lang)
+    )""",
+)
+
+
+def _m011_headlines(db: sqlite_utils.Database) -> None:
+    """A reader's choice of headline language, and the cache of translated headlines."""
+    for statement in _M011_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -582,6 +605,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m008_meeting_indexes,
     _m009_repair_text,
     _m010_future_dates,
+    _m011_headlines,
 )
 
 

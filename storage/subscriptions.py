@@ -435,3 +435,14 @@ def ui_lang(db: sqlite_utils.Database, chat_id: int) -> str | None:
     """The interface language a user chose with /lang, if any."""
     row = db.execute("SELECT ui_lang FROM users WHERE chat_id = ?", [chat_id]).fetchone()
     return row[0] if row else None
+
+
+def set_headlines(db: sqlite_utils.Database, chat_id: int, choice: str | None) -> None:
+    """How a user wants headlines in lists ('ar', 'en', 'both'), or None for the default."""
+    db.execute("UPDATE users SET headlines = ? WHERE chat_id = ?", [choice, chat_id])
+
+
+def headlines(db: sqlite_utils.Database, chat_id: int) -> str | None:
+    """The headline language a user chose, if any."""
+    row = db.execute("SELECT headlines FROM users WHERE chat_id = ?", [chat_id]).fetchone()
+    return row[0] if row else None

@@ -31,6 +31,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.core import Core
+from bot.english import EnglishViews, read_seed_outlets
 from bot.tg.admin import AdminCommands
 from bot.tg.commands import LATEST_PREFIX, PublicCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
@@ -121,7 +122,7 @@ def build_application(
         )
         await register_menus(app.bot, await core.admins.all())
         if serving and app.job_queue is not None:
-            await _start_jobs(app, settings, core)
+            await _start_jobs(app, settings, core, english)
 
     async def post_shutdown(app: BotApp) -> None:
         await core.aclose()
@@ -130,12 +131,11 @@ def build_application(
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     if isinstance(app, _StoppingApplication):
         app.on_stop = core.ingest.abandon
+    english = EnglishViews(core.translations, read_seed_outlets(settings.seeds_dir))
     add_handlers(
         app,
-        PublicCommands(
-            services, settings.timezone, core.subscriptions, translate=core.translations is not None
-        ),
-        ExploreCommands(services, settings.timezone, translate=core.translations is not None),
+        PublicCommands(services, settings.timezone, core.subscriptions, english=english),
+        ExploreCommands(services, settings.timezone, english=english),
         AdminCommands(core.ingest, core.admins, settings.timezone),
         SubscriptionCommands(core, settings.timezone),
         TranslateButton(services, core.translations),
@@ -143,7 +143,7 @@ def build_application(
     return app
 
 
-async def _start_jobs(app: BotApp, settings: Settings, core: Core) -> None:
+async def _start_jobs(app: BotApp, settings: Settings, core: Core, english: EnglishViews) -> None:
     """The heartbeat, the default sources, and the poll that keeps the sources fetched."""
     assert app.job_queue is not None
     # The first beat says "started"; later ones say the event loop still turns.
@@ -168,7 +168,7 @@ async def _start_jobs(app: BotApp, settings: Settings, core: Core) -> None:
         job_kwargs={"max_instances": 1},
     )  # fmt: skip
     # Digests fall due at each subscriber's own minute; alerts go out within a minute.
-    deliveries = Deliveries(core, settings.timezone)
+    deliveries = Deliveries(core, settings.timezone, english)
     app.job_queue.run_repeating(
         deliveries.digest_job, interval=DIGEST_TICK_SECONDS, first=10,
         job_kwargs={"max_instances": 1},

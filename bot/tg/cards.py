@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from bot.english import NO_ENGLISH, ListEnglish, english_label, has_arabic
 from bot.models import (
     ActorCount,
     ActorProfile,
@@ -15,7 +16,7 @@ from bot.models import (
     TopicCount,
 )
 from bot.tg.i18n import Lang, format_date, format_day, story_count, t
-from bot.tg.render import esc, headline, story_meta
+from bot.tg.render import esc, story_headline, story_meta
 
 PlaceName = Callable[[str, Lang], str]
 
@@ -28,10 +29,21 @@ def actor_name(actor: ActorRecord, lang: Lang) -> str:
     return f"{esc(first)} ({esc(second)})" if second and second != first else esc(first)
 
 
-def actor_role(actor: ActorRecord, lang: Lang) -> str | None:
-    """The role in the reader's language when known, else the other."""
-    role = (actor.role_ar or actor.role_en) if lang == "ar" else (actor.role_en or actor.role_ar)
+def actor_role(actor: ActorRecord, lang: Lang, english: ListEnglish = NO_ENGLISH) -> str | None:
+    """The role in the reader's language when known; in English never Arabic, else none."""
+    if lang == "ar":
+        role = actor.role_ar or actor.role_en
+    elif actor.role_en and not has_arabic(actor.role_en):
+        role = actor.role_en
+    else:
+        # A discovered person's role is Arabic as written: the translator's English or nothing.
+        role = english.label(actor.role_ar) if actor.role_ar else None
     return esc(role) if role else None
+
+
+def roles_wanted(actors: list[ActorRecord]) -> list[str]:
+    """The Arabic roles an English view would need translated."""
+    return [a.role_ar for a in actors if a.role_ar and not a.role_en]
 
 
 def period_words(period: NewsPeriod, lang: Lang, zone: ZoneInfo) -> str:
@@ -41,11 +53,17 @@ def period_words(period: NewsPeriod, lang: Lang, zone: ZoneInfo) -> str:
     return t(lang, "period_week_to", day=format_date(period.end, lang, zone))
 
 
-def people_list(people: list[ActorCount], period: NewsPeriod, lang: Lang, zone: ZoneInfo) -> str:
+def people_list(
+    people: list[ActorCount],
+    period: NewsPeriod,
+    lang: Lang,
+    zone: ZoneInfo,
+    english: ListEnglish = NO_ENGLISH,
+) -> str:
     """The people in the news, ranked, with role and number of stories."""
     lines = [t(lang, "who_title", period=esc(period_words(period, lang, zone))), ""]
     for i, item in enumerate(people, start=1):
-        role = actor_role(item.actor, lang)
+        role = actor_role(item.actor, lang, english)
         line = f"{i}. <b>{actor_name(item.actor, lang)}</b>"
         if role:
             line += f" — {role}"
@@ -54,11 +72,17 @@ def people_list(people: list[ActorCount], period: NewsPeriod, lang: Lang, zone: 
     return "\n".join(lines)
 
 
-def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceName) -> str:
+def profile(
+    item: ActorProfile,
+    lang: Lang,
+    zone: ZoneInfo,
+    place_name: PlaceName,
+    english: ListEnglish = NO_ENGLISH,
+) -> str:
     """One actor: names, role, counts, meetings, companions and latest stories."""
     actor = item.actor
     lines = [f"<b>{actor_name(actor, lang)}</b>"]
-    role = actor_role(actor, lang)
+    role = actor_role(actor, lang, english)
     if role:
         lines.append(role)
     if not actor.known:
@@ -72,7 +96,9 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
     if item.met:
         lines += ["", t(lang, "profile_met")]
         for meeting in item.met:
-            where = [place_name(meeting.place, lang)] if meeting.place else []
+            place = place_name(meeting.place, lang) if meeting.place else ""
+            # A place the knowledge base does not know stays as written: spelled out in English.
+            where = [place if lang == "ar" else english_label(place)] if place else []
             if meeting.kind == "call":
                 where.append(t(lang, "call"))
             if meeting.day:
@@ -93,8 +119,10 @@ def profile(item: ActorProfile, lang: Lang, zone: ZoneInfo, place_name: PlaceNam
         lines += ["", t(lang, "profile_latest")]
         for number, story in enumerate(item.latest, start=1):
             # Numbered, so the "🌐 n" buttons under the profile can name them.
-            meta = story_meta(story, lang, zone, sources=False)
-            lines.append(f"{number}. {headline(story.headline)} <i>({meta})</i>")
+            meta = story_meta(story, lang, zone, sources=False, english=english)
+            shown, under = story_headline(story, english)
+            under_text = f"\n   <b>{under}</b>" if under else ""
+            lines.append(f"{number}. {shown} <i>({meta})</i>{under_text}")
     return "\n".join(lines)
 
 
@@ -122,10 +150,17 @@ def topic_name(topic: Topic, lang: Lang) -> str:
 
 
 def search_hit(
-    hit: SearchHit, number: int, runs: list[tuple[str, bool]], lang: Lang, zone: ZoneInfo
+    hit: SearchHit,
+    number: int,
+    runs: list[tuple[str, bool]],
+    lang: Lang,
+    zone: ZoneInfo,
+    english: ListEnglish = NO_ENGLISH,
 ) -> str:
     """One search result: headline, the passage with matched words in bold, outlet and date."""
     story = hit.story
     passage = "".join(f"<b>{esc(text)}</b>" if matched else esc(text) for text, matched in runs)
-    meta = story_meta(story, lang, zone)
-    return f"<b>{number}. {headline(story.headline)}</b>\n{passage}\n<i>{meta}</i>"
+    meta = story_meta(story, lang, zone, english=english)
+    shown, under = story_headline(story, english)
+    title = f"<b>{number}. {shown}</b>" + (f"\n<b>{under}</b>" if under else "")
+    return f"{title}\n{passage}\n<i>{meta}</i>"

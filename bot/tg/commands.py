@@ -9,12 +9,19 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.digests import SubscriptionService
+from bot.english import EnglishViews
 from bot.models import StoryPage
 from bot.services import DEFAULT_LATEST, MAX_LATEST, Services
 from bot.tg.digest_render import zone_label
 from bot.tg.i18n import Lang, format_moment, t
 from bot.tg.render import esc, join_blocks, story_item
-from bot.tg.replies import chat_user, send_chunks, stories_keyboard, user_lang
+from bot.tg.replies import (
+    chat_user,
+    headline_choice,
+    send_chunks,
+    stories_keyboard,
+    user_lang,
+)
 
 LATEST_PREFIX = "latest"
 
@@ -87,12 +94,14 @@ class PublicCommands:
         zone: ZoneInfo,
         subscriptions: SubscriptionService | None = None,
         *,
-        translate: bool = False,
+        english: EnglishViews | None = None,
     ) -> None:
         self.services = services
         self.zone = zone
         self.subscriptions = subscriptions
-        self.translate = translate  # "🌐 n" buttons, when a translator is configured
+        self.english = english or EnglishViews(None, {})
+        # "🌐 n" buttons, when a translator is configured
+        self.translate = self.english.translating
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greet the user in their language; someone back after blocking gets their digest back."""
@@ -174,8 +183,9 @@ class PublicCommands:
             last=page.offset + len(page.stories),
             total=page.total,
         )
+        english = await self.english.for_list(lang, headline_choice(context), page.stories)
         blocks = [title] + [
-            story_item(story, page.offset + i + 1, lang, self.zone)
+            story_item(story, page.offset + i + 1, lang, self.zone, english)
             for i, story in enumerate(page.stories)
         ]
         older = None

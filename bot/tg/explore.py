@@ -9,19 +9,27 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.english import EnglishViews
 from bot.models import ActorProfile, ActorRecord, StoryPage, Topic
 from bot.services import Services
 from bot.tg.cards import (
     people_list,
     period_words,
     profile,
+    roles_wanted,
     search_hit,
     topic_list,
     topic_name,
 )
 from bot.tg.i18n import Lang, t
 from bot.tg.render import esc, join_blocks, story_item
-from bot.tg.replies import incoming, send_chunks, stories_keyboard, user_lang
+from bot.tg.replies import (
+    headline_choice,
+    incoming,
+    send_chunks,
+    stories_keyboard,
+    user_lang,
+)
 
 WHO = "who"
 TOPIC = "topic"
@@ -64,10 +72,14 @@ class _Also:
 class ExploreCommands:
     """People, topics and search over the analyzed stories."""
 
-    def __init__(self, services: Services, zone: ZoneInfo, *, translate: bool = False) -> None:
+    def __init__(
+        self, services: Services, zone: ZoneInfo, *, english: EnglishViews | None = None
+    ) -> None:
         self.services = services
         self.zone = zone
-        self.translate = translate  # "🌐 n" buttons, when a translator is configured
+        self.english = english or EnglishViews(None, {})
+        # "🌐 n" buttons, when a translator is configured
+        self.translate = self.english.translating
 
     # ---- /who --------------------------------------------------------------------------
 
@@ -84,8 +96,10 @@ class ExploreCommands:
                 words = esc(period_words(period, lang, self.zone))
                 await message.reply_text(t(lang, "who_empty", period=words))
                 return
+            roles = roles_wanted([p.actor for p in people])
+            english = await self.english.for_list(lang, headline_choice(context), roles=roles)
             await message.reply_text(
-                people_list(people, period, lang, self.zone),
+                people_list(people, period, lang, self.zone, english),
                 reply_markup=_people_keyboard([p.actor for p in people], lang),
             )
             return
@@ -141,7 +155,10 @@ class ExploreCommands:
         lang: Lang,
         also: _Also | None = None,
     ) -> None:
-        blocks = [profile(item, lang, self.zone, self.services.place_label)]
+        english = await self.english.for_list(
+            lang, headline_choice(context), item.latest, roles_wanted([item.actor])
+        )
+        blocks = [profile(item, lang, self.zone, self.services.place_label, english)]
         numbered = [(number, story.id) for number, story in enumerate(item.latest, start=1)]
         keyboard = stories_keyboard(numbered, None, translate=self.translate)
         if also is not None:
@@ -223,8 +240,10 @@ class ExploreCommands:
         lang: Lang,
         prefix: str,
     ) -> None:
+        english = await self.english.for_list(lang, headline_choice(context), page.stories)
         blocks = [title] + [
-            story_item(s, page.offset + i + 1, lang, self.zone) for i, s in enumerate(page.stories)
+            story_item(s, page.offset + i + 1, lang, self.zone, english)
+            for i, s in enumerate(page.stories)
         ]
         older = None
         if page.has_more:
@@ -285,8 +304,10 @@ class ExploreCommands:
             lang, "search_title", query=shown, first=offset + 1,
             last=offset + len(result.hits), total=result.total,
         )  # fmt: skip
+        stories = [hit.story for hit in result.hits]
+        english = await self.english.for_list(lang, headline_choice(context), stories)
         blocks = [title] + [
-            search_hit(hit, offset + i + 1, list(runs), lang, self.zone)
+            search_hit(hit, offset + i + 1, list(runs), lang, self.zone, english)
             for i, (hit, runs) in enumerate(zip(result.hits, result.snippets, strict=True))
         ]
         older = None

@@ -470,6 +470,27 @@ _STRINGS: dict[str, dict[Lang, str]] = {
     "btn_max": {"en": "Stories: {v}", "ar": "الأخبار: {v}"},
     "btn_empty": {"en": "When nothing is new", "ar": "إن لم يكن جديد"},
     "btn_back": {"en": "‹ Back", "ar": "رجوع ›"},
+    "hl_ar": {"en": "Arabic only", "ar": "بالعربية فقط"},
+    "hl_en": {"en": "English", "ar": "بالإنجليزية"},
+    "hl_both": {"en": "Arabic with English under it", "ar": "بالعربية وتحتها الإنجليزية"},
+    "set_headlines": {"en": "Headlines in lists: {name}", "ar": "العناوين في القوائم: {name}"},
+    "btn_headlines": {"en": "Headlines", "ar": "العناوين"},
+    "pick_headlines": {
+        "en": "How should /latest, /topic, /search, /who and alerts show headlines? "
+        "English is machine-translated; a headline not translated yet shows in Arabic.",
+        "ar": "كيف تُعرض العناوين في /latest و/topic و/search و/who والتنبيهات؟ "
+        "الإنجليزية ترجمة آلية؛ والعنوان الذي لم يُترجم بعد يظهر بالعربية.",
+    },
+    "headlines_set": {
+        "en": "Headlines in lists: {name}.",
+        "ar": "العناوين في القوائم: {name}.",
+    },
+    "headlines_usage": {
+        "en": "Usage: /settings headlines ar|en|both (Arabic only, English, or Arabic with "
+        "English under it).",
+        "ar": "الاستخدام: /settings headlines ar|en|both (بالعربية فقط، أو بالإنجليزية، أو "
+        "بالعربية وتحتها الإنجليزية).",
+    },
     "btn_all_topics": {"en": "All topics", "ar": "كل الموضوعات"},
     "btn_notice": {"en": "Send a short notice", "ar": "أرسل رسالة قصيرة"},
     "btn_silent": {"en": "Send nothing", "ar": "لا ترسل شيئاً"},

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.analysis.text.clip import HEADLINE_MAX_CHARS, LEAD_MAX_CHARS, URL_MAX_CHARS, clip
+from bot.english import NO_ENGLISH, ListEnglish, english_label
 from bot.models import StoryView
 from bot.tg.i18n import Lang, format_date, t
 
@@ -66,16 +67,31 @@ def story_when(story: StoryView, lang: Lang, zone: ZoneInfo) -> str:
     return t(lang, "date_unknown")
 
 
-def story_meta(story: StoryView, lang: Lang, zone: ZoneInfo, *, sources: bool = True) -> str:
+def outlet_name(story: StoryView, lang: Lang, english: ListEnglish = NO_ENGLISH) -> str:
+    """The outlet in the reader's language: in English never Arabic, at worst spelled out."""
+    if lang == "ar":
+        return story.outlet_ar
+    return english_label(story.outlet, english.label(story.outlet))
+
+
+def story_meta(
+    story: StoryView,
+    lang: Lang,
+    zone: ZoneInfo,
+    *,
+    sources: bool = True,
+    english: ListEnglish = NO_ENGLISH,
+) -> str:
     """Where and when, as HTML: 'outlet · date · Read' linked to the original.
 
     A story without a link says where it came from instead (a seed page, a saved file).
     """
-    outlet = esc(story.outlet_ar if lang == "ar" else story.outlet)
+    name = outlet_name(story, lang, english)
+    outlet = esc(name)
     url = web_link(story.url)
     if url is None:
         origin = {"seed": "from_seed", "file": "from_file"}.get(story.source_kind, "no_link")
-        outlet = esc(t(lang, origin, outlet=story.outlet_ar if lang == "ar" else story.outlet))
+        outlet = esc(t(lang, origin, outlet=name))
     parts = [outlet, esc(story_when(story, lang, zone))]
     if sources and story.sources > 1:
         parts.append(esc(t(lang, "sources", n=story.sources)))
@@ -84,12 +100,31 @@ def story_meta(story: StoryView, lang: Lang, zone: ZoneInfo, *, sources: bool = 
     return " · ".join(parts)
 
 
-def story_item(story: StoryView, number: int, lang: Lang, zone: ZoneInfo) -> str:
-    """One story as a block of Telegram HTML: headline, lead, outlet, date, link."""
-    lines = [f"<b>{number}. {headline(story.headline)}</b>"]
+def story_headline(story: StoryView, english: ListEnglish = NO_ENGLISH) -> tuple[str, str | None]:
+    """The headline as shown, escaped, and the English shown under it (in "both") if any."""
+    translated = english.headline(story.id)
+    if translated is None:
+        return headline(story.headline), None
+    if english.mode == "en":
+        return headline(translated), None
+    return headline(story.headline), headline(translated)
+
+
+def story_item(
+    story: StoryView,
+    number: int,
+    lang: Lang,
+    zone: ZoneInfo,
+    english: ListEnglish = NO_ENGLISH,
+) -> str:
+    """One story as a block of Telegram HTML: headline (and its English), lead, outlet, date."""
+    shown, under = story_headline(story, english)
+    lines = [f"<b>{number}. {shown}</b>"]
+    if under:
+        lines.append(f"<b>{under}</b>")
     if story.lead:
         lines.append(lead(story.lead))
-    lines.append(f"<i>{story_meta(story, lang, zone)}</i>")
+    lines.append(f"<i>{story_meta(story, lang, zone, english=english)}</i>")
     return "\n".join(lines)
 
 

@@ -13,6 +13,8 @@ from bot.tg.i18n import Lang, lang_of
 
 # Where the language chosen with /lang waits for the handlers, loaded once per chat.
 UI_LANG = "ui_lang"
+# Likewise the headline language chosen in /settings or /lang ("ar", "en", "both").
+HEADLINES = "headlines"
 
 
 def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
@@ -22,6 +24,12 @@ def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Lang:
         return "ar" if chosen == "ar" else "en"
     user = update.effective_user
     return lang_of(user.language_code if user else None)
+
+
+def headline_choice(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The headline language the chat chose, None for the default of its language."""
+    chosen = context.chat_data.get(HEADLINES) if context.chat_data is not None else None
+    return chosen if isinstance(chosen, str) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,14 @@ from telegram.ext import ContextTypes
 from bot.alerts import AlertService, ChatAlerts
 from bot.core import Core
 from bot.digests import DEFAULT_ZONE, RETRY_FOR, Render, RunReport, Send, SendOutcome
+from bot.english import (
+    HEADLINE_CHOICES,
+    NO_ENGLISH,
+    EnglishViews,
+    ListEnglish,
+    english_label,
+    headline_mode,
+)
 from bot.models import ActorRecord, DigestMessage, Subscription, Topic
 from bot.schedule import parse_local_time, parse_zone
 from bot.tg.cards import actor_name, topic_name
@@ -23,8 +31,10 @@ from bot.tg.digest_render import TopicNames, digest_renderer, zone_label
 from bot.tg.i18n import Lang, format_day, format_moment, lang_of, story_count, t
 from bot.tg.render import MAX_MESSAGE, esc, join_blocks, split_html, story_item, utf16_len
 from bot.tg.replies import (
+    HEADLINES,
     UI_LANG,
     chat_user,
+    headline_choice,
     incoming,
     send_chunks,
     stories_keyboard,
@@ -51,7 +61,7 @@ SUBSCRIPTION_COMMANDS = (
     "mydata", "forget",
 )  # fmt: skip
 ALERT_ATTEMPTS = 3
-VIEWS = ("main", "time", "zone", "lang", "topics", "max", "empty")
+VIEWS = ("main", "time", "zone", "lang", "topics", "max", "empty", "headlines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +100,22 @@ def _when(moment: datetime, lang: Lang, zone_key: str) -> str:
     return f"{format_moment(moment, lang, ZoneInfo(zone_key))} ({zone_label(zone_key)})"
 
 
-def settings_text(sub: Subscription, lang: Lang, topics: Sequence[Topic], view: str) -> str:
-    """The settings as they stand, and what to do next in this view."""
+def headlines_name(mode: str, lang: Lang) -> str:
+    """What a headline choice ("ar", "en", "both") means, in words."""
+    return t(lang, f"hl_{mode}") if mode in HEADLINE_CHOICES else mode
+
+
+def settings_text(
+    sub: Subscription,
+    lang: Lang,
+    topics: Sequence[Topic],
+    view: str,
+    headlines: str | None = None,
+) -> str:
+    """The settings as they stand, and what to do next in this view.
+
+    `headlines` is how lists show headlines, when a translator makes English possible.
+    """
     names = {topic.id: topic_name(topic, lang) for topic in topics}
     chosen = [names.get(topic, topic) for topic in sub.topics]
     status = (
@@ -108,12 +132,18 @@ def settings_text(sub: Subscription, lang: Lang, topics: Sequence[Topic], view: 
         t(lang, "set_max", stories=story_count(sub.max_items, lang)),
         t(lang, "set_empty", what=t(lang, "empty_notice" if sub.empty_notice else "empty_silent")),
     ]
+    if headlines is not None:
+        lines.append(t(lang, "set_headlines", name=esc(headlines_name(headlines, lang))))
     hint = "set_hint" if view == "main" else f"pick_{view}"
     return "\n".join([*lines, "", f"<i>{esc(t(lang, hint))}</i>"])
 
 
 def settings_keyboard(
-    sub: Subscription, lang: Lang, topics: Sequence[Topic], view: str
+    sub: Subscription,
+    lang: Lang,
+    topics: Sequence[Topic],
+    view: str,
+    headlines: str | None = None,
 ) -> InlineKeyboardMarkup:
     """The buttons of one view of the settings; callback data stays well under 64 bytes."""
 
@@ -152,6 +182,8 @@ def settings_keyboard(
             button(t(lang, "btn_silent"), f"{SETTINGS}:empty:0", not sub.empty_notice),
         ]
         return InlineKeyboardMarkup([*_rows(options, 1), back])
+    if view == "headlines" and headlines is not None:
+        return InlineKeyboardMarkup([*headlines_rows(SETTINGS, headlines, lang), back])
     main = [
         button(t(lang, "btn_time", v=sub.local_time), f"{SETTINGS}:v:time"),
         button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{SETTINGS}:v:zone"),
@@ -160,7 +192,22 @@ def settings_keyboard(
         button(t(lang, "btn_max", v=sub.max_items), f"{SETTINGS}:v:max"),
         button(t(lang, "btn_empty"), f"{SETTINGS}:v:empty"),
     ]
+    if headlines is not None:
+        main.append(button(t(lang, "btn_headlines"), f"{SETTINGS}:v:headlines"))
     return InlineKeyboardMarkup(_rows(main, 2))
+
+
+def headlines_rows(prefix: str, mode: str, lang: Lang) -> list[list[InlineKeyboardButton]]:
+    """One button per headline choice, the current one ticked; data "<prefix>:hl:<choice>"."""
+    return [
+        [
+            InlineKeyboardButton(
+                _label(("✓ " if choice == mode else "") + headlines_name(choice, lang)),
+                callback_data=f"{prefix}:hl:{choice}",
+            )
+        ]
+        for choice in HEADLINE_CHOICES
+    ]
 
 
 def subscribed_text(sub: Subscription, lang: Lang) -> str:
@@ -282,14 +329,18 @@ def my_data_chunks(
     return join_blocks(blocks)
 
 
-def alert_message(alerts: ChatAlerts, lang: Lang, zone: ZoneInfo) -> str:
+def alert_message(
+    alerts: ChatAlerts, lang: Lang, zone: ZoneInfo, english: ListEnglish = NO_ENGLISH
+) -> str:
     """One message for a burst of alerts: as many stories as fit, then how many more."""
-    names = [f.name_ar if lang == "ar" else (f.name_en or f.name_ar) for f in alerts.about]
+    names = [
+        f.name_ar if lang == "ar" else english_label(f.name_en or f.name_ar) for f in alerts.about
+    ]
     about = esc(("، " if lang == "ar" else ", ").join(names))
     text = t(lang, "alert_title", about=about) if about else t(lang, "alert_title_plain")
     shown = 0
     for story in alerts.stories:
-        block = story_item(story, shown + 1, lang, zone)
+        block = story_item(story, shown + 1, lang, zone, english)
         rest = len(alerts.stories) - shown - 1
         tail = f"\n\n{t(lang, 'alert_more', n=rest)}" if rest else ""
         if utf16_len(f"{text}\n\n{block}{tail}") > MAX_MESSAGE:
@@ -353,9 +404,10 @@ def telegram_send(bot: Bot) -> Send:
 class Deliveries:
     """The jobs: due digests every minute, and alerts for follows, one message per chat."""
 
-    def __init__(self, core: Core, zone: ZoneInfo) -> None:
+    def __init__(self, core: Core, zone: ZoneInfo, english: EnglishViews | None = None) -> None:
         self.core = core
         self.zone = zone
+        self.english = english or EnglishViews(core.translations, {})
         topics = core.services.topics()
         self.alerts = AlertService(core.store, core.services.clock, topics)
         self.topic_names: TopicNames = {tp.id: (tp.name_ar, tp.name_en) for tp in topics}
@@ -385,7 +437,10 @@ class Deliveries:
             lang = await chat_lang(self.core, chat_id)
             sub = await self.core.subscriptions.get(chat_id)
             zone = ZoneInfo(sub.timezone) if sub else self.zone
-            outcome = await send(chat_id, DigestMessage(alert_message(pending, lang, zone)))
+            choice = await self.core.subscriptions.headlines(chat_id)
+            english = await self.english.for_list(lang, choice, pending.stories)
+            text = alert_message(pending, lang, zone, english)
+            outcome = await send(chat_id, DigestMessage(text))
             if outcome == "retry":
                 # Telegram could not take it (5xx, network): not a refusal, so it does not use
                 # up the attempts; kept every tick for as long as a digest would be.
@@ -427,6 +482,8 @@ class SubscriptionCommands:
         self.subs = core.subscriptions
         self.services = core.services
         self.zone = zone
+        # The headline setting exists only when a translator can give English.
+        self.translating = core.translations is not None
         self.topic_names: TopicNames = {
             tp.id: (tp.name_ar, tp.name_en) for tp in core.services.topics()
         }
@@ -437,6 +494,8 @@ class SubscriptionCommands:
             return
         if context.chat_data is not None and UI_LANG not in context.chat_data:
             context.chat_data[UI_LANG] = await self.subs.ui_lang(update.effective_chat.id)
+        if context.chat_data is not None and HEADLINES not in context.chat_data:
+            context.chat_data[HEADLINES] = await self.subs.headlines(update.effective_chat.id)
 
     # ---- /subscribe, /unsubscribe, /digest ---------------------------------------------
 
@@ -487,6 +546,16 @@ class SubscriptionCommands:
             return
         lang = user_lang(update, context)
         args = list(context.args or [])
+        if args and args[0].lower() == "headlines" and self.translating:
+            # Not a digest setting: it holds for anyone's lists, subscribed or not.
+            choice = " ".join(args[1:]).strip().lower()
+            if choice not in HEADLINE_CHOICES:
+                await message.reply_text(t(lang, "headlines_usage"))
+                return
+            chosen = await self._set_headlines(update, context, choice)
+            name = esc(headlines_name(chosen, lang))
+            await message.reply_text(t(lang, "headlines_set", name=name))
+            return
         if not args:
             sub = await self.subs.get(chat.id)
         else:
@@ -500,9 +569,10 @@ class SubscriptionCommands:
             await message.reply_text(t(lang, "not_subscribed"))
             return
         topics = self.services.topics()
+        mode = self._headline_mode(context, lang)
         await message.reply_text(
-            settings_text(sub, lang, topics, "main"),
-            reply_markup=settings_keyboard(sub, lang, topics, "main"),
+            settings_text(sub, lang, topics, "main", mode),
+            reply_markup=settings_keyboard(sub, lang, topics, "main", mode),
         )
 
     @staticmethod
@@ -533,18 +603,24 @@ class SubscriptionCommands:
             await query.answer(t(lang, "not_subscribed"), show_alert=True)
             return
         topics = self.services.topics()
-        change, view = self._pressed(action, value, sub, topics)
-        if view is None:
+        change: dict[str, Any] = {}
+        view: str | None = "main"
+        if action == "hl" and self.translating and value in HEADLINE_CHOICES:
+            await self._set_headlines(update, context, value)
+        else:
+            change, view = self._pressed(action, value, sub, topics)
+        if view is None or (view == "headlines" and not self.translating):
             await query.answer(t(lang, "button_expired"), show_alert=True)
             return
         if change:
             changed = await self.subs.change(chat.id, **change)
             sub = changed or sub
         await query.answer()
+        mode = self._headline_mode(context, lang)
         try:
             await query.edit_message_text(
-                settings_text(sub, lang, topics, view),
-                reply_markup=settings_keyboard(sub, lang, topics, view),
+                settings_text(sub, lang, topics, view, mode),
+                reply_markup=settings_keyboard(sub, lang, topics, view, mode),
             )
         except BadRequest as exc:
             # Pressing what is already chosen changes nothing; Telegram says so.
@@ -746,11 +822,18 @@ class SubscriptionCommands:
             return
         choice = (context.args or [""])[0].lower()
         if choice not in ("ar", "en", "auto"):
+            lang = user_lang(update, context)
             await message.reply_text(
-                t(user_lang(update, context), "lang_usage"), reply_markup=_lang_keyboard()
+                self._with_headlines(t(lang, "lang_usage"), context, lang),
+                reply_markup=self._lang_keyboard(context, lang),
             )
             return
-        await message.reply_text(await self._set_lang(update, context, choice))
+        text = await self._set_lang(update, context, choice)
+        lang = user_lang(update, context)
+        await message.reply_text(
+            self._with_headlines(text, context, lang),
+            reply_markup=self._headlines_keyboard(context, lang),
+        )
 
     async def lang_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A language button."""
@@ -758,11 +841,73 @@ class SubscriptionCommands:
         if query is None:
             return
         choice = (query.data or "").partition(":")[2]
+        headlines = choice.removeprefix("hl:") if choice.startswith("hl:") else None
+        if headlines is not None and self.translating and headlines in HEADLINE_CHOICES:
+            await query.answer()
+            await self._set_headlines(update, context, headlines)
+            lang = user_lang(update, context)
+            await query.edit_message_text(
+                self._with_headlines(t(lang, "pick_headlines"), context, lang),
+                reply_markup=self._headlines_keyboard(context, lang),
+            )
+            return
         if choice not in ("ar", "en"):
             await query.answer(t(user_lang(update, context), "button_expired"), show_alert=True)
             return
         await query.answer()
-        await query.edit_message_text(await self._set_lang(update, context, choice))
+        text = await self._set_lang(update, context, choice)
+        lang = user_lang(update, context)
+        await query.edit_message_text(
+            self._with_headlines(text, context, lang),
+            reply_markup=self._headlines_keyboard(context, lang),
+        )
+
+    # ---- headlines in lists ------------------------------------------------------------
+
+    def _headline_mode(self, context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> str | None:
+        """How this chat's lists show headlines; None without a translator (no choice then)."""
+        if not self.translating:
+            return None
+        return headline_mode(headline_choice(context), lang, translating=True)
+
+    def _with_headlines(self, text: str, context: ContextTypes.DEFAULT_TYPE, lang: Lang) -> str:
+        mode = self._headline_mode(context, lang)
+        if mode is None:
+            return text
+        return f"{text}\n\n{t(lang, 'set_headlines', name=esc(headlines_name(mode, lang)))}"
+
+    def _headlines_keyboard(
+        self, context: ContextTypes.DEFAULT_TYPE, lang: Lang
+    ) -> InlineKeyboardMarkup | None:
+        mode = self._headline_mode(context, lang)
+        return None if mode is None else InlineKeyboardMarkup(headlines_rows(LANG, mode, lang))
+
+    def _lang_keyboard(
+        self, context: ContextTypes.DEFAULT_TYPE, lang: Lang
+    ) -> InlineKeyboardMarkup:
+        rows = [
+            [
+                InlineKeyboardButton("العربية", callback_data=f"{LANG}:ar"),
+                InlineKeyboardButton("English", callback_data=f"{LANG}:en"),
+            ]
+        ]
+        headlines = self._headlines_keyboard(context, lang)
+        if headlines is not None:
+            rows += [list(row) for row in headlines.inline_keyboard]
+        return InlineKeyboardMarkup(rows)
+
+    async def _set_headlines(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, choice: str
+    ) -> str:
+        """Keep the chat's headline choice; the choice as it now holds."""
+        user = chat_user(update)
+        if user is not None:
+            # Kept on the user's row, which exists once they have been seen.
+            await self.services.seen(user)
+            await self.subs.set_headlines(user.chat_id, choice)
+        if context.chat_data is not None:
+            context.chat_data[HEADLINES] = choice
+        return choice
 
     async def _set_lang(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, choice: str
@@ -823,15 +968,5 @@ class SubscriptionCommands:
                 # Remembered searches are data about the user too.
                 context.chat_data.clear()
                 context.chat_data[UI_LANG] = None
+                context.chat_data[HEADLINES] = None
         await query.edit_message_text(t(lang, "forget_done" if confirmed else "forget_cancel"))
-
-
-def _lang_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("العربية", callback_data=f"{LANG}:ar"),
-                InlineKeyboardButton("English", callback_data=f"{LANG}:en"),
-            ]
-        ]
-    )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from bot.translate import TranslationFailed
 
 GOOGLE = "https://translate.google.com/m"
 TEMPLATE = Path(__file__).parent.parent / "fixtures" / "translate" / "google_m.html"
@@ -35,3 +38,26 @@ def google_answering(english: Callable[[str], str]) -> Callable[[Any], Reply]:
         return 200, {"Content-Type": "text/html; charset=UTF-8"}, google_page(text, english(text))
 
     return callback
+
+
+class EchoTranslator:
+    """A Translator answering "EN[text]" for each text; it can fail, or wait to be let go.
+
+    `calls` records each call's texts, so a test sees how many batches went and what in them.
+    """
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+        self.fail = False
+        self.gate: threading.Event | None = None
+
+    def translate(self, texts: list[str], target: str) -> list[str]:
+        """Each text as EN[text], unless told to fail; held until `gate` is set, if any."""
+        self.calls.append(list(texts))
+        if self.gate is not None:
+            assert self.gate.wait(10), "the test never let the translator go"
+        if self.fail:
+            raise TranslationFailed("down")
+        return [f"EN[{text}]" for text in texts]
