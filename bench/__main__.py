@@ -21,7 +21,7 @@ from pathlib import Path
 
 from telegram.ext import AIORateLimiter
 
-from bench import report
+from bench import pictures, report
 from bench.bulk import bulk_load
 from bench.corpus import PAGE_TEMPLATE, SEEDS_DIR, CorpusGenerator, Knowledge, Story
 from bench.digest_run import make_subscribers, run_digests, top_actors
@@ -567,6 +567,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="libya-bench-") as tmp:
             asyncio.run(run(plan, Path(tmp), results))
+    # Last, so that matplotlib's memory counts in no other figure's peak RSS.
+    say("pictures: drawing each picture of bot.pictures")
+    pictures.measure(results)
     results.duration = time.perf_counter() - started
     load_after = os.getloadavg()
     results.machine["load average (1, 5, 15 min)"] = (
