@@ -181,7 +181,7 @@ async def test_an_added_source_brings_new_stories_to_readers_without_a_restart(b
     [who] = await chat.texts(READER, "/who")
     assert "Mohamed al-Menfi" not in who
     [topics] = await chat.texts(READER, "/topic")
-    assert "<code>migration</code> — 0" in topics
+    assert "<b>Migration</b> — 0" in topics
 
     checking, added = await add_week_feed(bot)
     url = bot.site.url("/week.xml")
@@ -202,7 +202,7 @@ async def test_an_added_source_brings_new_stories_to_readers_without_a_restart(b
     [who] = await chat.texts(READER, "/who")
     assert "Mohamed al-Menfi" in who and "· 2 stories" in who
     [topics] = await chat.texts(READER, "/topic")
-    assert "<code>migration</code> — 2" in topics
+    assert "<b>Migration</b> — 2" in topics
 
     [listing] = await chat.texts(OWNER, "/sources")
     assert listing == (
