@@ -1,0 +1,130 @@
+"""Week-by-week counts and the meetings of a period, for /trends and /meetings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from storage import views
+from storage.timefmt import to_db
+
+WEEK = timedelta(days=7)
+
+# The shown stories of the weeks asked for, each with the number of its week: 0 is the week
+# that ends at `end`, 1 the one before, and so on. Walks the date index over the period only.
+_WEEKS = f"""
+    WITH recent AS MATERIALIZED (
+        SELECT s.id, CAST((julianday(:end) - julianday(s.sort_at)) / 7 AS INTEGER) AS week
+        FROM stories r INDEXED BY stories_relevant_sort
+        JOIN stories s {views.BY_ID} ON s.id = r.id
+        WHERE r.relevant = 1 AND r.sort_at >= :start AND r.sort_at < :end AND {views.SHOWN}
+    )
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonWeeks:
+    """A person's shown stories week by week, oldest week first."""
+
+    key: str
+    name_ar: str
+    name_en: str
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingEdge:
+    """Two sides that met in the period, as often as stories told it, and the latest word."""
+
+    a: str
+    b: str
+    kind: str
+    place: str | None
+    day: str | None
+    stories: int
+
+
+def topic_weeks(db: sqlite_utils.Database, end: datetime, weeks: int) -> dict[str, list[int]]:
+    """Shown stories per topic in each of the `weeks` weeks to `end`, oldest week first."""
+    found = db.execute(
+        _WEEKS + "SELECT st.topic, recent.week, COUNT(*) FROM recent "
+        "JOIN story_topics st ON st.story_id = recent.id GROUP BY st.topic, recent.week",
+        _bounds(end, weeks),
+    ).fetchall()
+    out: dict[str, list[int]] = {}
+    for topic, week, count in found:
+        out.setdefault(topic, [0] * weeks)[weeks - 1 - int(week)] = int(count)
+    return out
+
+
+def people_weeks(
+    db: sqlite_utils.Database, end: datetime, weeks: int, keys: list[str] | None = None
+) -> list[PersonWeeks]:
+    """Shown stories naming each person in each week (only `keys` when given), oldest first."""
+    only = "AND m.actor_key IN (SELECT value FROM json_each(:keys))" if keys is not None else ""
+    found = db.execute(
+        _WEEKS + "SELECT a.key, a.name_ar, a.name_en, recent.week, COUNT(DISTINCT recent.id) "
+        "FROM recent JOIN mentions m ON m.story_id = recent.id "
+        f"JOIN actors a ON a.key = m.actor_key WHERE a.kind = 'person' {only} "
+        "GROUP BY a.key, recent.week",
+        {**_bounds(end, weeks), "keys": json.dumps(keys or [])},
+    ).fetchall()
+    counts: dict[str, list[int]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for key, name_ar, name_en, week, count in found:
+        counts.setdefault(key, [0] * weeks)[weeks - 1 - int(week)] = int(count)
+        names[key] = (name_ar, name_en)
+    return [PersonWeeks(k, names[k][0], names[k][1], tuple(c)) for k, c in counts.items()]
+
+
+def rising_people(
+    db: sqlite_utils.Database, end: datetime, weeks: int, limit: int, least: int = 2
+) -> list[PersonWeeks]:
+    """The people whose stories in the last week rose most above their weekly mean before.
+
+    A person needs `least` stories in the last week: one story is not a rise.
+    """
+    everyone = people_weeks(db, end, weeks)
+
+    def rise(person: PersonWeeks) -> float:
+        before = person.counts[:-1]
+        return person.counts[-1] - (sum(before) / len(before) if before else 0.0)
+
+    risen = [p for p in everyone if p.counts[-1] >= least and rise(p) > 0]
+    risen.sort(key=lambda p: (-rise(p), -p.counts[-1], p.name_en))
+    return risen[:limit]
+
+
+def meeting_edges(db: sqlite_utils.Database, start: datetime, end: datetime) -> list[MeetingEdge]:
+    """Who met whom in shown stories of the period, each pair and kind once, most told first."""
+    found = db.execute(
+        f"""
+        SELECT m.a, m.b, m.kind, m.place, m.day, s.sort_at
+        FROM stories r INDEXED BY stories_relevant_sort
+        JOIN stories s {views.BY_ID} ON s.id = r.id
+        JOIN meetings m ON m.story_id = s.id
+        WHERE r.relevant = 1 AND r.sort_at >= ? AND r.sort_at < ? AND {views.SHOWN}
+        ORDER BY s.sort_at
+        """,
+        [to_db(start), to_db(end)],
+    ).fetchall()
+    edges: dict[tuple[str, str, str], MeetingEdge] = {}
+    for a, b, kind, place, day, _ in found:
+        pair = (min(a, b), max(a, b), kind)
+        seen = edges.get(pair)
+        edges[pair] = MeetingEdge(
+            a=pair[0],
+            b=pair[1],
+            kind=kind,
+            place=place or (seen.place if seen else None),
+            day=day or (seen.day if seen else None),
+            stories=(seen.stories if seen else 0) + 1,
+        )
+    return sorted(edges.values(), key=lambda e: (-e.stories, e.a, e.b, e.kind))
+
+
+def _bounds(end: datetime, weeks: int) -> dict[str, str | None]:
+    return {"start": to_db(end - weeks * WEEK), "end": to_db(end)}
