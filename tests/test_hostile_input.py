@@ -42,7 +42,7 @@ from bot.ingest.service import IngestService
 from bot.services import Services
 from bot.tg.app import build_application, running
 from bot.tg.fake_api import MAX_TEXT, FakeBotApi, Outgoing, parse_telegram_html
-from bot.tg.i18n import _STRINGS, Lang, t
+from bot.tg.i18n import Lang, strings, t
 from bot.tg.menus import ADMIN_COMMANDS
 from bot.tg.subscriptions import SUBSCRIPTION_COMMANDS
 from storage import Store
@@ -373,9 +373,9 @@ def _phrases(lang: Lang) -> tuple[list[str], list[str]]:
     language's strings also hold (examples such as "time 07:30") say nothing.
     """
     other: Lang = "en" if lang == "ar" else "ar"
-    elsewhere = "\n".join(html.unescape(entry[other]) for entry in _STRINGS.values())
+    elsewhere = "\n".join(html.unescape(entry[other]) for entry in strings().values())
     anywhere, leading = set(), set()
-    for entry in _STRINGS.values():
+    for entry in strings().values():
         pieces = [html.unescape(piece).strip(" .,;—·()«»،") for piece in
                   _PLACEHOLDER_OR_TAG.split(entry[lang])]  # fmt: skip
         pieces = [piece for piece in pieces if piece]
