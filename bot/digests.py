@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.digest import RankedPeriod, build_digest, rank_period
+from bot.digest_builder import RankedPeriod, build_digest, rank_period
 from bot.models import Digest, DigestMessage, Subscription, Translation
 from bot.schedule import next_due, parse_local_time
 from storage import Store

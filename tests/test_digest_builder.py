@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.digest import FOLLOW_WEIGHT, MAX_PEOPLE, SOURCE_WEIGHT, build_digest, rank_period
+from bot.digest_builder import FOLLOW_WEIGHT, MAX_PEOPLE, SOURCE_WEIGHT, build_digest, rank_period
 from bot.models import Digest, DigestCandidate, StoryView
 
 END = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
@@ -201,7 +201,7 @@ def test_an_empty_period_gives_an_empty_digest() -> None:
 
 
 def test_a_story_published_before_the_period_but_stored_in_it_is_included() -> None:
-    from bot.digest import build_digest
+    from bot.digest_builder import build_digest
     from bot.models import DigestCandidate, StoryView
 
     start = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
