@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.models import ActorRecord
 from storage import views
+from storage.actors import get_actor
 from storage.timefmt import to_db
 
 WEEK = timedelta(days=7)
@@ -128,3 +130,25 @@ def meeting_edges(db: sqlite_utils.Database, start: datetime, end: datetime) -> 
 
 def _bounds(end: datetime, weeks: int) -> dict[str, str | None]:
     return {"start": to_db(end - weeks * WEEK), "end": to_db(end)}
+
+
+def actors_by_key(db: sqlite_utils.Database, keys: list[str]) -> dict[str, ActorRecord]:
+    """The stored actors among `keys`, by key."""
+    found = {}
+    for key in keys:
+        actor = get_actor(db, key)
+        if actor is not None:
+            found[key] = actor
+    return found
+
+
+def data_version(db: sqlite_utils.Database) -> tuple[int, int, int]:
+    """What changes when stories are stored or analyzed again, for keeping pictures meanwhile.
+
+    The newest story and meeting ids, and how many stories are shown.
+    """
+    row = db.execute(
+        "SELECT (SELECT MAX(id) FROM stories), (SELECT MAX(id) FROM meetings), "
+        "(SELECT COUNT(*) FROM stories WHERE relevant = 1)"
+    ).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
