@@ -55,7 +55,7 @@ from bench.telegram import (
 )
 from bot.config import Settings, load_settings
 from bot.core import Core, build_core
-from bot.digests import SEND_WORKERS, DigestService
+from bot.digest_run import SEND_WORKERS, DigestService
 from bot.services import Services
 from bot.tg.app import running
 from bot.tg.digest_render import digest_renderer

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.digests import DigestService, Render, SendOutcome, Variant
+from bot.digest_run import DigestService, Render, SendOutcome, Variant
 from bot.models import Digest, DigestMessage, Translation
 from storage import subscriptions as subs
 from storage.timefmt import to_db

@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-import bot.digests
+import bot.digest_run
 from bench.corpus import SEEDS_DIR, CorpusGenerator
 from bench.digest_run import run_digests
 from bench.ingest import _feed_article
@@ -213,7 +213,7 @@ async def digests(db_path: Path) -> None:
 
     store.run = counted  # type: ignore[method-assign]
     # Swapped in the module that calls it, so the service's own calls are timed.
-    build = getattr(bot.digests, "build_digest")  # noqa: B009
+    build = getattr(bot.digest_run, "build_digest")  # noqa: B009
 
     def timed_build(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
@@ -223,7 +223,7 @@ async def digests(db_path: Path) -> None:
             calls["build_digest (event loop)"] += 1
             seconds["build_digest (event loop)"] += time.perf_counter() - started
 
-    setattr(bot.digests, "build_digest", timed_build)  # noqa: B010
+    setattr(bot.digest_run, "build_digest", timed_build)  # noqa: B010
     knowledge = load_knowledge(SEEDS_DIR)
     topics = [t.id for t in knowledge.topics]
     names = {t.id: (t.name_ar, t.name_en) for t in knowledge.topics}
@@ -231,7 +231,7 @@ async def digests(db_path: Path) -> None:
     async def no_pause(seconds: float) -> None:
         await asyncio.sleep(0)
 
-    service = bot.digests.DigestService(
+    service = bot.digest_run.DigestService(
         store, None, lambda: datetime.now(UTC), topics, sleep=no_pause
     )
     try:
@@ -239,7 +239,7 @@ async def digests(db_path: Path) -> None:
             service, subscribers, digest_renderer(names, offer_translation=False)
         )
     finally:
-        setattr(bot.digests, "build_digest", build)  # noqa: B010
+        setattr(bot.digest_run, "build_digest", build)  # noqa: B010
         store.close()
     print(f"digests: {fig.subscribers} subscribers, {fig.variants} variants, {fig.seconds:.1f} s")
     for name, spent in sorted(seconds.items(), key=lambda item: -item[1]):

@@ -24,7 +24,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.core import Core
-from bot.digests import SendOutcome
+from bot.digest_run import SendOutcome
 from bot.models import DigestMessage
 from bot.tg.app import build_application
 from bot.tg.fake_api import ApiError, FakeBotApi

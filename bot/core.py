@@ -10,10 +10,11 @@ from bot.admins import Admins
 from bot.analysis.knowledge import load_knowledge
 from bot.analysis.workers import ProcessAnalyzer
 from bot.config import ConfigError, Settings
-from bot.digests import DigestService, SubscriptionService, Translations
+from bot.digest_run import DigestService, Translations
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.services import Clock, Services, utc_now
+from bot.subscribers import SubscriptionService
 from bot.translate import TranslationService, make_translator
 from storage import Store
 

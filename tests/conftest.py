@@ -12,10 +12,11 @@ from bot.admins import Admins
 from bot.analysis.knowledge import Knowledge, load_knowledge
 from bot.config import Settings, load_settings
 from bot.core import Core
-from bot.digests import DigestService, SubscriptionService
+from bot.digest_run import DigestService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.services import Services
+from bot.subscribers import SubscriptionService
 from storage import Store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.digests import SEND_WORKERS
+from bot.digest_run import SEND_WORKERS
 from bot.models import DigestMessage
 from bot.tg.fake_api import FakeBotApi
 from storage import Store

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.digests import Variant
+from bot.digest_run import Variant
 from bot.models import Digest, DigestItem, DigestMessage, StoryView, Translation
 from bot.tg.digest_render import render_digest, short_lead, zone_label
 from bot.tg.fake_api import parse_telegram_html

@@ -17,7 +17,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
-from bot.digests import DigestService
+from bot.digest_run import DigestService
 from bot.english import has_arabic
 from bot.models import StoryDraft
 from bot.services import Services

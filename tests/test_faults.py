@@ -33,7 +33,7 @@ from bot.analysis.knowledge import Knowledge
 from bot.analysis.text.stories import make_lead
 from bot.config import Settings
 from bot.core import Core
-from bot.digests import RETRY_FOR, SendOutcome
+from bot.digest_run import RETRY_FOR, SendOutcome
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.models import DigestMessage, StoryDraft

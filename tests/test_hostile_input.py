@@ -36,10 +36,11 @@ from bot.admins import Admins
 from bot.analysis.knowledge import Knowledge
 from bot.config import load_settings
 from bot.core import Core
-from bot.digests import DigestService, SubscriptionService
+from bot.digest_run import DigestService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.services import Services
+from bot.subscribers import SubscriptionService
 from bot.tg.app import build_application, running
 from bot.tg.fake_api import MAX_TEXT, FakeBotApi, Outgoing, parse_telegram_html
 from bot.tg.i18n import Lang, strings, t

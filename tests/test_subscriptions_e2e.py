@@ -21,11 +21,12 @@ from bot.admins import Admins
 from bot.analysis.knowledge import Knowledge
 from bot.config import Settings
 from bot.core import Core
-from bot.digests import DigestService, SubscriptionService
+from bot.digest_run import DigestService
 from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.models import StoryDraft, Subscription
 from bot.services import Services
+from bot.subscribers import SubscriptionService
 from bot.tg.app import BotApp
 from bot.tg.fake_api import ApiError, FakeBotApi, Outgoing, parse_telegram_html
 from bot.tg.render import MAX_MESSAGE, utf16_len

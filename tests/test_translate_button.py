@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
-from bot.digests import DigestService
+from bot.digest_run import DigestService
 from bot.models import Translation
 from bot.tg.fake_api import Outgoing
 from bot.translate import TranslationFailed, TranslationService

@@ -8,10 +8,10 @@ from telegram import InlineKeyboardButton, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.digests import SubscriptionService
 from bot.english import EnglishViews
 from bot.models import StoryPage
 from bot.services import DEFAULT_LATEST, MAX_LATEST, Services
+from bot.subscribers import SubscriptionService
 from bot.tg.digest_render import zone_label
 from bot.tg.i18n import Lang, format_moment, t
 from bot.tg.render import esc, join_blocks, story_item

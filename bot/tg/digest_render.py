@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from bot.digests import Render, Variant
+from bot.digest_run import Render, Variant
 from bot.models import Digest, DigestItem, DigestMessage, Translation
 from bot.tg.i18n import Lang, format_day, format_moment, t
 from bot.tg.render import esc, headline, pack_blocks, story_meta

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.alerts import AlertService, ChatAlerts
 from bot.core import Core
-from bot.digests import DEFAULT_ZONE, RETRY_FOR, Render, RunReport, Send, SendOutcome
+from bot.digest_run import RETRY_FOR, Render, RunReport, Send, SendOutcome
 from bot.english import (
     HEADLINE_CHOICES,
     NO_ENGLISH,
@@ -26,6 +26,7 @@ from bot.english import (
 )
 from bot.models import ActorRecord, DigestMessage, Subscription, Topic
 from bot.schedule import parse_local_time, parse_zone
+from bot.subscribers import DEFAULT_ZONE
 from bot.tg.cards import actor_name, topic_name
 from bot.tg.digest_render import TopicNames, digest_renderer, zone_label
 from bot.tg.i18n import Lang, format_day, format_moment, lang_of, story_count, t

@@ -1,4 +1,4 @@
-"""Subscriptions, follows and the scheduled digest run, exactly once per subscriber and period.
+"""The scheduled digest run: each variant built once, sent once per subscriber and period.
 
 Telegram stays outside: rendering and sending are functions the edge passes in.
 """
@@ -10,24 +10,21 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
-from zoneinfo import ZoneInfo
+from typing import Literal, Protocol
 
 from bot.digest_builder import RankedPeriod, build_digest, rank_period
 from bot.models import Digest, DigestMessage, Subscription, Translation
 from bot.schedule import next_due, parse_local_time
+from bot.subscribers import DEFAULT_ZONE, Clock
 from storage import Store
 from storage import subscriptions as subs
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 # "retry": Telegram did not refuse the message but could not take it (a 5xx, a timeout, no
 # connection): the digest stays pending and the next tick resumes it at that message.
 SendOutcome = Literal["ok", "blocked", "error", "retry"]
 FIRST_PERIOD = timedelta(hours=24)
-DEFAULT_TIME = "08:00"
-DEFAULT_ZONE = "Africa/Tripoli"
 # How many digest messages may be on their way at once: handed to Telegram and not yet
 # counted in the ledger. A crash can repeat each of them once (Telegram takes no idempotency
 # key), so this is the most a crash can send twice. 6 keeps the 27 messages/s of the rate
@@ -80,110 +77,6 @@ class RunReport:
     errors: int
     resumed: int
     retrying: int = 0  # deliveries left pending for the next tick: Telegram could not take them
-
-
-class SubscriptionService:
-    """Subscribe, change settings, follow; all about one chat at a time."""
-
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-
-    async def get(self, chat_id: int) -> Subscription | None:
-        """A chat's subscription, active or not."""
-        return await self.store.run(subs.get_subscription, chat_id)
-
-    async def subscribe(
-        self, chat_id: int, local_time: str | None, digest_lang: str
-    ) -> Subscription:
-        """Subscribe at HH:MM (08:00 by default) in the chat's zone (Tripoli by default)."""
-        current = await self.get(chat_id)
-        zone = current.timezone if current else DEFAULT_ZONE
-        when = local_time or (current.local_time if current else DEFAULT_TIME)
-        parsed = parse_local_time(when)
-        if parsed is None:
-            raise ValueError(f"not a time of day: {when}")
-        due = next_due(self.clock(), parsed, zone)
-        return await self.store.run(
-            subs.subscribe,
-            chat_id,
-            local_time=parsed.strftime("%H:%M"),
-            timezone=zone,
-            digest_lang=current.digest_lang if current else digest_lang,
-            next_due=due,
-            now=self.clock(),
-        )
-
-    async def unsubscribe(self, chat_id: int) -> bool:
-        """Stop the digest; False when there was none."""
-        current = await self.get(chat_id)
-        if current is None or not current.active:
-            return False
-        await self.store.run(subs.deactivate, chat_id, "user")
-        return True
-
-    async def change(self, chat_id: int, **fields: Any) -> Subscription | None:
-        """Change settings; a new time or zone reschedules the next digest."""
-        current = await self.get(chat_id)
-        if current is None:
-            return None
-        if "local_time" in fields or "timezone" in fields:
-            when = parse_local_time(fields.get("local_time", current.local_time))
-            zone = fields.get("timezone", current.timezone)
-            if when is None:
-                raise ValueError("not a time of day")
-            if "local_time" in fields:
-                fields["local_time"] = when.strftime("%H:%M")  # kept as HH:MM, like subscribe
-            ZoneInfo(zone)  # raises for an unknown zone
-            fields["next_due"] = next_due(self.clock(), when, zone)
-        await self.store.run(subs.update_subscription, chat_id, **fields)
-        return await self.get(chat_id)
-
-    async def returned(self, chat_id: int) -> bool:
-        """A user who had blocked the bot sent /start: their digest resumes."""
-        current = await self.get(chat_id)
-        if current is None or current.active:
-            return False
-        when = parse_local_time(current.local_time)
-        assert when is not None
-        due = next_due(self.clock(), when, current.timezone)
-        return await self.store.run(subs.reactivate_blocked, chat_id, due)
-
-    async def follow(self, chat_id: int, kind: str, key: str) -> bool:
-        """Follow an actor or a topic."""
-        return await self.store.run(subs.follow, chat_id, kind, key, self.clock())
-
-    async def unfollow(self, chat_id: int, kind: str, key: str) -> bool:
-        """Stop following an actor or a topic."""
-        return await self.store.run(subs.unfollow, chat_id, kind, key)
-
-    async def following(self, chat_id: int) -> list[tuple[str, str]]:
-        """(kind, key) of what a chat follows."""
-        return await self.store.run(subs.follows_of, chat_id)
-
-    async def my_data(self, chat_id: int) -> dict[str, Any]:
-        """Everything stored about a chat."""
-        return await self.store.run(subs.user_data, chat_id)
-
-    async def forget(self, chat_id: int) -> None:
-        """Delete everything stored about a chat."""
-        await self.store.run(subs.forget, chat_id)
-
-    async def set_ui_lang(self, chat_id: int, lang: str | None) -> None:
-        """Keep the interface language a user chose."""
-        await self.store.run(subs.set_ui_lang, chat_id, lang)
-
-    async def ui_lang(self, chat_id: int) -> str | None:
-        """The interface language a user chose, if any."""
-        return await self.store.run(subs.ui_lang, chat_id)
-
-    async def set_headlines(self, chat_id: int, choice: str | None) -> None:
-        """Keep how a user wants headlines in lists ('ar', 'en', 'both'; None: the default)."""
-        await self.store.run(subs.set_headlines, chat_id, choice)
-
-    async def headlines(self, chat_id: int) -> str | None:
-        """The headline language a user chose, if any."""
-        return await self.store.run(subs.headlines, chat_id)
 
 
 class DigestService:

@@ -21,17 +21,11 @@ import pytest
 
 from bot.analysis.knowledge import Knowledge
 from bot.config import Settings
-from bot.digests import (
-    PER_CHAT_GAP,
-    DigestService,
-    RunReport,
-    SendOutcome,
-    SubscriptionService,
-    Variant,
-)
+from bot.digest_run import PER_CHAT_GAP, DigestService, RunReport, SendOutcome, Variant
 from bot.models import Digest, DigestMessage, StoryDraft, Subscription, Translation
 from bot.schedule import next_due
 from bot.services import Services
+from bot.subscribers import SubscriptionService
 from storage import Store, articles, sources
 from storage import subscriptions as subs
 from tests.conftest import FIXED_NOW
