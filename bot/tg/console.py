@@ -61,6 +61,8 @@ class ConsoleChat:
         self.language_code = language_code
         self.color = color
         self.buttons: list[tuple[int, str]] = []
+        # Pictures (/trends, /meetings) go to files the terminal cannot show inline.
+        self.pictures = settings.database_path.parent / "pictures"
 
     async def send(self, line: str) -> None:
         """Handle one line: a number presses a button, anything else is a message."""
@@ -80,6 +82,8 @@ class ConsoleChat:
         for item in outgoing:
             if item.method == "editMessageReplyMarkup":
                 continue
+            if item.method == "sendPhoto":
+                self.out.write(self._save_picture(item) + "\n")
             self.out.write(to_terminal(item.text, self.color) + "\n")
             for row in item.buttons:
                 for button in row:
@@ -92,6 +96,17 @@ class ConsoleChat:
         if outgoing:
             self.buttons = buttons
         self.out.flush()
+
+    def _save_picture(self, item: Outgoing) -> str:
+        """Write a picture the bot sent to a file beside the database; say where."""
+        photo = item.params.get("photo")
+        if not isinstance(photo, bytes):
+            return "[picture]"
+        folder = self.pictures
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"picture-{item.message_id}.png"
+        path.write_bytes(photo)
+        return f"[picture saved: {path}]"
 
 
 async def run_chat(

@@ -13,6 +13,8 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs
@@ -35,7 +37,10 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 _STRAY_AMP = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 # Fields whose values are strings even when they look like JSON numbers.
-_STRING_FIELDS = {"text", "parse_mode", "callback_query_id", "language_code", "url", "data"}
+_STRING_FIELDS = {
+    "text", "parse_mode", "callback_query_id", "language_code", "url", "data", "caption",
+}  # fmt: skip
+MAX_CAPTION = 1024
 
 
 class ApiError(Exception):
@@ -329,6 +334,39 @@ class FakeBotApi:
         self._record("sendMessage", message, params)
         return message
 
+    def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = str(params.get("caption", ""))
+        visible = parse_telegram_html(caption) if params.get("parse_mode") == "HTML" else caption
+        if len(visible.encode("utf-16-le")) // 2 > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        width, height = png_size(photo)
+        message_id = next(self._message_ids)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": BOT_USER,
+            "photo": [
+                {
+                    "file_id": f"photo-{message_id}",
+                    "file_unique_id": f"p{message_id}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(photo),
+                }
+            ],
+            "caption": caption,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self._messages[message_id] = message
+        self._record("sendPhoto", message, params)
+        return message
+
     def _m_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._existing(params)
         message["text"] = self._checked_text(params)
@@ -380,7 +418,7 @@ class FakeBotApi:
                 method=method,
                 chat_id=message["chat"]["id"],
                 message_id=message["message_id"],
-                text=message["text"],
+                text=message.get("text", message.get("caption", "")),
                 buttons=markup.get("inline_keyboard", []),
                 params=params,
             )
@@ -427,7 +465,7 @@ def _decode(content_type: str, body: bytes) -> dict[str, Any]:
         decoded = json.loads(body)
         return decoded if isinstance(decoded, dict) else {}
     if "multipart" in content_type:
-        raise ApiError(400, "Bad Request: files are not supported by the fake Bot API")
+        return _multipart(content_type, body)
     params: dict[str, Any] = {}
     for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
         value = values[-1]
@@ -439,3 +477,35 @@ def _decode(content_type: str, body: bytes) -> dict[str, Any]:
         except ValueError:
             params[key] = value
     return params
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: files as bytes, the rest as values."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if part.get_filename() is not None:
+            params[name] = data
+            continue
+        value = data.decode("utf-8")
+        if name in _STRING_FIELDS:
+            params[name] = value
+            continue
+        try:
+            params[name] = json.loads(value)
+        except ValueError:
+            params[name] = value
+    return params
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """A PNG's width and height, from its header; (0, 0) for anything else."""
+    if len(data) < 24 or not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return (0, 0)
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
