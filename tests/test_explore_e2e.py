@@ -435,3 +435,12 @@ async def test_a_topic_page_lists_its_stories_newest_first_and_only_libyan(
         assert f"<b>{n}. {headlines[key]}</b>" in page.text
     assert "ليبيريا" not in page.text
     assert page.buttons == []
+
+
+async def test_a_womans_profile_speaks_of_her_in_the_feminine(chat: ExploreChat) -> None:
+    # Hanna Tetteh, a woman the knowledge base lists, is in no story of the seed page.
+    [reply] = await chat.say("/who تيتيه", lang="ar")
+    assert "لا توجد أخبار عنها مخزنة بعد." in reply.text
+    assert "الممثلة الخاصة للأمين العام" in reply.text
+    [reply] = await chat.say("/who Tetteh")
+    assert "No stories about them are stored yet." in reply.text

@@ -78,8 +78,14 @@ def profile(
     zone: ZoneInfo,
     place_name: PlaceName,
     english: ListEnglish = NO_ENGLISH,
+    *,
+    woman: bool = False,
 ) -> str:
-    """One actor: names, role, counts, meetings, companions and latest stories."""
+    """One actor: names, role, counts, meetings, companions and latest stories.
+
+    `woman`: Arabic speaks of her in the feminine ("عنها").
+    """
+    her = "_f" if woman else ""
     actor = item.actor
     lines = [f"<b>{actor_name(actor, lang)}</b>"]
     role = actor_role(actor, lang, english)
@@ -92,7 +98,7 @@ def profile(
             t(lang, "profile_in", stories=story_count(item.story_count, lang, genitive=True))
         )
     else:
-        lines.append(t(lang, "profile_none"))
+        lines.append(t(lang, f"profile_none{her}"))
     if item.met:
         lines += ["", t(lang, "profile_met")]
         for meeting in item.met:
@@ -108,7 +114,7 @@ def profile(
     if item.appears_with:
         window = item.appears_with_window
         if window and item.story_count > window:
-            lines += ["", t(lang, "profile_with_recent", n=f"{window:,}")]
+            lines += ["", t(lang, f"profile_with_recent{her}", n=f"{window:,}")]
         else:
             lines += ["", t(lang, "profile_with")]
         lines += [

@@ -158,7 +158,8 @@ class ExploreCommands:
         english = await self.english.for_list(
             lang, headline_choice(context), item.latest, roles_wanted([item.actor])
         )
-        blocks = [profile(item, lang, self.zone, self.services.place_label, english)]
+        woman = self.services.is_woman(item.actor)
+        blocks = [profile(item, lang, self.zone, self.services.place_label, english, woman=woman)]
         numbered = [(number, story.id) for number, story in enumerate(item.latest, start=1)]
         keyboard = stories_keyboard(numbered, None, translate=self.translate)
         if also is not None:
