@@ -123,8 +123,14 @@ class EnglishViews:
         choice: str | None,
         stories: Sequence[StoryView] = (),
         roles: Sequence[str] = (),
+        *,
+        cached_only: bool = False,
     ) -> ListEnglish:
-        """The English for a list of stories (and people's roles), in one batch, in time."""
+        """The English for a list of stories (and people's roles), in one batch, in time.
+
+        `cached_only`: only what the cache holds, the translator not asked (an inline query
+        must answer at once, and is typed a letter at a time).
+        """
         mode = self.mode(choice, lang)
         heads = [(s.id, s.headline) for s in stories] if mode != "ar" else []
         labels: dict[str, str] = {}
@@ -141,7 +147,10 @@ class EnglishViews:
             wanted += [role for role in roles if has_arabic(role)]
         found = PageEnglish({}, {})
         if self.translations is not None and (heads or wanted):
-            found = await self.translations.page(heads, wanted, "en")
+            if cached_only:
+                found = await self.translations.cached([sid for sid, _ in heads], wanted, "en")
+            else:
+                found = await self.translations.page(heads, wanted, "en")
         for text in wanted:
             english = found.names.get(text)
             if english:

@@ -334,15 +334,21 @@ class Services:
             totals=self._totals,
         )
 
-    async def search(self, query: str, offset: int = 0) -> SearchResult:
-        """Stories matching every word of the query in any of its forms, best first."""
+    async def search(self, query: str, offset: int = 0, limit: int = SEARCH_PAGE) -> SearchResult:
+        """Stories matching every word of the query in any of its forms, best first.
+
+        A page holds `limit` hits (at most MAX_LATEST): /search shows 5, inline mode more.
+        """
         if len(query) > MAX_QUERY_CHARS:
             # Cut between words: a word cut in two would become a required word that matches
             # nothing. A head of only whitespace has no words at all.
             query = next(iter(query[: MAX_QUERY_CHARS + 1].rsplit(None, 1)), "")
         groups = tuple(await asyncio.to_thread(query_terms, query))
         hits, total = await self.store.run(
-            search.search_stories, groups, limit=SEARCH_PAGE, offset=max(0, offset)
+            search.search_stories,
+            groups,
+            limit=max(1, min(limit, MAX_LATEST)),
+            offset=max(0, offset),
         )
         snippets = await asyncio.to_thread(
             lambda: tuple(tuple(snippet(hit.body, groups)) for hit in hits)

@@ -498,10 +498,7 @@ class TranslationService:
             return PageEnglish({}, {})
         heads = {sid: text for sid, text in headlines if _ARABIC_LETTER.search(text)}
         wanted = list(dict.fromkeys(n for n in names if _ARABIC_LETTER.search(n)))
-        found = PageEnglish(
-            await self.store.run(cache.cached_headlines, list(heads), lang),
-            await self.store.run(cache.cached_names, wanted, lang),
-        )
+        found = await self.cached(list(heads), wanted, lang)
         waits: set[asyncio.Task[PageEnglish]] = set()
         new_heads: dict[int, str] = {}
         new_names: list[str] = []
@@ -533,6 +530,18 @@ class TranslationService:
         return PageEnglish(
             {sid: merged_heads[sid] for sid in heads if sid in merged_heads},
             {name: merged_names[name] for name in wanted if name in merged_names},
+        )
+
+    async def cached(self, story_ids: list[int], names: list[str], lang: str = "en") -> PageEnglish:
+        """The headlines (by story id) and names already cached in `lang`; asks no translator.
+
+        For answers that cannot wait for one (an inline query): what is missing stays Arabic.
+        """
+        if self.translator is None:
+            return PageEnglish({}, {})
+        return PageEnglish(
+            await self.store.run(cache.cached_headlines, story_ids, lang),
+            await self.store.run(cache.cached_names, names, lang),
         )
 
     def _start_batch(

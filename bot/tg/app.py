@@ -23,6 +23,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -36,6 +37,7 @@ from bot.tg.admin import AdminCommands
 from bot.tg.commands import LATEST_PREFIX, PublicCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
 from bot.tg.i18n import t
+from bot.tg.inline import InlineSearch
 from bot.tg.menus import ADMIN_COMMANDS, register_menus
 from bot.tg.replies import TRANSLATE, user_lang
 from bot.tg.subscriptions import (
@@ -140,6 +142,8 @@ def build_application(
         SubscriptionCommands(core, settings.timezone),
         TranslateButton(services, core.translations),
     )
+    inline = InlineSearch(services, core.subscriptions, settings.timezone, english)
+    app.add_handler(InlineQueryHandler(inline.answer))
     return app
 
 

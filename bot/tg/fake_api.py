@@ -29,7 +29,7 @@ BOT_USER = {
     "username": "LibyaBriefBot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,
 }
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
@@ -39,8 +39,14 @@ _STRAY_AMP = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 # Fields whose values are strings even when they look like JSON numbers.
 _STRING_FIELDS = {
     "text", "parse_mode", "callback_query_id", "language_code", "url", "data", "caption",
+    "inline_query_id", "next_offset",
 }  # fmt: skip
 MAX_CAPTION = 1024
+# answerInlineQuery's limits: results per answer, bytes of a result id, of next_offset.
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID = 64
+MAX_NEXT_OFFSET = 64
+_START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ApiError(Exception):
@@ -153,6 +159,10 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
+        self._inline_ids = itertools.count(1)
+        # Inline queries not yet answered, and the answers given, by query id.
+        self._open_queries: set[str] = set()
+        self.inline_answers: dict[str, dict[str, Any]] = {}
         self._read = 0
         self._lock = threading.Condition()
 
@@ -195,6 +205,38 @@ class FakeBotApi:
             "data": data,
         }
         return self._queue({"callback_query": query})
+
+    def user_queries_inline(
+        self,
+        text: str,
+        offset: str = "",
+        language_code: str | None = "en",
+        *,
+        user_id: int = 1001,
+    ) -> dict[str, Any]:
+        """Queue an inline query (`@Bot text`), or its next page at `offset`; returns the update."""
+        query_id = str(next(self._inline_ids))
+        query = {
+            "id": query_id,
+            "from": self._user(user_id, language_code),
+            "query": text,
+            "offset": offset,
+            "chat_type": "sender",
+        }
+        with self._lock:
+            self._open_queries.add(query_id)
+        return self._queue({"inline_query": query})
+
+    def wait_for_inline_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any] | None:
+        """Block until the bot answers that inline query; its answerInlineQuery parameters."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while query_id not in self.inline_answers:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._lock.wait(remaining)
+            return self.inline_answers[query_id]
 
     def fail_next(self, method: str, error: ApiError) -> None:
         """Make the next call of `method` fail with `error` (429, 403, 500 ...)."""
@@ -317,6 +359,35 @@ class FakeBotApi:
     def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
         return True
 
+    def _m_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id not in self._open_queries:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > MAX_INLINE_RESULTS:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(result.get("id", "")) for result in results]
+        if any(not 0 < len(i.encode()) <= MAX_RESULT_ID for i in ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        if len(set(ids)) != len(ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        for result in results:
+            _check_article(result)
+        if len(str(params.get("next_offset", "")).encode()) > MAX_NEXT_OFFSET:
+            raise ApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
+        button = params.get("button")
+        if button is not None:
+            if not 0 < len(str(button.get("text", ""))) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_TEXT_INVALID")
+            if not _START_PARAMETER.fullmatch(str(button.get("start_parameter", ""))):
+                raise ApiError(400, "Bad Request: START_PARAM_INVALID")
+        self._open_queries.discard(query_id)
+        self.inline_answers[query_id] = params
+        return True
+
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         text = self._checked_text(params)
@@ -397,13 +468,7 @@ class FakeBotApi:
     # ---- helpers ---------------------------------------------------------------------
 
     def _checked_text(self, params: dict[str, Any]) -> str:
-        text = str(params.get("text", ""))
-        visible = parse_telegram_html(text) if params.get("parse_mode") == "HTML" else text
-        if not visible.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
-        if len(visible.encode("utf-16-le")) // 2 > MAX_TEXT:
-            raise ApiError(400, "Bad Request: message is too long")
-        return text
+        return _checked_message(str(params.get("text", "")), params.get("parse_mode"))
 
     def _existing(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._messages.get(int(params.get("message_id", 0)))
@@ -456,6 +521,26 @@ class FakeBotApi:
             "chat": {"id": chat_id, "type": "private", "first_name": self.first_name},
             "from": self._user(chat_id, language_code),
         }
+
+
+def _check_article(result: dict[str, Any]) -> None:
+    """Refuse an inline result as Telegram would: an article needs a title and a valid message."""
+    if result.get("type") != "article":
+        raise ApiError(400, "Bad Request: RESULT_TYPE_INVALID")
+    if not str(result.get("title", "")).strip():
+        raise ApiError(400, "Bad Request: RESULT_TITLE_EMPTY")
+    content = result.get("input_message_content") or {}
+    _checked_message(str(content.get("message_text", "")), content.get("parse_mode"))
+
+
+def _checked_message(text: str, parse_mode: object) -> str:
+    """A message's text, refused as Telegram would: bad HTML, nothing visible, too long."""
+    visible = parse_telegram_html(text) if parse_mode == "HTML" else text
+    if not visible.strip():
+        raise ApiError(400, "Bad Request: message text is empty")
+    if len(visible.encode("utf-16-le")) // 2 > MAX_TEXT:
+        raise ApiError(400, "Bad Request: message is too long")
+    return text
 
 
 def _decode(content_type: str, body: bytes) -> dict[str, Any]:

@@ -128,6 +128,18 @@ def story_item(
     return "\n".join(lines)
 
 
+def story_share(
+    story: StoryView, lang: Lang, zone: ZoneInfo, english: ListEnglish = NO_ENGLISH
+) -> str:
+    """One story as a message of its own (an inline answer): headline, its English, where, when."""
+    shown, under = story_headline(story, english)
+    lines = [f"<b>{shown}</b>"]
+    if under:
+        lines.append(f"<b>{under}</b>")
+    lines.append(f"<i>{story_meta(story, lang, zone, english=english)}</i>")
+    return "\n".join(lines)
+
+
 def join_blocks(blocks: Iterable[str], limit: int = MAX_MESSAGE) -> list[str]:
     """Pack HTML blocks into as few messages as fit, never splitting a block that fits alone."""
     return [text for text, _ in pack_blocks(blocks, limit)]
