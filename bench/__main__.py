@@ -58,8 +58,8 @@ from bot.core import Core, build_core
 from bot.digest_run import SEND_WORKERS, DigestService
 from bot.services import Services
 from bot.tg.app import running
+from bot.tg.deliveries import telegram_send
 from bot.tg.digest_render import digest_renderer
-from bot.tg.subscriptions import telegram_send
 from storage import Store, articles
 
 TARGET_SIZE = 100_000  # the size the query and memory targets are stated for

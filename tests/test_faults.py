@@ -38,9 +38,9 @@ from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.models import DigestMessage, StoryDraft
 from bot.services import Services
+from bot.tg.deliveries import ALERT_ATTEMPTS, Deliveries, telegram_send
 from bot.tg.fake_api import ApiError, FakeBotApi
 from bot.tg.i18n import t
-from bot.tg.subscriptions import ALERT_ATTEMPTS, Deliveries, telegram_send
 from storage import Store, StoreUnwritable, articles, sources
 from storage.timefmt import to_db
 from tests.conftest import TOKEN, local_only_resolver

@@ -41,11 +41,10 @@ from bot.ingest.fetch import Fetcher
 from bot.ingest.service import IngestService
 from bot.services import Services
 from bot.subscribers import SubscriptionService
-from bot.tg.app import build_application, running
+from bot.tg.app import SUBSCRIPTION_COMMANDS, build_application, running
 from bot.tg.fake_api import MAX_TEXT, FakeBotApi, Outgoing, parse_telegram_html
 from bot.tg.i18n import Lang, strings, t
 from bot.tg.menus import ADMIN_COMMANDS
-from bot.tg.subscriptions import SUBSCRIPTION_COMMANDS
 from storage import Store
 from tests.conftest import FIXED_NOW, SEEDS, TOKEN
 from tests.fakes.bot_api_server import serve

@@ -28,9 +28,9 @@ from bot.models import StoryDraft, Subscription
 from bot.services import Services
 from bot.subscribers import SubscriptionService
 from bot.tg.app import BotApp
+from bot.tg.deliveries import Deliveries
 from bot.tg.fake_api import ApiError, FakeBotApi, Outgoing, parse_telegram_html
 from bot.tg.render import MAX_MESSAGE, utf16_len
-from bot.tg.subscriptions import Deliveries
 from bot.translate import TranslationService, make_translator
 from storage import Store, articles, sources
 from tests.fakes.bot_api_server import polling_bot
@@ -799,7 +799,7 @@ async def test_help_and_menus_list_the_new_commands(chat: Chat) -> None:
 def test_a_huge_burst_still_fits_one_message() -> None:
     from bot.alerts import ChatAlerts, Followed
     from bot.models import StoryView
-    from bot.tg.subscriptions import alert_message
+    from bot.tg.deliveries import alert_message
 
     stories = tuple(
         StoryView(

@@ -8,6 +8,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,22 +36,17 @@ from bot.core import Core
 from bot.english import EnglishViews, read_seed_outlets
 from bot.tg.admin import AdminCommands
 from bot.tg.commands import LATEST_PREFIX, PublicCommands
+from bot.tg.deliveries import Deliveries, chat_lang
+from bot.tg.digest_commands import DigestCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
+from bot.tg.follows import FOLLOW, UNFOLLOW, FollowCommands
 from bot.tg.i18n import t
 from bot.tg.inline import InlineSearch
+from bot.tg.language import LANG, LanguageCommands
 from bot.tg.menus import ADMIN_COMMANDS, register_menus
+from bot.tg.my_data import FORGET, DataCommands
 from bot.tg.replies import TRANSLATE, user_lang
-from bot.tg.subscriptions import (
-    FOLLOW,
-    FORGET,
-    LANG,
-    SETTINGS,
-    SUBSCRIPTION_COMMANDS,
-    UNFOLLOW,
-    Deliveries,
-    SubscriptionCommands,
-    chat_lang,
-)
+from bot.tg.settings_view import SETTINGS
 from bot.tg.translate_button import TranslateButton
 
 log = logging.getLogger(__name__)
@@ -61,6 +57,10 @@ POLL_FIRST_SECONDS = 5
 DIGEST_TICK_SECONDS = 60
 ALERTS_TICK_SECONDS = 60
 BotApp = Application[Any, Any, Any, Any, Any, Any]
+SUBSCRIPTION_COMMANDS = (
+    *DigestCommands.COMMANDS, *FollowCommands.COMMANDS, *LanguageCommands.COMMANDS,
+    *DataCommands.COMMANDS,
+)  # fmt: skip
 
 
 class _StoppingApplication(Application[Any, Any, Any, Any, Any, Any]):
@@ -134,12 +134,19 @@ def build_application(
     if isinstance(app, _StoppingApplication):
         app.on_stop = core.ingest.abandon
     english = EnglishViews(core.translations, read_seed_outlets(settings.seeds_dir))
+    language = LanguageCommands(core)
+    follows = FollowCommands(core)
     add_handlers(
         app,
         PublicCommands(services, settings.timezone, core.subscriptions, english=english),
         ExploreCommands(services, settings.timezone, english=english),
         AdminCommands(core.ingest, core.admins, settings.timezone),
-        SubscriptionCommands(core, settings.timezone),
+        SubscriptionHandlers(
+            digest=DigestCommands(core, settings.timezone, language),
+            follows=follows,
+            language=language,
+            data=DataCommands(core, follows),
+        ),
         TranslateButton(services, core.translations),
     )
     inline = InlineSearch(services, core.subscriptions, settings.timezone, english)
@@ -198,17 +205,29 @@ async def _tell_admins(context: ContextTypes.DEFAULT_TYPE, core: Core) -> None:
                 log.warning("could not tell admin %s: %s", admin, exc)
 
 
+@dataclass(frozen=True, slots=True)
+class SubscriptionHandlers:
+    """The handlers of a reader's own things: digest and settings, follows, language, data."""
+
+    digest: DigestCommands
+    follows: FollowCommands
+    language: LanguageCommands
+    data: DataCommands
+
+
 def add_handlers(
     app: BotApp,
     commands: PublicCommands,
     explore: ExploreCommands,
     admin: AdminCommands,
-    subscriptions: SubscriptionCommands,
+    subscriptions: SubscriptionHandlers,
     translate: TranslateButton,
 ) -> None:
     """Register every handler; order matters: specific commands before the catch-alls."""
+    digest, follows = subscriptions.digest, subscriptions.follows
+    language, data = subscriptions.language, subscriptions.data
     # Group -1 runs before every handler: the chat's /lang choice is loaded for user_lang.
-    app.add_handler(TypeHandler(Update, subscriptions.remember_lang), group=-1)
+    app.add_handler(TypeHandler(Update, language.remember_lang), group=-1)
     app.add_handler(CallbackQueryHandler(translate.press, pattern=f"^{TRANSLATE}:"))
     for name in ADMIN_COMMANDS:
         method = "admins_command" if name == "admins" else name
@@ -219,14 +238,15 @@ def add_handlers(
     app.add_handler(CommandHandler("who", explore.who))
     app.add_handler(CommandHandler("topic", explore.topic))
     app.add_handler(CommandHandler("search", explore.search))
-    for name in SUBSCRIPTION_COMMANDS:
-        app.add_handler(CommandHandler(name, getattr(subscriptions, name)))
+    for handlers in (digest, follows, language, data):
+        for name in handlers.COMMANDS:
+            app.add_handler(CommandHandler(name, getattr(handlers, name)))
     app.add_handler(CallbackQueryHandler(commands.latest_page, pattern=f"^{LATEST_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.settings_button, pattern=f"^{SETTINGS}:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.follow_button, pattern=f"^{FOLLOW}:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.unfollow_button, pattern=f"^{UNFOLLOW}:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.lang_button, pattern=f"^{LANG}:"))
-    app.add_handler(CallbackQueryHandler(subscriptions.forget_button, pattern=f"^{FORGET}:"))
+    app.add_handler(CallbackQueryHandler(digest.settings_button, pattern=f"^{SETTINGS}:"))
+    app.add_handler(CallbackQueryHandler(follows.follow_button, pattern=f"^{FOLLOW}:"))
+    app.add_handler(CallbackQueryHandler(follows.unfollow_button, pattern=f"^{UNFOLLOW}:"))
+    app.add_handler(CallbackQueryHandler(language.lang_button, pattern=f"^{LANG}:"))
+    app.add_handler(CallbackQueryHandler(data.forget_button, pattern=f"^{FORGET}:"))
     app.add_handler(CallbackQueryHandler(explore.who_button, pattern=f"^{WHO}:"))
     app.add_handler(CallbackQueryHandler(explore.topic_button, pattern=f"^{TOPIC}:"))
     app.add_handler(CallbackQueryHandler(explore.search_button, pattern=f"^{SEARCH}:"))

@@ -13,7 +13,7 @@ import os
 from bot.cli import open_core
 from bot.config import load_settings
 from bot.tg.app import build_application, running
-from bot.tg.subscriptions import Deliveries
+from bot.tg.deliveries import Deliveries
 
 
 async def tick() -> None:

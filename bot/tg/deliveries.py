@@ -1,0 +1,164 @@
+"""The jobs that send: due digests and follow alerts, and how one message goes to Telegram."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.alerts import AlertService, ChatAlerts
+from bot.core import Core
+from bot.digest_run import RETRY_FOR, Render, RunReport, Send, SendOutcome
+from bot.english import NO_ENGLISH, EnglishViews, ListEnglish, english_label
+from bot.models import DigestMessage
+from bot.tg.digest_render import TopicNames, digest_renderer
+from bot.tg.i18n import Lang, lang_of, t
+from bot.tg.render import MAX_MESSAGE, esc, split_html, story_item, utf16_len
+from bot.tg.replies import stories_keyboard
+
+log = logging.getLogger(__name__)
+
+ALERT_ATTEMPTS = 3
+
+
+def alert_message(
+    alerts: ChatAlerts, lang: Lang, zone: ZoneInfo, english: ListEnglish = NO_ENGLISH
+) -> str:
+    """One message for a burst of alerts: as many stories as fit, then how many more."""
+    names = [
+        f.name_ar if lang == "ar" else english_label(f.name_en or f.name_ar) for f in alerts.about
+    ]
+    about = esc(("، " if lang == "ar" else ", ").join(names))
+    text = t(lang, "alert_title", about=about) if about else t(lang, "alert_title_plain")
+    shown = 0
+    for story in alerts.stories:
+        block = story_item(story, shown + 1, lang, zone, english)
+        rest = len(alerts.stories) - shown - 1
+        tail = f"\n\n{t(lang, 'alert_more', n=rest)}" if rest else ""
+        if utf16_len(f"{text}\n\n{block}{tail}") > MAX_MESSAGE:
+            if shown == 0:
+                # A story too long for a message alone is cut; a burst never sends nothing.
+                room = MAX_MESSAGE - utf16_len(f"{text}\n\n{tail}") - 16
+                text = f"{text}\n\n{split_html(block, room)[0]}"
+                shown = 1
+            break
+        text = f"{text}\n\n{block}"
+        shown += 1
+    if shown < len(alerts.stories):
+        text += "\n\n" + t(lang, "alert_more", n=len(alerts.stories) - shown)
+    return text
+
+
+async def chat_lang(core: Core, chat_id: int) -> Lang:
+    """The language of a message the bot starts: the /lang choice, else the last Telegram one."""
+    chosen = await core.subscriptions.ui_lang(chat_id)
+    if chosen in ("ar", "en"):
+        return "ar" if chosen == "ar" else "en"
+    return lang_of(await core.services.language_code(chat_id))
+
+
+def digest_keyboard(message: DigestMessage) -> InlineKeyboardMarkup | None:
+    """The "🌐 n" buttons for the stories in one digest message, if any."""
+    return stories_keyboard(message.stories, None, translate=True)
+
+
+def telegram_send(bot: Bot) -> Send:
+    """Send one message for a job: "ok", "blocked" (the chat is gone), "error" or "retry"."""
+
+    async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
+        try:
+            # Flood waits (429) are retried by the application's AIORateLimiter.
+            await bot.send_message(chat_id, message.text, reply_markup=digest_keyboard(message))
+        except Forbidden:
+            return "blocked"
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return "blocked"
+            log.warning("could not send to %s: %s", chat_id, exc.message)
+            return "error"
+        except (NetworkError, RetryAfter) as exc:
+            # A 5xx, a timeout, no connection, or flood waits past the limiter's retries:
+            # Telegram did not refuse this message (BadRequest, a NetworkError too, is caught
+            # above), so it is tried again later rather than skipped.
+            log.warning("could not send to %s, will retry: %s", chat_id, exc)
+            return "retry"
+        except TelegramError as exc:
+            log.warning("could not send to %s: %s", chat_id, exc)
+            return "error"
+        return "ok"
+
+    return send
+
+
+class Deliveries:
+    """The jobs: due digests every minute, and alerts for follows, one message per chat."""
+
+    def __init__(self, core: Core, zone: ZoneInfo, english: EnglishViews | None = None) -> None:
+        self.core = core
+        self.zone = zone
+        self.english = english or EnglishViews(core.translations, {})
+        topics = core.services.topics()
+        self.alerts = AlertService(core.store, core.services.clock, topics)
+        self.topic_names: TopicNames = {tp.id: (tp.name_ar, tp.name_en) for tp in topics}
+        self._failures: dict[int, int] = {}
+        self._retrying_since: dict[int, datetime] = {}
+
+    @property
+    def render(self) -> Render:
+        """The renderer for scheduled digests."""
+        return digest_renderer(
+            self.topic_names, offer_translation=self.core.translations is not None
+        )
+
+    async def send_digests(self, bot: Bot) -> RunReport:
+        """Deliver every digest that is due."""
+        report = await self.core.digests.run(self.render, telegram_send(bot))
+        if report.claimed or report.resumed or report.errors or report.retrying:
+            log.info("digests: %s", report)
+        return report
+
+    async def send_alerts(self, bot: Bot) -> int:
+        """Queue alerts for new stories, then send each chat one message; how many went."""
+        await self.alerts.collect()
+        send = telegram_send(bot)
+        sent = 0
+        for chat_id, pending in (await self.alerts.pending()).items():
+            lang = await chat_lang(self.core, chat_id)
+            sub = await self.core.subscriptions.get(chat_id)
+            zone = ZoneInfo(sub.timezone) if sub else self.zone
+            choice = await self.core.subscriptions.headlines(chat_id)
+            english = await self.english.for_list(lang, choice, pending.stories)
+            text = alert_message(pending, lang, zone, english)
+            outcome = await send(chat_id, DigestMessage(text))
+            if outcome == "retry":
+                # Telegram could not take it (5xx, network): not a refusal, so it does not use
+                # up the attempts; kept every tick for as long as a digest would be.
+                now = self.core.services.clock()
+                since = self._retrying_since.setdefault(chat_id, now)
+                if now - since < RETRY_FOR:
+                    continue
+                log.warning("alerts to %s dropped: Telegram could not take them", chat_id)
+            elif outcome == "error":
+                # Tried again next minute, a few times: a message refused for good would
+                # otherwise come back every minute.
+                self._failures[chat_id] = self._failures.get(chat_id, 0) + 1
+                if self._failures[chat_id] < ALERT_ATTEMPTS:
+                    continue
+            self._failures.pop(chat_id, None)
+            self._retrying_since.pop(chat_id, None)
+            # Sent, or the chat blocked the bot, or it failed too often: not sent again.
+            await self.alerts.mark_sent(pending.ids)
+            sent += outcome == "ok"
+        return sent
+
+    async def digest_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The digest tick."""
+        await self.send_digests(context.bot)
+
+    async def alerts_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The alerts tick."""
+        await self.send_alerts(context.bot)

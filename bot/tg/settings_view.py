@@ -1,0 +1,156 @@
+"""The digest's settings as Telegram shows them: texts and buttons, pure, from a subscription."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.english import HEADLINE_CHOICES
+from bot.models import Subscription, Topic
+from bot.tg.buttons import label, rows
+from bot.tg.cards import topic_name
+from bot.tg.digest_render import zone_label
+from bot.tg.i18n import Lang, format_moment, story_count, t
+from bot.tg.render import esc
+
+SETTINGS = "set"
+COMMON_TIMES = ("06:00", "07:00", "07:30", "08:00", "08:30", "09:00", "12:00", "18:00", "20:00")
+COMMON_ZONES = (
+    "Africa/Tripoli", "Africa/Cairo", "Africa/Tunis", "Europe/Rome", "Europe/Paris",
+    "Europe/London", "Europe/Brussels", "America/New_York", "UTC",
+)  # fmt: skip
+MAX_ITEMS = (5, 10, 15, 20)
+DIGEST_LANGS = ("ar", "en", "both")
+ALL_TOPICS = "*"
+VIEWS = ("main", "time", "zone", "lang", "topics", "max", "empty", "headlines")
+
+
+def digest_lang_name(digest_lang: str, lang: Lang) -> str:
+    """What "ar", "en" or "both" means, in words."""
+    return t(lang, f"dlang_{digest_lang}") if digest_lang in DIGEST_LANGS else digest_lang
+
+
+def _when(moment: datetime, lang: Lang, zone_key: str) -> str:
+    return f"{format_moment(moment, lang, ZoneInfo(zone_key))} ({zone_label(zone_key)})"
+
+
+def headlines_name(mode: str, lang: Lang) -> str:
+    """What a headline choice ("ar", "en", "both") means, in words."""
+    return t(lang, f"hl_{mode}") if mode in HEADLINE_CHOICES else mode
+
+
+def settings_text(
+    sub: Subscription,
+    lang: Lang,
+    topics: Sequence[Topic],
+    view: str,
+    headlines: str | None = None,
+) -> str:
+    """The settings as they stand, and what to do next in this view.
+
+    `headlines` is how lists show headlines, when a translator makes English possible.
+    """
+    names = {topic.id: topic_name(topic, lang) for topic in topics}
+    chosen = [names.get(topic, topic) for topic in sub.topics]
+    status = (
+        t(lang, "set_active", next=esc(_when(sub.next_due, lang, sub.timezone)))
+        if sub.active
+        else t(lang, "set_stopped")
+    )
+    lines = [
+        t(lang, "settings_title"),
+        status,
+        t(lang, "set_time", time=esc(sub.local_time), zone=esc(zone_label(sub.timezone))),
+        t(lang, "set_lang", name=esc(digest_lang_name(sub.digest_lang, lang))),
+        t(lang, "set_topics", topics=esc(", ".join(chosen) if chosen else t(lang, "topics_all"))),
+        t(lang, "set_max", stories=story_count(sub.max_items, lang)),
+        t(lang, "set_empty", what=t(lang, "empty_notice" if sub.empty_notice else "empty_silent")),
+    ]
+    if headlines is not None:
+        lines.append(t(lang, "set_headlines", name=esc(headlines_name(headlines, lang))))
+    hint = "set_hint" if view == "main" else f"pick_{view}"
+    return "\n".join([*lines, "", f"<i>{esc(t(lang, hint))}</i>"])
+
+
+def settings_keyboard(
+    sub: Subscription,
+    lang: Lang,
+    topics: Sequence[Topic],
+    view: str,
+    headlines: str | None = None,
+) -> InlineKeyboardMarkup:
+    """The buttons of one view of the settings; callback data stays well under 64 bytes."""
+
+    def button(text: str, data: str, chosen: bool = False) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label(("✓ " if chosen else "") + text), callback_data=data)
+
+    back = [button(t(lang, "btn_back"), f"{SETTINGS}:v:main")]
+    if view == "time":
+        times = [
+            button(v, f"{SETTINGS}:time:{v.replace(':', '')}", v == sub.local_time)
+            for v in COMMON_TIMES
+        ]
+        return InlineKeyboardMarkup([*rows(times, 3), back])
+    if view == "zone":
+        zones = [button(z, f"{SETTINGS}:zone:{z}", z == sub.timezone) for z in COMMON_ZONES]
+        return InlineKeyboardMarkup([*rows(zones, 2), back])
+    if view == "lang":
+        langs = [
+            button(digest_lang_name(v, lang), f"{SETTINGS}:lang:{v}", v == sub.digest_lang)
+            for v in DIGEST_LANGS
+        ]
+        return InlineKeyboardMarkup([*rows(langs, 1), back])
+    if view == "topics":
+        every = button(t(lang, "btn_all_topics"), f"{SETTINGS}:topic:{ALL_TOPICS}", not sub.topics)
+        each = [
+            button(topic_name(tp, lang), f"{SETTINGS}:topic:{tp.id}", tp.id in sub.topics)
+            for tp in topics
+        ]
+        return InlineKeyboardMarkup([[every], *rows(each, 2), back])
+    if view == "max":
+        counts = [button(str(n), f"{SETTINGS}:max:{n}", n == sub.max_items) for n in MAX_ITEMS]
+        return InlineKeyboardMarkup([counts, back])
+    if view == "empty":
+        options = [
+            button(t(lang, "btn_notice"), f"{SETTINGS}:empty:1", sub.empty_notice),
+            button(t(lang, "btn_silent"), f"{SETTINGS}:empty:0", not sub.empty_notice),
+        ]
+        return InlineKeyboardMarkup([*rows(options, 1), back])
+    if view == "headlines" and headlines is not None:
+        return InlineKeyboardMarkup([*headlines_rows(SETTINGS, headlines, lang), back])
+    main = [
+        button(t(lang, "btn_time", v=sub.local_time), f"{SETTINGS}:v:time"),
+        button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{SETTINGS}:v:zone"),
+        button(t(lang, "btn_lang"), f"{SETTINGS}:v:lang"),
+        button(t(lang, "btn_topics"), f"{SETTINGS}:v:topics"),
+        button(t(lang, "btn_max", v=sub.max_items), f"{SETTINGS}:v:max"),
+        button(t(lang, "btn_empty"), f"{SETTINGS}:v:empty"),
+    ]
+    if headlines is not None:
+        main.append(button(t(lang, "btn_headlines"), f"{SETTINGS}:v:headlines"))
+    return InlineKeyboardMarkup(rows(main, 2))
+
+
+def headlines_rows(prefix: str, mode: str, lang: Lang) -> list[list[InlineKeyboardButton]]:
+    """One button per headline choice, the current one ticked; data "<prefix>:hl:<choice>"."""
+    return [
+        [
+            InlineKeyboardButton(
+                label(("✓ " if choice == mode else "") + headlines_name(choice, lang)),
+                callback_data=f"{prefix}:hl:{choice}",
+            )
+        ]
+        for choice in HEADLINE_CHOICES
+    ]
+
+
+def subscribed_text(sub: Subscription, lang: Lang) -> str:
+    """The confirmation of /subscribe: time, zone, language and the next digest."""
+    return t(
+        lang, "sub_done", time=esc(sub.local_time), zone=esc(zone_label(sub.timezone)),
+        dlang=esc(digest_lang_name(sub.digest_lang, lang)),
+        next=esc(_when(sub.next_due, lang, sub.timezone)),
+    )  # fmt: skip
