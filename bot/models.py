@@ -311,6 +311,7 @@ class Subscription:
     empty_notice: bool  # send "nothing new" rather than nothing
     next_due: datetime  # UTC
     last_period_end: datetime | None  # UTC; the end of the last digest delivered
+    thread_id: int | None = None  # the forum topic it goes to; None: the chat itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,3 +375,15 @@ class PageEnglish:
 
     headlines: Mapping[int, str]
     names: Mapping[str, str]  # outlets and roles, as written in Arabic
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel linked with /channel add: who linked it, its alerts, whether it is paused."""
+
+    chat_id: int
+    title: str
+    username: str | None
+    owner_id: int  # the Telegram user who linked it; told when the bot loses its rights
+    alerts: bool  # alerts for the owner's follows are posted there too
+    paused: bool  # the bot lost its rights there: nothing is posted until linked again

@@ -593,6 +593,46 @@ def _m011_headlines(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+_M012_SQL = (
+    # The forum topic (message_thread_id) a group's digest and alerts go to: where /subscribe
+    # was sent. NULL: the chat itself (a private chat, a plain group, a forum's General).
+    "ALTER TABLE subscriptions ADD COLUMN thread_id INTEGER",
+    # Every chat the bot was added to, removed from, promoted or demoted in, as the last
+    # my_chat_member update said; private chats appear once the user blocks or unblocks it.
+    """CREATE TABLE bot_chats (
+        chat_id INTEGER PRIMARY KEY,
+        chat_type TEXT NOT NULL,
+        title TEXT,
+        status TEXT NOT NULL,
+        can_post INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT,
+        removed_at TEXT,
+        changed_at TEXT NOT NULL,
+        changed_by INTEGER
+    )""",
+    # Channels linked with /channel add: who linked them (and is told when the bot loses its
+    # rights there), and since when their digest is paused. The digest settings live in
+    # subscriptions under the channel's chat id, like any chat's.
+    """CREATE TABLE channels (
+        chat_id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        username TEXT,
+        owner_id INTEGER NOT NULL,
+        alerts INTEGER NOT NULL DEFAULT 0,
+        linked_at TEXT NOT NULL,
+        paused_at TEXT,
+        paused_reason TEXT
+    )""",
+    "CREATE INDEX channels_owner ON channels(owner_id)",
+)
+
+
+def _m012_groups_and_channels(db: sqlite_utils.Database) -> None:
+    """Forum topics for subscriptions, the bot's memberships, and linked channels."""
+    for statement in _M012_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -606,6 +646,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m009_repair_text,
     _m010_future_dates,
     _m011_headlines,
+    _m012_groups_and_channels,
 )
 
 

@@ -17,7 +17,7 @@ from storage.timefmt import from_db, to_db
 
 _COLUMNS = (
     "chat_id, active, local_time, timezone, digest_lang, topics, max_items, empty_notice, "
-    "next_due, last_period_end"
+    "next_due, last_period_end, thread_id"
 )
 
 
@@ -28,7 +28,7 @@ def _subscription(row: Sequence[Any]) -> Subscription:
         chat_id=row[0], active=bool(row[1]), local_time=row[2], timezone=row[3],
         digest_lang=row[4], topics=tuple(t for t in row[5].split(",") if t),
         max_items=row[6], empty_notice=bool(row[7]), next_due=next_due,
-        last_period_end=from_db(row[9]),
+        last_period_end=from_db(row[9]), thread_id=row[10],
     )  # fmt: skip
 
 
@@ -49,18 +49,22 @@ def subscribe(
     digest_lang: str,
     next_due: datetime,
     now: datetime,
+    thread_id: int | None = None,
 ) -> Subscription:
-    """Start (or restart) a subscription; settings a returning subscriber chose are kept."""
+    """Start (or restart) a subscription; settings a returning subscriber chose are kept.
+
+    `thread_id` is the forum topic /subscribe was sent in: the digest goes there from now on.
+    """
     db.execute(
         """
         INSERT INTO subscriptions (chat_id, active, local_time, timezone, digest_lang,
-                                   next_due, created_at)
-        VALUES (?, 1, ?, ?, ?, ?, ?)
+                                   next_due, created_at, thread_id)
+        VALUES (?, 1, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(chat_id) DO UPDATE SET active = 1, local_time = excluded.local_time,
             timezone = excluded.timezone, next_due = excluded.next_due,
-            deactivated_reason = NULL
+            deactivated_reason = NULL, thread_id = excluded.thread_id
         """,
-        [chat_id, local_time, timezone, digest_lang, to_db(next_due), to_db(now)],
+        [chat_id, local_time, timezone, digest_lang, to_db(next_due), to_db(now), thread_id],
     )
     found = get_subscription(db, chat_id)
     assert found is not None
@@ -118,6 +122,12 @@ def due_subscriptions(
         [to_db(now), limit],
     ).fetchall()
     return [_subscription(row) for row in rows]
+
+
+def threads(db: sqlite_utils.Database) -> dict[int, int]:
+    """The forum topic of each chat whose digest goes to one."""
+    rows = db.execute("SELECT chat_id, thread_id FROM subscriptions WHERE thread_id IS NOT NULL")
+    return {row[0]: row[1] for row in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +342,15 @@ def follows_of_chats(db: sqlite_utils.Database, chat_ids: Sequence[int]) -> dict
     return found
 
 
+# Whether story s is about what follow f names.
+_FOLLOW_MATCHES = """
+    (f.kind = 'actor' AND EXISTS (
+        SELECT 1 FROM mentions m WHERE m.story_id = s.id AND m.actor_key = f.key))
+    OR (f.kind = 'topic' AND EXISTS (
+        SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = f.key))
+"""
+
+
 def queue_alerts(db: sqlite_utils.Database, now: datetime) -> int:
     """Queue an alert for every new shown story that matches a follow; returns how many.
 
@@ -357,10 +376,19 @@ def queue_alerts(db: sqlite_utils.Database, now: datetime) -> int:
             SELECT f.chat_id, s.id, f.kind || ':' || f.key, ?
             FROM follows f
             JOIN stories s ON s.id > ? AND s.id <= ? AND {views.SHOWN}
-            WHERE (f.kind = 'actor' AND EXISTS (
-                    SELECT 1 FROM mentions m WHERE m.story_id = s.id AND m.actor_key = f.key))
-               OR (f.kind = 'topic' AND EXISTS (
-                    SELECT 1 FROM story_topics t WHERE t.story_id = s.id AND t.topic = f.key))
+            WHERE {_FOLLOW_MATCHES}
+            """,
+            [stamp, after, newest],
+        ).rowcount
+        # A linked channel with alerts on gets those of its owner's follows, while not paused.
+        added += db.execute(
+            f"""
+            INSERT OR IGNORE INTO alerts (chat_id, story_id, reason, created_at)
+            SELECT c.chat_id, s.id, f.kind || ':' || f.key, ?
+            FROM channels c
+            JOIN follows f ON f.chat_id = c.owner_id
+            JOIN stories s ON s.id > ? AND s.id <= ? AND {views.SHOWN}
+            WHERE c.alerts = 1 AND c.paused_at IS NULL AND ({_FOLLOW_MATCHES})
             """,
             [stamp, after, newest],
         ).rowcount
@@ -416,13 +444,30 @@ def user_data(db: sqlite_utils.Database, chat_id: int) -> dict[str, Any]:
             "WHERE chat_id = ? ORDER BY period_end DESC LIMIT 10"
         ),
         "alerts": rows("SELECT COUNT(*) AS alerts FROM alerts WHERE chat_id = ?"),
+        "membership": rows(
+            "SELECT chat_type, title, status, added_at, changed_at FROM bot_chats WHERE chat_id = ?"
+        ),
+        "channels": rows(
+            "SELECT chat_id, title, username, linked_at, paused_at FROM channels "
+            "WHERE owner_id = ? ORDER BY linked_at"
+        ),
     }
 
 
+_CHAT_TABLES = ("alerts", "follows", "deliveries", "subscriptions", "users", "bot_chats")
+
+
 def forget(db: sqlite_utils.Database, chat_id: int) -> None:
-    """Delete everything stored about a chat."""
+    """Delete everything stored about a chat, and the channels its user linked."""
     with writing(db):
-        for table in ("alerts", "follows", "deliveries", "subscriptions", "users"):
+        # A channel's link names the person who made it: it goes with their data.
+        linked = [row[0] for row in db.execute(
+            "SELECT chat_id FROM channels WHERE owner_id = ?", [chat_id]
+        )]  # fmt: skip
+        for channel in linked:
+            for table in (*_CHAT_TABLES, "channels"):
+                db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [channel])
+        for table in (*_CHAT_TABLES, "channels"):
             db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [chat_id])
 
 

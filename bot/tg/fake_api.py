@@ -22,8 +22,9 @@ from urllib.parse import parse_qs
 import httpx
 
 MAX_TEXT = 4096
+BOT_ID = 7000000001
 BOT_USER = {
-    "id": 7000000001,
+    "id": BOT_ID,
     "is_bot": True,
     "first_name": "Libya Brief",
     "username": "LibyaBriefBot",
@@ -47,6 +48,15 @@ MAX_INLINE_RESULTS = 50
 MAX_RESULT_ID = 64
 MAX_NEXT_OFFSET = 64
 _START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Every right an administrator has or lacks; getChatMember and my_chat_member carry them all.
+_ADMIN_RIGHTS = (
+    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+    "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+    "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+    "can_post_messages", "can_edit_messages", "can_pin_messages", "can_manage_topics",
+)  # fmt: skip
+# The rights an administrator gets unless the test says otherwise: a channel's may post.
+_DEFAULT_RIGHTS = {"can_manage_chat": True, "can_post_messages": True, "can_invite_users": True}
 
 
 class ApiError(Exception):
@@ -140,6 +150,49 @@ class _Outage:
         return True
 
 
+@dataclass
+class _Chat:
+    """A group, supergroup or channel the fake knows, with its members' statuses."""
+
+    id: int
+    type: str  # "group" | "supergroup" | "channel"
+    title: str
+    username: str | None = None
+    is_forum: bool = False
+    # user id -> (status, rights); anyone not listed has "left".
+    members: dict[int, tuple[str, dict[str, bool]]] = field(default_factory=dict)
+
+    def as_chat(self) -> dict[str, Any]:
+        """The Chat object Telegram puts in messages and updates."""
+        chat: dict[str, Any] = {"id": self.id, "type": self.type, "title": self.title}
+        if self.username:
+            chat["username"] = self.username
+        if self.is_forum:
+            chat["is_forum"] = True
+        return chat
+
+    def status(self, user_id: int) -> tuple[str, dict[str, bool]]:
+        """A member's status and rights."""
+        return self.members.get(user_id, ("left", {}))
+
+
+def _present(chat: _Chat) -> bool:
+    """Whether the bot is in the chat."""
+    return chat.status(BOT_ID)[0] not in ("left", "kicked")
+
+
+def _member(user: dict[str, Any], status: str, rights: dict[str, bool]) -> dict[str, Any]:
+    """A ChatMember object as Telegram sends it."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "administrator":
+        member.update({name: bool(rights.get(name, False)) for name in _ADMIN_RIGHTS})
+    elif status == "creator":
+        member["is_anonymous"] = False
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
 class FakeBotApi:
     """A small, thread-safe Bot API: it keeps chats, queues updates and records replies."""
 
@@ -163,16 +216,28 @@ class FakeBotApi:
         # Inline queries not yet answered, and the answers given, by query id.
         self._open_queries: set[str] = set()
         self.inline_answers: dict[str, dict[str, Any]] = {}
+        # Groups, supergroups and channels, by id; private chats need no entry.
+        self.chats: dict[int, _Chat] = {}
         self._read = 0
         self._lock = threading.Condition()
 
     # ---- what a user does ------------------------------------------------------------
 
     def user_sends(
-        self, text: str, *, chat_id: int = 1001, language_code: str | None = "en"
+        self,
+        text: str,
+        *,
+        chat_id: int = 1001,
+        language_code: str | None = "en",
+        user_id: int | None = None,
+        thread_id: int | None = None,
     ) -> dict[str, Any]:
-        """Queue a text message from a user; returns the update."""
-        message = self._user_message(chat_id, language_code)
+        """Queue a text message from a user; returns the update.
+
+        In a group added with `add_chat`, `user_id` says who sends it (by default the chat
+        id, as in a private chat) and `thread_id` the forum topic it is sent in.
+        """
+        message = self._user_message(chat_id, language_code, user_id, thread_id)
         message["text"] = text
         if text.startswith("/"):
             length = len(text.split()[0]) if text.split() else 1
@@ -191,15 +256,23 @@ class FakeBotApi:
         return self._queue({"message": message})
 
     def user_presses(
-        self, message_id: int, data: str, *, language_code: str | None = "en"
+        self,
+        message_id: int,
+        data: str,
+        *,
+        language_code: str | None = "en",
+        user_id: int | None = None,
     ) -> dict[str, Any]:
-        """Queue the press of an inline button under a bot message; returns the update."""
+        """Queue the press of an inline button under a bot message; returns the update.
+
+        In a group, `user_id` says who pressed it (by default the chat id).
+        """
         with self._lock:
             message = self._messages[message_id]
         chat_id = message["chat"]["id"]
         query = {
             "id": str(next(self._callback_ids)),
-            "from": self._user(chat_id, language_code),
+            "from": self._user(user_id if user_id is not None else chat_id, language_code),
             "message": message,
             "chat_instance": f"ci{chat_id}",
             "data": data,
@@ -237,6 +310,67 @@ class FakeBotApi:
                     return None
                 self._lock.wait(remaining)
             return self.inline_answers[query_id]
+
+    def add_chat(
+        self,
+        chat_id: int,
+        chat_type: str,
+        title: str,
+        *,
+        username: str | None = None,
+        is_forum: bool = False,
+    ) -> None:
+        """Make a group, supergroup or channel exist (the bot is not in it yet)."""
+        if chat_type not in ("group", "supergroup", "channel") or chat_id >= 0:
+            raise ValueError("a group, supergroup or channel, with a negative id")
+        with self._lock:
+            self.chats[chat_id] = _Chat(chat_id, chat_type, title, username, is_forum)
+
+    def set_member(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
+        """A user's status in a chat: creator, administrator, member, left or kicked.
+
+        Administrators get the usual rights (posting too) unless `rights` say otherwise.
+        """
+        with self._lock:
+            given = {**_DEFAULT_RIGHTS, **rights} if status == "administrator" else {}
+            self.chats[chat_id].members[user_id] = (status, given)
+
+    def bot_status_changes(
+        self, chat_id: int, status: str, *, by: int, **rights: bool
+    ) -> dict[str, Any]:
+        """Someone adds, promotes, demotes or removes the bot: a my_chat_member update."""
+        with self._lock:
+            chat = self.chats[chat_id]
+            old_status, old_rights = chat.status(BOT_ID)
+        self.set_member(chat_id, BOT_ID, status, **rights)
+        with self._lock:
+            new_status, new_rights = chat.status(BOT_ID)
+            change = {
+                "chat": chat.as_chat(),
+                "from": self._user(by, "en"),
+                "date": int(time.time()),
+                "old_chat_member": _member(BOT_USER, old_status, old_rights),
+                "new_chat_member": _member(BOT_USER, new_status, new_rights),
+            }
+        return self._queue({"my_chat_member": change})
+
+    def user_forwards(
+        self,
+        from_chat: int,
+        *,
+        chat_id: int = 1001,
+        text: str = "A post",
+        language_code: str | None = "en",
+    ) -> dict[str, Any]:
+        """Queue a user's forward, into their private chat, of a post from a channel."""
+        with self._lock:
+            origin_chat = self.chats[from_chat].as_chat()
+        message = self._user_message(chat_id, language_code)
+        message["text"] = text
+        message["forward_origin"] = {
+            "type": "channel", "chat": origin_chat, "message_id": 7, "date": int(time.time()),
+        }  # fmt: skip
+        return self._queue({"message": message})
 
     def fail_next(self, method: str, error: ApiError) -> None:
         """Make the next call of `method` fail with `error` (429, 403, 500 ...)."""
@@ -388,17 +522,56 @@ class FakeBotApi:
         self.inline_answers[query_id] = params
         return True
 
+    def _m_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._visible_chat(params.get("chat_id"))
+        return {
+            **chat.as_chat(), "accent_color_id": 0, "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                "premium_subscription": False, "gifts_from_channels": False,
+            },
+        }  # fmt: skip
+
+    def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._visible_chat(params.get("chat_id"))
+        user_id = int(params.get("user_id", 0))
+        user = BOT_USER if user_id == BOT_ID else self._user(user_id, None)
+        status, rights = chat.status(user_id)
+        return _member(user, status, rights)
+
+    def _visible_chat(self, ref: object) -> _Chat:
+        """The chat a chat_id (a number or "@username") names, as the bot may see it."""
+        text = str(ref or "")
+        if text.startswith("@"):
+            found = [
+                c for c in self.chats.values() if (c.username or "").lower() == text[1:].lower()
+            ]
+        else:
+            try:
+                found = [self.chats[int(text)]] if int(text) in self.chats else []
+            except ValueError:
+                found = []
+        # A private chat or channel the bot is not in is invisible to it; a public one is not.
+        hidden = bool(found) and found[0].username is None and not _present(found[0])
+        if not found or hidden:
+            raise ApiError(400, "Bad Request: chat not found")
+        return found[0]
+
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        where = self._may_send(chat_id, params.get("message_thread_id"))
         text = self._checked_text(params)
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "chat": where,
             "from": BOT_USER,
             "text": text,
         }
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self._messages[message_id] = message
@@ -467,6 +640,27 @@ class FakeBotApi:
 
     # ---- helpers ---------------------------------------------------------------------
 
+    def _may_send(self, chat_id: int, thread_id: object) -> dict[str, Any]:
+        """The chat a message goes to; refused as Telegram would when the bot may not post."""
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            if thread_id:
+                raise ApiError(400, "Bad Request: message thread not found")
+            return {"id": chat_id, "type": "private" if chat_id > 0 else "group"}
+        status, rights = chat.status(BOT_ID)
+        kind = "channel" if chat.type == "channel" else "group"
+        if status == "kicked":
+            raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
+        if status == "left":
+            raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
+        if chat.type == "channel" and not (
+            status == "creator" or (status == "administrator" and rights.get("can_post_messages"))
+        ):
+            raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+        if thread_id and not chat.is_forum:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return chat.as_chat()
+
     def _checked_text(self, params: dict[str, Any]) -> str:
         return _checked_message(str(params.get("text", "")), params.get("parse_mode"))
 
@@ -514,13 +708,31 @@ class FakeBotApi:
             user["language_code"] = language_code
         return user
 
-    def _user_message(self, chat_id: int, language_code: str | None) -> dict[str, Any]:
-        return {
+    def _user_message(
+        self,
+        chat_id: int,
+        language_code: str | None,
+        user_id: int | None = None,
+        thread_id: int | None = None,
+    ) -> dict[str, Any]:
+        group = self.chats.get(chat_id)
+        chat = (
+            group.as_chat()
+            if group is not None
+            else {"id": chat_id, "type": "private", "first_name": self.first_name}
+        )
+        message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private", "first_name": self.first_name},
-            "from": self._user(chat_id, language_code),
+            "chat": chat,
+            "from": self._user(user_id if user_id is not None else chat_id, language_code),
         }
+        if thread_id is not None:
+            if group is None or not group.is_forum:
+                raise ValueError("forum topics exist only in a forum supergroup")
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        return message
 
 
 def _check_article(result: dict[str, Any]) -> None:
