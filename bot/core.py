@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.admins import Admins
 from bot.analysis.knowledge import load_knowledge
 from bot.analysis.workers import ProcessAnalyzer
+from bot.charts import Charts
 from bot.config import ConfigError, Settings
 from bot.digest_run import DigestService, Translations
 from bot.ingest.fetch import Fetcher
@@ -29,6 +30,7 @@ class Core:
     fetcher: Fetcher
     subscriptions: SubscriptionService
     digests: DigestService
+    charts: Charts
     translations: TranslationService | None = None
 
     @property
@@ -106,5 +108,6 @@ def build_core(
         digests=DigestService(
             store, translations, clock, [t.id for t in services.knowledge.topics]
         ),
+        charts=Charts(store, services.knowledge, clock),
         translations=service,
     )

@@ -10,6 +10,7 @@ import pytest
 
 from bot.admins import Admins
 from bot.analysis.knowledge import Knowledge, load_knowledge
+from bot.charts import Charts
 from bot.config import Settings, load_settings
 from bot.core import Core
 from bot.digest_run import DigestService
@@ -77,6 +78,7 @@ def core(settings: Settings, store: Store, knowledge: Knowledge) -> Core:
         fetcher=fetcher,
         subscriptions=SubscriptionService(store, services.clock),
         digests=DigestService(store, None, services.clock, topic_ids),
+        charts=Charts(store, knowledge, services.clock),
     )
 
 

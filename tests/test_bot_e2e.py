@@ -183,8 +183,9 @@ async def test_command_menus_are_registered_in_english_and_arabic(chat: Chat) ->
     default = menus[(json.dumps({"type": "default"}), "")]
     arabic = menus[(json.dumps({"type": "default"}), "ar")]
     expected = [
-        "start", "help", "latest", "who", "topic", "search", "subscribe", "unsubscribe",
-        "settings", "digest", "follow", "unfollow", "following", "lang", "mydata", "forget",
+        "start", "help", "latest", "who", "topic", "search", "trends", "meetings", "subscribe",
+        "unsubscribe", "settings", "digest", "follow", "unfollow", "following", "lang", "mydata",
+        "forget",
     ]  # fmt: skip
     assert [c["command"] for c in default] == expected
     assert [c["command"] for c in arabic] == expected

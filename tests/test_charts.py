@@ -33,11 +33,11 @@ def fill(db: sqlite_utils.Database) -> None:
     for n in range(3):
         when = FIXED_NOW - (2 + n) * DAY
         story_id = add(db, f"s{n}", published=when, stored=when, topic="migration", person=False)
-        db.execute("INSERT INTO mentions VALUES (?, 'salame', NULL, 1)", [story_id])
+        db.execute("INSERT INTO mentions VALUES (?, 'ghassan_salame', NULL, 1)", [story_id])
         if n == 0:
             db.execute(
                 "INSERT INTO meetings (story_id, a, b, place, day, kind) "
-                "VALUES (?, 'mangoush', 'salame', 'tripoli', '2026-11-27', 'meeting')",
+                "VALUES (?, 'mangoush', 'ghassan_salame', 'tripoli', '2026-11-27', 'meeting')",
                 [story_id],
             )
     db.conn.commit()
@@ -80,10 +80,10 @@ async def test_meetings_of_the_week_named_with_their_place(pictures: Charts) -> 
     answer = await pictures.meetings("week", "en", WORDS)
     assert answer.png is not None and answer.png.startswith(PNG)
     assert answer.meetings == (
-        ("Najla Mangoush", "Ghassan Salame", "meeting", "Tripoli", "2026-11-27"),
+        ("Ghassan Salame", "Najla Mangoush", "meeting", "Tripoli", "2026-11-27"),
     )
     arabic = await pictures.meetings("week", "ar", WORDS)
-    assert arabic.meetings[0][:4] == ("نجلاء المنقوش", "غسان سلامة", "meeting", "طرابلس")
+    assert arabic.meetings[0][:4] == ("غسان سلامة", "نجلاء المنقوش", "meeting", "طرابلس")
 
 
 async def test_no_meetings_no_picture(store: Store, knowledge: Knowledge) -> None:

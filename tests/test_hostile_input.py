@@ -34,6 +34,7 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.admins import Admins
 from bot.analysis.knowledge import Knowledge
+from bot.charts import Charts
 from bot.config import load_settings
 from bot.core import Core
 from bot.digest_run import DigestService
@@ -293,6 +294,7 @@ def _core(store: Store, knowledge: Knowledge) -> Core:
         fetcher=fetcher,
         subscriptions=SubscriptionService(store, services.clock),
         digests=DigestService(store, None, services.clock, [tp.id for tp in knowledge.topics]),
+        charts=Charts(store, knowledge, services.clock),
     )
 
 

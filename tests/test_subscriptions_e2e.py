@@ -19,6 +19,7 @@ import responses
 
 from bot.admins import Admins
 from bot.analysis.knowledge import Knowledge
+from bot.charts import Charts
 from bot.config import Settings
 from bot.core import Core
 from bot.digest_run import DigestService
@@ -128,6 +129,7 @@ def make_core(
         fetcher=Fetcher(allow_private=True),
         subscriptions=SubscriptionService(store, clock),
         digests=DigestService(store, translations, clock, topic_ids, sleep=_no_sleep),
+        charts=Charts(store, services.knowledge, clock),
         translations=translations,
     )
 

@@ -15,7 +15,7 @@ from tests.test_story_order import NOW, PERSON, add
 
 DAY = timedelta(days=1)
 OTHER = ActorRecord(
-    key="salame", kind="person", name_ar="غسان سلامة", name_en="Ghassan Salame",
+    key="ghassan_salame", kind="person", name_ar="غسان سلامة", name_en="Ghassan Salame",
     role_ar=None, role_en=None, known=True, country="lb", names=("salame",),
 )  # fmt: skip
 
@@ -33,7 +33,7 @@ def story(db: sqlite_utils.Database, name: str, days_ago: float, **kw: object) -
 
 
 def names_salame(db: sqlite_utils.Database, story_id: int) -> None:
-    db.execute("INSERT INTO mentions VALUES (?, 'salame', NULL, 1)", [story_id])
+    db.execute("INSERT INTO mentions VALUES (?, 'ghassan_salame', NULL, 1)", [story_id])
     db.conn.commit()
 
 
@@ -53,9 +53,11 @@ def test_people_weeks_and_only_the_keys_asked(db: sqlite_utils.Database) -> None
     story(db, "a", 1)
     names_salame(db, story(db, "b", 9))
     every = {p.key: p.counts for p in trends.people_weeks(db, NOW, 3)}
-    assert every == {"mangoush": (0, 1, 1), "salame": (0, 1, 0)}
-    only = trends.people_weeks(db, NOW, 3, ["salame"])
-    assert [(p.key, p.name_en, p.counts) for p in only] == [("salame", "Ghassan Salame", (0, 1, 0))]
+    assert every == {"mangoush": (0, 1, 1), "ghassan_salame": (0, 1, 0)}
+    only = trends.people_weeks(db, NOW, 3, ["ghassan_salame"])
+    assert [(p.key, p.name_en, p.counts) for p in only] == [
+        ("ghassan_salame", "Ghassan Salame", (0, 1, 0))
+    ]
     assert trends.people_weeks(db, NOW, 3, []) == []
 
 
@@ -68,7 +70,7 @@ def test_rising_people_rose_against_their_own_weeks_before(db: sqlite_utils.Data
     for n in range(3):
         names_salame(db, story(db, f"s{n}", 3 + n * 0.1, person=False))
     risen = trends.rising_people(db, NOW, 4, limit=5)
-    assert [(p.key, p.counts) for p in risen] == [("salame", (0, 0, 0, 3))]
+    assert [(p.key, p.counts) for p in risen] == [("ghassan_salame", (0, 0, 0, 3))]
 
 
 def test_meeting_edges_once_a_pair_with_the_latest_place_and_day(
@@ -78,10 +80,10 @@ def test_meeting_edges_once_a_pair_with_the_latest_place_and_day(
     second = story(db, "b", 2)
     old = story(db, "c", 40)
     rows = [
-        (first, "mangoush", "salame", None, None, "meeting"),
-        (second, "salame", "mangoush", "tripoli", "2026-11-27", "meeting"),
-        (second, "mangoush", "salame", None, None, "call"),
-        (old, "mangoush", "salame", "rome", None, "meeting"),
+        (first, "mangoush", "ghassan_salame", None, None, "meeting"),
+        (second, "ghassan_salame", "mangoush", "tripoli", "2026-11-27", "meeting"),
+        (second, "mangoush", "ghassan_salame", None, None, "call"),
+        (old, "mangoush", "ghassan_salame", "rome", None, "meeting"),
     ]
     for story_id, a, b, place, day, kind in rows:
         db.execute(
@@ -91,6 +93,6 @@ def test_meeting_edges_once_a_pair_with_the_latest_place_and_day(
     db.conn.commit()
     edges = trends.meeting_edges(db, NOW - 7 * DAY, NOW)
     assert edges == [
-        trends.MeetingEdge("mangoush", "salame", "meeting", "tripoli", "2026-11-27", 2),
-        trends.MeetingEdge("mangoush", "salame", "call", None, None, 1),
+        trends.MeetingEdge("ghassan_salame", "mangoush", "meeting", "tripoli", "2026-11-27", 2),
+        trends.MeetingEdge("ghassan_salame", "mangoush", "call", None, None, 1),
     ]

@@ -45,6 +45,7 @@ from bot.tg.inline import InlineSearch
 from bot.tg.language import LANG, LanguageCommands
 from bot.tg.menus import ADMIN_COMMANDS, register_menus
 from bot.tg.my_data import FORGET, DataCommands
+from bot.tg.pictures import PictureCommands
 from bot.tg.replies import TRANSLATE, user_lang
 from bot.tg.settings_view import SETTINGS
 from bot.tg.translate_button import TranslateButton
@@ -148,6 +149,7 @@ def build_application(
             data=DataCommands(core, follows),
         ),
         TranslateButton(services, core.translations),
+        PictureCommands(core.charts, services, settings.timezone),
     )
     inline = InlineSearch(services, core.subscriptions, settings.timezone, english)
     app.add_handler(InlineQueryHandler(inline.answer))
@@ -222,6 +224,7 @@ def add_handlers(
     admin: AdminCommands,
     subscriptions: SubscriptionHandlers,
     translate: TranslateButton,
+    pictures: PictureCommands,
 ) -> None:
     """Register every handler; order matters: specific commands before the catch-alls."""
     digest, follows = subscriptions.digest, subscriptions.follows
@@ -238,6 +241,8 @@ def add_handlers(
     app.add_handler(CommandHandler("who", explore.who))
     app.add_handler(CommandHandler("topic", explore.topic))
     app.add_handler(CommandHandler("search", explore.search))
+    app.add_handler(CommandHandler("trends", pictures.trends))
+    app.add_handler(CommandHandler("meetings", pictures.meetings))
     for handlers in (digest, follows, language, data):
         for name in handlers.COMMANDS:
             app.add_handler(CommandHandler(name, getattr(handlers, name)))

@@ -39,6 +39,8 @@ def help_entries(lang: Lang) -> list[tuple[str, str, str]]:
         ("who", t(lang, "usage_who"), t(lang, "cmd_who")),
         ("topic", t(lang, "usage_topic"), t(lang, "cmd_topic")),
         ("search", t(lang, "usage_search"), t(lang, "cmd_search")),
+        ("trends", t(lang, "usage_trends"), t(lang, "cmd_trends")),
+        ("meetings", t(lang, "usage_meetings"), t(lang, "cmd_meetings")),
         ("subscribe", t(lang, "usage_subscribe"), t(lang, "cmd_subscribe")),
         ("unsubscribe", "/unsubscribe", t(lang, "cmd_unsubscribe")),
         ("settings", "/settings", t(lang, "cmd_settings")),

@@ -13,7 +13,7 @@ from bot.models import NewsPeriod
 from bot.services import Services
 from bot.tg.cards import period_words
 from bot.tg.i18n import Lang, format_date, t
-from bot.tg.render import esc, join_blocks, split_html
+from bot.tg.render import esc, split_html
 from bot.tg.replies import incoming, send_chunks
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,8 @@ class PictureCommands:
         await context.bot.send_photo(got.chat_id, answer.png, caption=caption)
         # The same facts in words: for a reader with images off, and every meeting, where the
         # picture keeps the most connected.
-        await send_chunks(context, got.chat_id, join_blocks(meeting_lines(answer, lang)))
+        listing = "\n".join(meeting_lines(answer, lang))
+        await send_chunks(context, got.chat_id, split_html(listing))
 
     def _when(self, answer: MeetingsAnswer, span: Span, lang: Lang) -> str:
         if span == "week":
@@ -135,7 +136,7 @@ def meeting_lines(answer: MeetingsAnswer, lang: Lang) -> list[str]:
     lines = [t(lang, "meetings_list_title")]
     for a, b, kind, place, day in answer.meetings:
         what = t(lang, "pic_call" if kind == "call" else "pic_meeting")
-        details = ", ".join(part for part in (what, place, day) if part)
+        details = ("، " if lang == "ar" else ", ").join(p for p in (what, place, day) if p)
         lines.append(f"• {esc(a)} — {esc(b)} ({esc(details)})")
     return lines
 
