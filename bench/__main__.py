@@ -207,6 +207,9 @@ async def run(plan: Plan, workdir: Path, results: Results) -> None:
                 passed=(peak <= RSS_TARGET_MB) if at_target else None,
             )
         )  # fmt: skip
+        # After the peak is read: matplotlib's memory counts in no other figure.
+        say(f"pictures: /trends and /meetings answers on the {_size(largest)} store")
+        await pictures.measure_answers(core.charts, results, _size(largest))
     results.section("Corpus", notes + _corpus_notes(plan))
     results.section("Memory over the run (VmRSS)", [f"- {line}" for line in rss])
 

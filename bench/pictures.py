@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from bench.measure import Latency
 from bench.report import Results, Row
+from bot.charts import Charts, Words
 from bot.pictures import (
     Link,
     MeetingMap,
@@ -100,6 +101,36 @@ def measure(results: Results, samples: int = SAMPLES) -> None:
             *lines,
         ],
     )
+
+
+async def measure_answers(charts: Charts, results: Results, size: str, samples: int = 5) -> None:
+    """The answers behind /trends and /meetings on the bench's store: query and drawing.
+
+    Each sample starts with the pictures' cache emptied, so it reads the store and draws.
+    """
+    words = Words(
+        topics_title="المواضيع أسبوعيا", unit="خبر", meetings_week="لقاءات الأسبوع",
+        meetings_month="لقاءات الشهر", meeting="لقاء", call="اتصال", omitted="{n} آخرون",
+    )  # fmt: skip
+    asks: dict[str, Callable[[], Awaitable[object]]] = {
+        "/trends": lambda: charts.trends("ar", words),
+        "/meetings month": lambda: charts.meetings("month", "ar", words),
+    }
+    for name, ask in asks.items():
+        seconds = []
+        for _ in range(samples):
+            charts.forget_pictures()
+            started = time.perf_counter()
+            await ask()
+            seconds.append(time.perf_counter() - started)
+        latency = Latency.of(seconds)
+        results.add(
+            Row(
+                f"{name} answer (store query + drawing)", size,
+                f"p50 {latency.p50:.0f} / p95 {latency.p95:.0f} ms", target=f"≤ {TARGET_S:.0f} s",
+                passed=latency.p95 <= TARGET_S * 1000,
+            )
+        )  # fmt: skip
 
 
 def _ms(latency: Latency) -> str:
