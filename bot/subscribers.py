@@ -29,9 +29,12 @@ class SubscriptionService:
         return await self.store.run(subs.get_subscription, chat_id)
 
     async def subscribe(
-        self, chat_id: int, local_time: str | None, digest_lang: str
+        self, chat_id: int, local_time: str | None, digest_lang: str, thread_id: int | None = None
     ) -> Subscription:
-        """Subscribe at HH:MM (08:00 by default) in the chat's zone (Tripoli by default)."""
+        """Subscribe at HH:MM (08:00 by default) in the chat's zone (Tripoli by default).
+
+        `thread_id`: the forum topic the digest and alerts go to from now on.
+        """
         current = await self.get(chat_id)
         zone = current.timezone if current else DEFAULT_ZONE
         when = local_time or (current.local_time if current else DEFAULT_TIME)
@@ -47,7 +50,12 @@ class SubscriptionService:
             digest_lang=current.digest_lang if current else digest_lang,
             next_due=due,
             now=self.clock(),
+            thread_id=thread_id,
         )
+
+    async def threads(self) -> dict[int, int]:
+        """The forum topic of each chat whose digest and alerts go to one."""
+        return await self.store.run(subs.threads)
 
     async def unsubscribe(self, chat_id: int) -> bool:
         """Stop the digest; False when there was none."""

@@ -185,7 +185,7 @@ async def test_command_menus_are_registered_in_english_and_arabic(chat: Chat) ->
     expected = [
         "start", "help", "latest", "who", "topic", "search", "trends", "meetings", "subscribe",
         "unsubscribe", "settings", "digest", "follow", "unfollow", "following", "lang", "mydata",
-        "forget",
+        "forget", "channel",
     ]  # fmt: skip
     assert [c["command"] for c in default] == expected
     assert [c["command"] for c in arabic] == expected

@@ -120,6 +120,9 @@ ARG_COMMANDS = [
     ("settings_zone", "/settings zone"),
     ("settings_max", "/settings max"),
     ("settings_lang", "/settings lang"),
+    ("channel", "/channel"),
+    ("channel_add", "/channel add"),
+    ("channel_remove", "/channel remove"),
     ("unknown", "/frobnicate"),
     ("addressed", "/latest@LibyaBriefBot"),
     ("other_bot", "/latest@SomeOtherBot"),
@@ -182,7 +185,8 @@ FORGED_BUTTONS = [
             "tr:99999999999999999999", "tr:-5", "tr:١", "fol:a:999999999", "fol:t:elections",
             "fol:a:99999999999999999999", "unf:", "unf:t:<b>", "unf:t:elections",
             "unf:a:999999999", "unf:x:y", "lang:", "lang:fr", "lang:<b>", "forget:",
-            "forget:maybe", "set:", "set:v:main",
+            "forget:maybe", "set:", "set:v:main", "ch:", "ch:x:y:z", "ch:-100123:v:time",
+            "ch:99999999999999999999:alerts:1", "ch:-1:alerts:1", "ch:١:v:main", "ch:<b>:v:x",
         ]
     ),
     *(
@@ -565,9 +569,8 @@ def test_commands_cover_everything_the_bot_registers() -> None:
     admin = {prefix.split()[0][1:] for _, prefix in ADMIN_ARG_COMMANDS}
     assert admin == set(ADMIN_COMMANDS)
     prefixes = {data.split(":")[0] for data, _ in FORGED_BUTTONS}
-    assert {"latest", "who", "topic", "search", "tr", "fol", "unf", "lang", "forget", "set"} <= (
-        prefixes
-    )
+    expected = {"latest", "who", "topic", "search", "tr", "fol", "unf", "lang", "forget", "set"}
+    assert expected | {"ch"} <= prefixes
 
 
 # ---- generated input -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -31,15 +32,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.chats import ChatService
 from bot.config import Settings
 from bot.core import Core
 from bot.english import EnglishViews, read_seed_outlets
 from bot.tg.admin import AdminCommands
+from bot.tg.channels import CHANNEL, ChannelCommands
 from bot.tg.commands import LATEST_PREFIX, PublicCommands
 from bot.tg.deliveries import Deliveries, chat_lang
 from bot.tg.digest_commands import DigestCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
 from bot.tg.follows import FOLLOW, UNFOLLOW, FollowCommands
+from bot.tg.groups import AdminCheck, has_args
 from bot.tg.i18n import t
 from bot.tg.inline import InlineSearch
 from bot.tg.language import LANG, LanguageCommands
@@ -60,8 +64,14 @@ ALERTS_TICK_SECONDS = 60
 BotApp = Application[Any, Any, Any, Any, Any, Any]
 SUBSCRIPTION_COMMANDS = (
     *DigestCommands.COMMANDS, *FollowCommands.COMMANDS, *LanguageCommands.COMMANDS,
-    *DataCommands.COMMANDS,
+    *DataCommands.COMMANDS, *ChannelCommands.COMMANDS,
 )  # fmt: skip
+# In a group, the commands that change the group's digest, follows, language or data, for
+# its administrators only: always, or (with has_args) when they come with arguments.
+GROUP_ADMIN_COMMANDS: dict[str, Callable[[Update, ContextTypes.DEFAULT_TYPE], bool] | None] = {
+    "subscribe": None, "unsubscribe": None, "settings": has_args, "follow": None,
+    "unfollow": has_args, "lang": has_args, "forget": None,
+}  # fmt: skip
 
 
 class _StoppingApplication(Application[Any, Any, Any, Any, Any, Any]):
@@ -147,6 +157,10 @@ def build_application(
             follows=follows,
             language=language,
             data=DataCommands(core, follows),
+            channels=ChannelCommands(
+                core, ChatService(core.store, core.services.clock, core.subscriptions)
+            ),
+            gate=AdminCheck(),
         ),
         TranslateButton(services, core.translations),
         PictureCommands(core.charts, services, settings.timezone),
@@ -215,6 +229,8 @@ class SubscriptionHandlers:
     follows: FollowCommands
     language: LanguageCommands
     data: DataCommands
+    channels: ChannelCommands
+    gate: AdminCheck  # who may change a group's things
 
 
 def add_handlers(
@@ -229,6 +245,7 @@ def add_handlers(
     """Register every handler; order matters: specific commands before the catch-alls."""
     digest, follows = subscriptions.digest, subscriptions.follows
     language, data = subscriptions.language, subscriptions.data
+    channels, admins_only = subscriptions.channels, subscriptions.gate.only_admins
     # Group -1 runs before every handler: the chat's /lang choice is loaded for user_lang.
     app.add_handler(TypeHandler(Update, language.remember_lang), group=-1)
     app.add_handler(CallbackQueryHandler(translate.press, pattern=f"^{TRANSLATE}:"))
@@ -243,21 +260,37 @@ def add_handlers(
     app.add_handler(CommandHandler("search", explore.search))
     app.add_handler(CommandHandler("trends", pictures.trends))
     app.add_handler(CommandHandler("meetings", pictures.meetings))
-    for handlers in (digest, follows, language, data):
+    for handlers in (digest, follows, language, data, channels):
         for name in handlers.COMMANDS:
-            app.add_handler(CommandHandler(name, getattr(handlers, name)))
+            callback = getattr(handlers, name)
+            if name in GROUP_ADMIN_COMMANDS:
+                callback = admins_only(callback, GROUP_ADMIN_COMMANDS[name])
+            app.add_handler(CommandHandler(name, callback))
     app.add_handler(CallbackQueryHandler(commands.latest_page, pattern=f"^{LATEST_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(digest.settings_button, pattern=f"^{SETTINGS}:"))
-    app.add_handler(CallbackQueryHandler(follows.follow_button, pattern=f"^{FOLLOW}:"))
-    app.add_handler(CallbackQueryHandler(follows.unfollow_button, pattern=f"^{UNFOLLOW}:"))
-    app.add_handler(CallbackQueryHandler(language.lang_button, pattern=f"^{LANG}:"))
-    app.add_handler(CallbackQueryHandler(data.forget_button, pattern=f"^{FORGET}:"))
+    # Every button that changes a group's things is for its administrators only.
+    app.add_handler(
+        CallbackQueryHandler(admins_only(digest.settings_button), pattern=f"^{SETTINGS}:")
+    )
+    app.add_handler(CallbackQueryHandler(admins_only(follows.follow_button), pattern=f"^{FOLLOW}:"))
+    app.add_handler(
+        CallbackQueryHandler(admins_only(follows.unfollow_button), pattern=f"^{UNFOLLOW}:")
+    )
+    app.add_handler(CallbackQueryHandler(admins_only(language.lang_button), pattern=f"^{LANG}:"))
+    app.add_handler(CallbackQueryHandler(admins_only(data.forget_button), pattern=f"^{FORGET}:"))
+    app.add_handler(CallbackQueryHandler(channels.button, pattern=f"^{CHANNEL}:"))
+    app.add_handler(ChatMemberHandler(channels.bot_status, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CallbackQueryHandler(explore.who_button, pattern=f"^{WHO}:"))
     app.add_handler(CallbackQueryHandler(explore.topic_button, pattern=f"^{TOPIC}:"))
     app.add_handler(CallbackQueryHandler(explore.search_button, pattern=f"^{SEARCH}:"))
     app.add_handler(CallbackQueryHandler(commands.latest_page))
-    app.add_handler(MessageHandler(filters.COMMAND, commands.unknown_command))
+    # Only messages: a channel's post that starts with "/" is not a command to the bot.
+    app.add_handler(
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, commands.unknown_command)
+    )
+    # Privacy mode stays on, and what else reaches the bot in a group (replies to it, service
+    # messages) gets no answer: only private chats hear these hints.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private & filters.FORWARDED, channels.forwarded))
     app.add_handler(MessageHandler(private & filters.TEXT, commands.chatter))
     app.add_handler(MessageHandler(private & ~filters.TEXT, commands.not_text))
     app.add_error_handler(on_error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Chat, InlineKeyboardButton, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -13,6 +13,7 @@ from bot.models import StoryPage
 from bot.services import DEFAULT_LATEST, MAX_LATEST, Services
 from bot.subscribers import SubscriptionService
 from bot.tg.digest_render import zone_label
+from bot.tg.groups import update_thread
 from bot.tg.i18n import Lang, format_moment, t
 from bot.tg.render import esc, join_blocks, story_item
 from bot.tg.replies import (
@@ -51,6 +52,7 @@ def help_entries(lang: Lang) -> list[tuple[str, str, str]]:
         ("lang", "/lang ar|en", t(lang, "cmd_lang")),
         ("mydata", "/mydata", t(lang, "cmd_mydata")),
         ("forget", "/forget", t(lang, "cmd_forget")),
+        ("channel", t(lang, "usage_channel"), t(lang, "cmd_channel")),
     ]
 
 
@@ -146,7 +148,7 @@ class PublicCommands:
         if count > MAX_LATEST:
             await update.effective_message.reply_text(t(lang, "latest_clamped", max=MAX_LATEST))
         page = await self.services.latest(count, 0)
-        await self._send_page(context, chat.id, page, lang)
+        await self._send_page(context, chat.id, page, lang, update_thread(update))
 
     async def latest_page(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer the "older" button: the next page, and the pressed button goes away."""
@@ -169,14 +171,19 @@ class PublicCommands:
             raise
         offset, limit = parsed
         page = await self.services.latest(limit, offset)
-        await self._send_page(context, chat.id, page, lang)
+        await self._send_page(context, chat.id, page, lang, update_thread(update))
 
     async def _send_page(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, page: StoryPage, lang: Lang
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        page: StoryPage,
+        lang: Lang,
+        thread_id: int | None = None,
     ) -> None:
         if not page.stories:
             key = "latest_end" if page.offset else "latest_empty"
-            await context.bot.send_message(chat_id, t(lang, key))
+            await context.bot.send_message(chat_id, t(lang, key), message_thread_id=thread_id)
             return
         title = t(
             lang,
@@ -198,7 +205,7 @@ class PublicCommands:
             )
         numbered = [(page.offset + i + 1, s.id) for i, s in enumerate(page.stories)]
         keyboard = stories_keyboard(numbered, older, translate=self.translate)
-        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+        await send_chunks(context, chat_id, join_blocks(blocks), keyboard, thread_id=thread_id)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Point an unknown command at /help."""
@@ -206,6 +213,10 @@ class PublicCommands:
         if message is None or not message.text:
             return
         command = message.text.split()[0][:64]
+        # In a group, a command nobody addressed to this bot may be another bot's.
+        mine = f"@{context.bot.username or ''}".lower()
+        if message.chat.type != Chat.PRIVATE and not command.lower().endswith(mine):
+            return
         await message.reply_text(
             t(user_lang(update, context), "unknown_command", command=esc(command))
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,10 +12,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ContextTypes
 
 from bot.alerts import AlertService, ChatAlerts
+from bot.chats import ChatService
 from bot.core import Core
 from bot.digest_run import RETRY_FOR, Render, RunReport, Send, SendOutcome
 from bot.english import NO_ENGLISH, EnglishViews, ListEnglish, english_label
-from bot.models import DigestMessage
+from bot.models import Channel, DigestMessage
 from bot.tg.digest_render import TopicNames, digest_renderer
 from bot.tg.i18n import Lang, lang_of, t
 from bot.tg.render import MAX_MESSAGE, esc, split_html, story_item, utf16_len
@@ -61,22 +63,54 @@ async def chat_lang(core: Core, chat_id: int) -> Lang:
     return lang_of(await core.services.language_code(chat_id))
 
 
+async def tell_channel_lost(bot: Bot, core: Core, channel: Channel) -> None:
+    """Tell the person who linked a channel, in their language, that it is paused and why."""
+    lang = await chat_lang(core, channel.owner_id)
+    ref = f"@{channel.username}" if channel.username else str(channel.chat_id)
+    text = t(lang, "channel_lost", title=esc(channel.title), ref=esc(ref))
+    try:
+        await bot.send_message(channel.owner_id, text)
+    except TelegramError as exc:
+        # They blocked the bot or never opened a chat: the channel stays paused all the same.
+        log.warning("could not tell %s that channel %s is paused: %s", channel.owner_id,
+                    channel.chat_id, exc)  # fmt: skip
+
+
 def digest_keyboard(message: DigestMessage) -> InlineKeyboardMarkup | None:
     """The "🌐 n" buttons for the stories in one digest message, if any."""
     return stories_keyboard(message.stories, None, translate=True)
 
 
-def telegram_send(bot: Bot) -> Send:
-    """Send one message for a job: "ok", "blocked" (the chat is gone), "error" or "retry"."""
+# Refusals that mean the bot may not post in that chat any more: it was removed from a group
+# or channel, or lost a channel's right to post.
+_GONE = ("chat not found", "need administrator rights", "not enough rights")
+
+
+def telegram_send(bot: Bot, threads: Mapping[int, int] | None = None) -> Send:
+    """Send one message for a job: "ok", "blocked" (the chat is gone), "error" or "retry".
+
+    `threads` holds the forum topic of each chat whose messages go to one.
+    """
+    topics = threads or {}
 
     async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
+        keyboard = digest_keyboard(message)
+        thread = topics.get(chat_id)
         try:
             # Flood waits (429) are retried by the application's AIORateLimiter.
-            await bot.send_message(chat_id, message.text, reply_markup=digest_keyboard(message))
+            try:
+                await bot.send_message(
+                    chat_id, message.text, reply_markup=keyboard, message_thread_id=thread
+                )
+            except BadRequest as exc:
+                if thread is None or "thread not found" not in exc.message.lower():
+                    raise
+                # The topic was deleted: the chat's General topic rather than nothing.
+                await bot.send_message(chat_id, message.text, reply_markup=keyboard)
         except Forbidden:
             return "blocked"
         except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
+            if any(sign in exc.message.lower() for sign in _GONE):
                 return "blocked"
             log.warning("could not send to %s: %s", chat_id, exc.message)
             return "error"
@@ -104,6 +138,7 @@ class Deliveries:
         topics = core.services.topics()
         self.alerts = AlertService(core.store, core.services.clock, topics)
         self.topic_names: TopicNames = {tp.id: (tp.name_ar, tp.name_en) for tp in topics}
+        self.chats = ChatService(core.store, core.services.clock, core.subscriptions)
         self._failures: dict[int, int] = {}
         self._retrying_since: dict[int, datetime] = {}
 
@@ -115,16 +150,19 @@ class Deliveries:
         )
 
     async def send_digests(self, bot: Bot) -> RunReport:
-        """Deliver every digest that is due."""
-        report = await self.core.digests.run(self.render, telegram_send(bot))
+        """Deliver every digest that is due; pause the channels that refused theirs."""
+        threads = await self.core.subscriptions.threads()
+        report = await self.core.digests.run(self.render, telegram_send(bot, threads))
         if report.claimed or report.resumed or report.errors or report.retrying:
             log.info("digests: %s", report)
+        if report.blocked:
+            for channel in await self.chats.pause_lost():
+                await tell_channel_lost(bot, self.core, channel)
         return report
 
     async def send_alerts(self, bot: Bot) -> int:
         """Queue alerts for new stories, then send each chat one message; how many went."""
         await self.alerts.collect()
-        send = telegram_send(bot)
         sent = 0
         for chat_id, pending in (await self.alerts.pending()).items():
             lang = await chat_lang(self.core, chat_id)
@@ -133,7 +171,13 @@ class Deliveries:
             choice = await self.core.subscriptions.headlines(chat_id)
             english = await self.english.for_list(lang, choice, pending.stories)
             text = alert_message(pending, lang, zone, english)
-            outcome = await send(chat_id, DigestMessage(text))
+            # A group's alerts go to the forum topic its digest goes to.
+            thread = {chat_id: sub.thread_id} if sub and sub.thread_id else None
+            outcome = await telegram_send(bot, thread)(chat_id, DigestMessage(text))
+            if outcome == "blocked":
+                channel = await self.chats.pause(chat_id, "refused")
+                if channel is not None:
+                    await tell_channel_lost(bot, self.core, channel)
             if outcome == "retry":
                 # Telegram could not take it (5xx, network): not a refusal, so it does not use
                 # up the attempts; kept every tick for as long as a digest would be.

@@ -16,6 +16,7 @@ from bot.models import Subscription, Topic
 from bot.schedule import parse_local_time, parse_zone
 from bot.tg.deliveries import digest_keyboard
 from bot.tg.digest_render import TopicNames, digest_renderer
+from bot.tg.groups import thread_of, update_thread
 from bot.tg.i18n import t
 from bot.tg.language import LanguageCommands
 from bot.tg.render import esc
@@ -63,7 +64,8 @@ class DigestCommands:
             return
         # Known users get messages the bot starts (alerts) in their language.
         await self.services.seen(user)
-        sub = await self.subs.subscribe(user.chat_id, when, "ar")
+        # In a forum, the digest goes to the topic this was sent in.
+        sub = await self.subs.subscribe(user.chat_id, when, "ar", thread_of(message))
         await message.reply_text(subscribed_text(sub, lang))
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,8 +88,9 @@ class DigestCommands:
         )
         for message in await self.core.digests.preview(chat.id, render, default_zone=self.zone.key):
             await context.bot.send_message(
-                chat.id, message.text, reply_markup=digest_keyboard(message)
-            )
+                chat.id, message.text, reply_markup=digest_keyboard(message),
+                message_thread_id=update_thread(update),
+            )  # fmt: skip
 
     # ---- /settings ---------------------------------------------------------------------
 
@@ -112,7 +115,7 @@ class DigestCommands:
             sub = await self.subs.get(chat.id)
         else:
             field, value = args[0].lower(), " ".join(args[1:]).strip()
-            change = self._typed_change(field, value)
+            change = self.typed_change(field, value)
             if isinstance(change, str):
                 await message.reply_text(t(lang, change, text=esc(value[:50])))
                 return
@@ -128,7 +131,7 @@ class DigestCommands:
         )
 
     @staticmethod
-    def _typed_change(field: str, value: str) -> dict[str, Any] | str:
+    def typed_change(field: str, value: str) -> dict[str, Any] | str:
         """The fields a typed setting changes, or the key of what is wrong with it."""
         if field == "time":
             when = parse_local_time(value)
@@ -160,7 +163,7 @@ class DigestCommands:
         if action == "hl" and self.translating and value in HEADLINE_CHOICES:
             await self.language.set_headlines(update, context, value)
         else:
-            change, view = self._pressed(action, value, sub, topics)
+            change, view = self.pressed(action, value, sub, topics)
         if view is None or (view == "headlines" and not self.translating):
             await query.answer(t(lang, "button_expired"), show_alert=True)
             return
@@ -180,7 +183,7 @@ class DigestCommands:
                 raise
 
     @staticmethod
-    def _pressed(
+    def pressed(
         action: str, value: str, sub: Subscription, topics: Sequence[Topic]
     ) -> tuple[dict[str, Any], str | None]:
         """(fields to change, view to show next) for a button; view None for a forged one."""

@@ -688,6 +688,10 @@ class FakeBotApi:
         timeout = min(float(params.get("timeout") or 0), 1.0)
         deadline = time.monotonic() + timeout
         with self._lock:
+            # An offset confirms every update before it: Telegram forgets them, so a bot that
+            # starts again later is not handed them twice.
+            if offset:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
             while True:
                 fresh = [u for u in self._updates if u["update_id"] >= offset]
                 remaining = deadline - time.monotonic()

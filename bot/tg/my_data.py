@@ -14,6 +14,7 @@ from bot.core import Core
 from bot.models import Subscription, Topic
 from bot.subscribers import DEFAULT_ZONE
 from bot.tg.follows import FollowCommands
+from bot.tg.groups import is_group, update_thread
 from bot.tg.i18n import Lang, format_day, story_count, t
 from bot.tg.render import esc, join_blocks
 from bot.tg.replies import HEADLINES, UI_LANG, send_chunks, user_lang
@@ -38,17 +39,20 @@ def my_data_chunks(
     names: dict[tuple[str, str], str],
     topics: Sequence[Topic],
     lang: Lang,
+    *,
+    group: bool = False,
 ) -> list[str]:
-    """Everything stored about a chat, in words rather than rows."""
+    """Everything stored about a chat, in words rather than rows; a group's speaks of it."""
     users = data.get("user") or []
     subs = data.get("subscription") or []
     follows = data.get("follows") or []
     deliveries = data.get("deliveries") or []
+    channels = data.get("channels") or []
     alerts = sum(int(row.get("alerts") or 0) for row in data.get("alerts") or [])
-    if not (users or subs or follows or deliveries or alerts):
-        return [t(lang, "mydata_none")]
+    if not (users or subs or follows or deliveries or alerts or channels):
+        return [t(lang, "mydata_none_group" if group else "mydata_none")]
     zone = ZoneInfo(str(subs[0]["timezone"])) if subs else ZoneInfo(DEFAULT_ZONE)
-    blocks = [t(lang, "mydata_title")]
+    blocks = [t(lang, "mydata_title_group" if group else "mydata_title")]
     for user in users:
         ui = user.get("ui_lang")
         chosen = ("English" if ui == "en" else "العربية") if ui else t(lang, "mydata_ui_auto")
@@ -90,7 +94,15 @@ def my_data_chunks(
         blocks.append("\n".join(lines))
     if alerts:
         blocks.append(t(lang, "mydata_alerts", stories=story_count(alerts, lang)))
-    blocks.append(t(lang, "mydata_footer"))
+    if channels:
+        lines = [t(lang, "mydata_channels")]
+        for row in channels:
+            paused = f" ({t(lang, 'mydata_paused')})" if row.get("paused_at") else ""
+            name = f"@{row['username']}" if row.get("username") else str(row.get("chat_id"))
+            when = _stamp(row.get("linked_at"), lang, zone)
+            lines.append(f"• {esc(str(row.get('title')))} ({esc(name)}) — {when}{paused}")
+        blocks.append("\n".join(lines))
+    blocks.append(t(lang, "mydata_footer_group" if group else "mydata_footer"))
     return join_blocks(blocks)
 
 
@@ -113,9 +125,8 @@ class DataCommands:
         lang = user_lang(update, context)
         data = await self.subs.my_data(chat.id)
         names = {(i.kind, i.key): i.name for i in await self.follows.follow_items(chat.id, lang)}
-        await send_chunks(
-            context, chat.id, my_data_chunks(data, names, self.services.topics(), lang)
-        )
+        chunks = my_data_chunks(data, names, self.services.topics(), lang, group=is_group(chat))
+        await send_chunks(context, chat.id, chunks, thread_id=update_thread(update))
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ask before deleting everything about the chat."""
@@ -123,6 +134,7 @@ class DataCommands:
         if message is None:
             return
         lang = user_lang(update, context)
+        ask = "forget_ask_group" if is_group(update.effective_chat) else "forget_ask"
         keyboard = InlineKeyboardMarkup(
             [
                 [
@@ -131,7 +143,7 @@ class DataCommands:
                 ]
             ]
         )
-        await message.reply_text(t(lang, "forget_ask"), reply_markup=keyboard)
+        await message.reply_text(t(lang, ask), reply_markup=keyboard)
 
     async def forget_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Delete everything on "yes"; the question becomes the answer."""
@@ -148,4 +160,5 @@ class DataCommands:
                 context.chat_data.clear()
                 context.chat_data[UI_LANG] = None
                 context.chat_data[HEADLINES] = None
-        await query.edit_message_text(t(lang, "forget_done" if confirmed else "forget_cancel"))
+        done = "forget_done_group" if is_group(chat) else "forget_done"
+        await query.edit_message_text(t(lang, done if confirmed else "forget_cancel"))

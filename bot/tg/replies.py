@@ -64,12 +64,18 @@ async def send_chunks(
     chat_id: int,
     chunks: list[str],
     keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    thread_id: int | None = None,
 ) -> list[Message]:
-    """Send HTML chunks in order, the keyboard under the last one."""
+    """Send HTML chunks in order, the keyboard under the last one; in a forum, to a topic."""
     sent = []
     for index, chunk in enumerate(chunks):
         markup = keyboard if index == len(chunks) - 1 else None
-        sent.append(await context.bot.send_message(chat_id, chunk, reply_markup=markup))
+        sent.append(
+            await context.bot.send_message(
+                chat_id, chunk, reply_markup=markup, message_thread_id=thread_id
+            )
+        )
     return sent
 
 

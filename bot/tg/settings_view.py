@@ -81,56 +81,61 @@ def settings_keyboard(
     topics: Sequence[Topic],
     view: str,
     headlines: str | None = None,
+    *,
+    prefix: str = SETTINGS,
 ) -> InlineKeyboardMarkup:
-    """The buttons of one view of the settings; callback data stays well under 64 bytes."""
+    """The buttons of one view of the settings; callback data stays well under 64 bytes.
+
+    `prefix` starts every button's data: a linked channel's panel names the channel in it.
+    """
 
     def button(text: str, data: str, chosen: bool = False) -> InlineKeyboardButton:
         return InlineKeyboardButton(label(("✓ " if chosen else "") + text), callback_data=data)
 
-    back = [button(t(lang, "btn_back"), f"{SETTINGS}:v:main")]
+    back = [button(t(lang, "btn_back"), f"{prefix}:v:main")]
     if view == "time":
         times = [
-            button(v, f"{SETTINGS}:time:{v.replace(':', '')}", v == sub.local_time)
+            button(v, f"{prefix}:time:{v.replace(':', '')}", v == sub.local_time)
             for v in COMMON_TIMES
         ]
         return InlineKeyboardMarkup([*rows(times, 3), back])
     if view == "zone":
-        zones = [button(z, f"{SETTINGS}:zone:{z}", z == sub.timezone) for z in COMMON_ZONES]
+        zones = [button(z, f"{prefix}:zone:{z}", z == sub.timezone) for z in COMMON_ZONES]
         return InlineKeyboardMarkup([*rows(zones, 2), back])
     if view == "lang":
         langs = [
-            button(digest_lang_name(v, lang), f"{SETTINGS}:lang:{v}", v == sub.digest_lang)
+            button(digest_lang_name(v, lang), f"{prefix}:lang:{v}", v == sub.digest_lang)
             for v in DIGEST_LANGS
         ]
         return InlineKeyboardMarkup([*rows(langs, 1), back])
     if view == "topics":
-        every = button(t(lang, "btn_all_topics"), f"{SETTINGS}:topic:{ALL_TOPICS}", not sub.topics)
+        every = button(t(lang, "btn_all_topics"), f"{prefix}:topic:{ALL_TOPICS}", not sub.topics)
         each = [
-            button(topic_name(tp, lang), f"{SETTINGS}:topic:{tp.id}", tp.id in sub.topics)
+            button(topic_name(tp, lang), f"{prefix}:topic:{tp.id}", tp.id in sub.topics)
             for tp in topics
         ]
         return InlineKeyboardMarkup([[every], *rows(each, 2), back])
     if view == "max":
-        counts = [button(str(n), f"{SETTINGS}:max:{n}", n == sub.max_items) for n in MAX_ITEMS]
+        counts = [button(str(n), f"{prefix}:max:{n}", n == sub.max_items) for n in MAX_ITEMS]
         return InlineKeyboardMarkup([counts, back])
     if view == "empty":
         options = [
-            button(t(lang, "btn_notice"), f"{SETTINGS}:empty:1", sub.empty_notice),
-            button(t(lang, "btn_silent"), f"{SETTINGS}:empty:0", not sub.empty_notice),
+            button(t(lang, "btn_notice"), f"{prefix}:empty:1", sub.empty_notice),
+            button(t(lang, "btn_silent"), f"{prefix}:empty:0", not sub.empty_notice),
         ]
         return InlineKeyboardMarkup([*rows(options, 1), back])
     if view == "headlines" and headlines is not None:
-        return InlineKeyboardMarkup([*headlines_rows(SETTINGS, headlines, lang), back])
+        return InlineKeyboardMarkup([*headlines_rows(prefix, headlines, lang), back])
     main = [
-        button(t(lang, "btn_time", v=sub.local_time), f"{SETTINGS}:v:time"),
-        button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{SETTINGS}:v:zone"),
-        button(t(lang, "btn_lang"), f"{SETTINGS}:v:lang"),
-        button(t(lang, "btn_topics"), f"{SETTINGS}:v:topics"),
-        button(t(lang, "btn_max", v=sub.max_items), f"{SETTINGS}:v:max"),
-        button(t(lang, "btn_empty"), f"{SETTINGS}:v:empty"),
+        button(t(lang, "btn_time", v=sub.local_time), f"{prefix}:v:time"),
+        button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{prefix}:v:zone"),
+        button(t(lang, "btn_lang"), f"{prefix}:v:lang"),
+        button(t(lang, "btn_topics"), f"{prefix}:v:topics"),
+        button(t(lang, "btn_max", v=sub.max_items), f"{prefix}:v:max"),
+        button(t(lang, "btn_empty"), f"{prefix}:v:empty"),
     ]
     if headlines is not None:
-        main.append(button(t(lang, "btn_headlines"), f"{SETTINGS}:v:headlines"))
+        main.append(button(t(lang, "btn_headlines"), f"{prefix}:v:headlines"))
     return InlineKeyboardMarkup(rows(main, 2))
 
 

@@ -65,9 +65,14 @@ def serve(api: FakeBotApi) -> Iterator[str]:
 
 
 @asynccontextmanager
-async def polling_bot(settings: Settings, core: Core) -> AsyncIterator[tuple[FakeBotApi, BotApp]]:
-    """The real Application over `core`, long-polling a fresh fake Bot API served here."""
-    api = FakeBotApi(token=TOKEN)
+async def polling_bot(
+    settings: Settings, core: Core, api: FakeBotApi | None = None
+) -> AsyncIterator[tuple[FakeBotApi, BotApp]]:
+    """The real Application over `core`, long-polling a fake Bot API served here.
+
+    A fresh one, or `api`: a bot started again over the same one finds its chats as they were.
+    """
+    api = api or FakeBotApi(token=TOKEN)
     with serve(api) as base_url:
         wired = replace(settings, telegram_api_base_url=base_url, telegram_bot_token=TOKEN)
         app = build_application(wired, core)
