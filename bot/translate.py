@@ -113,6 +113,9 @@ class _CallState(threading.local):
 
 
 _state = _CallState()
+# Texts of one call translated at once, each its own request: a provider's free tier takes
+# a few at a time.
+PARALLEL = 4
 
 
 class _Wire:
@@ -253,18 +256,29 @@ class DeepTranslator:
             raise ValueError(str(exc)) from exc
 
     def translate(self, texts: list[str], target: str) -> list[str]:
-        """The texts from Arabic into `target`; long ones go in pieces, blank ones untouched."""
-        # A fresh engine per call: deep-translator keeps each request's parameters on it.
-        engine = self._engine(target)
-        _state.request_timeout = self.request_timeout
-        out: list[str] = []
-        for text in texts:
+        """The texts from Arabic into `target`; long ones go in pieces, blank ones untouched.
+
+        Up to PARALLEL texts at a time: deep-translator sends one request a text, and a page
+        of ten headlines one after another would not fit in the wait a page allows.
+        """
+        deadline = _state.deadline  # the caller's, on this thread; each worker takes it on
+
+        def one(text: str) -> str:
+            _state.request_timeout, _state.deadline = self.request_timeout, deadline
             if not text.strip():
-                out.append(text)
-                continue
+                return text
+            # A fresh engine per text: deep-translator keeps each request's parameters on it.
+            engine = self._engine(target)
             parts = split_text(text, self.limit, self.unit)
-            out.append("".join(self._one(engine, piece) + joint for piece, joint in parts))
-        return out
+            return "".join(self._one(engine, piece) + joint for piece, joint in parts)
+
+        if len(texts) <= 1:
+            return [one(text) for text in texts]
+        with ThreadPoolExecutor(min(PARALLEL, len(texts)), "translate-text") as pool:
+            # Every text is sent, even after one fails: they go out together (map would
+            # cancel those not started yet, and how many were is up to the threads).
+            futures = [pool.submit(one, text) for text in texts]
+            return [future.result() for future in futures]
 
     def _engine(self, target: str) -> Any:
         try:

@@ -331,8 +331,24 @@ async def test_429_is_retried_with_growing_pauses_then_succeeds(
 
     assert complete is True
     assert found[items[0][0]].lead == PHRASES[LEADS[0]]
-    assert sleeps.delays == [0.5, 1.0]
-    assert len(wire.calls) == 4  # two refused headlines, then headline and lead
+    # Headline and lead go at once: both refused, one pause, then both answered.
+    assert sleeps.delays == [0.5]
+    assert len(wire.calls) == 4
+
+
+def test_the_texts_of_one_call_are_translated_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two texts meet at the barrier only if they are in flight together; one after the
+    # other, the first waits alone and the barrier breaks.
+    together = threading.Barrier(2, timeout=5)
+
+    class Engine:
+        def translate(self, piece: str) -> str:
+            together.wait()
+            return english(piece)
+
+    translator = DeepTranslator("google")
+    monkeypatch.setattr(translator, "_engine", lambda target: Engine())
+    assert translator.translate(HEADLINES[:2], "en") == [PHRASES[h] for h in HEADLINES[:2]]
 
 
 async def test_429_for_ever_gives_up_caches_nothing_and_tries_again_next_time(
@@ -346,11 +362,12 @@ async def test_429_for_ever_gives_up_caches_nothing_and_tries_again_next_time(
     service = make_service(google(), retries=2, breaker_failures=10)
 
     assert await service.stories(items) == ({}, False)
-    assert len(wire.calls) == 3 and sleeps.delays == [1.0, 2.0]
+    # Three tries, each sending the headline and the lead at once.
+    assert len(wire.calls) == 6 and sleeps.delays == [1.0, 2.0]
     assert cache_rows(store) == []
 
     assert await service.stories(items) == ({}, False)
-    assert len(wire.calls) == 6
+    assert len(wire.calls) == 12
 
 
 async def test_a_garbage_page_fails_quietly_without_retries(
