@@ -16,6 +16,7 @@ from storage import subscriptions as subs
 from storage.timefmt import to_db
 
 FIRST_CHAT = 20_000_000
+FIRST_GROUP = -1_001_000_000_000  # a supergroup's or channel's id, counting down
 ZONES = [
     "Africa/Tripoli", "Europe/Rome", "Europe/Paris", "Europe/London", "Africa/Cairo",
     "America/New_York",
@@ -30,16 +31,19 @@ def make_subscribers(
     topic_ids: list[str],
     actor_keys: list[str],
     seed: int = 11,
+    groups: int = 0,
 ) -> None:
     """`count` active subscriptions, all due; most on defaults, the rest spread over settings.
 
     A subscriber who had a digest yesterday has the period since then; a new one the last
-    24 hours. About a quarter follow a person or a topic.
+    24 hours. About a quarter follow a person or a topic. The last `groups` of them are group
+    and channel chats (negative ids, as Telegram gives them), half in a forum topic.
     """
     rng = random.Random(seed)
     with db.atomic():
         for i in range(count):
-            chat_id = FIRST_CHAT + i
+            group = i >= count - groups
+            chat_id = FIRST_GROUP - i if group else FIRST_CHAT + i
             local_time = rng.choices(list(LOCAL_TIMES), [2, 6, 2, 1])[0]
             zone = rng.choices(ZONES, [14, 2, 1, 1, 1, 1])[0]
             custom = rng.random() < 0.45
@@ -47,6 +51,7 @@ def make_subscribers(
             subs.subscribe(
                 db, chat_id, local_time=local_time, timezone=zone,
                 digest_lang=lang, next_due=now - timedelta(minutes=rng.randint(1, 30)), now=now,
+                thread_id=(1000 + i) if group and i % 2 else None,
             )  # fmt: skip
             if custom:
                 fields: dict[str, object] = {

@@ -33,6 +33,9 @@ BotApp = Application[Any, Any, Any, Any, Any, Any]
 # Telegram's documented limits for bots: about 30 messages a second overall, and about one
 # a second to one chat.
 GLOBAL_RATE = 30.0
+# ... and about 20 a minute to one group or channel.
+GROUP_RATE = 20
+GROUP_PERIOD = 60.0
 PER_CHAT_GAP = 1.0
 
 
@@ -41,7 +44,8 @@ class TimedBotApi(FakeBotApi):
 
     With `enforce_limits`, sendMessage answers 429 with retry_after as Telegram does when
     a bot goes over its limits: a token bucket of GLOBAL_RATE a second (burst GLOBAL_RATE)
-    overall, and PER_CHAT_GAP between two messages to one private chat.
+    overall, PER_CHAT_GAP between two messages to one chat, and GROUP_RATE messages in
+    GROUP_PERIOD to one group or channel.
     """
 
     def __init__(self, *, enforce_limits: bool = False) -> None:
@@ -54,6 +58,7 @@ class TimedBotApi(FakeBotApi):
         self._tokens = GLOBAL_RATE
         self._refilled = time.monotonic()
         self._last_to_chat: dict[int, float] = {}
+        self._to_group: dict[int, deque[float]] = {}
         self._limit_lock = threading.Lock()
         self._recent: deque[float] = deque()
 
@@ -81,6 +86,13 @@ class TimedBotApi(FakeBotApi):
                 wait = (1.0 - self._tokens) / GLOBAL_RATE
             if last is not None and now - last < PER_CHAT_GAP:
                 wait = max(wait, PER_CHAT_GAP - (now - last))
+            if chat_id < 0:
+                # A group or channel: at most GROUP_RATE messages in GROUP_PERIOD seconds.
+                sent = self._to_group.setdefault(chat_id, deque())
+                while sent and now - sent[0] >= GROUP_PERIOD:
+                    sent.popleft()
+                if len(sent) >= GROUP_RATE:
+                    wait = max(wait, GROUP_PERIOD - (now - sent[0]))
             if wait > 0:
                 self.too_many += 1
                 self.too_many_at.append(time.perf_counter())
@@ -91,6 +103,8 @@ class TimedBotApi(FakeBotApi):
                 )
             self._tokens -= 1.0
             self._last_to_chat[chat_id] = now
+            if chat_id < 0:
+                self._to_group[chat_id].append(now)
 
     def _record(self, method: str, message: dict[str, Any], params: dict[str, Any]) -> None:
         super()._record(method, message, params)
