@@ -38,6 +38,8 @@ RISING = 5
 SPANS: dict[Span, timedelta] = {"week": timedelta(days=7), "month": timedelta(days=30)}
 DRAW_LIMIT = 20.0  # seconds a picture may take before the reader is told it could not be drawn
 CACHED = 64  # pictures kept
+DRAWN = 200  # meetings of a period the map is drawn from, the most told
+LISTED = 40  # meetings listed in words under the map
 
 WEEK = timedelta(days=7)
 
@@ -80,6 +82,7 @@ class MeetingsAnswer:
     start: datetime
     end: datetime
     current: bool
+    more: int = 0  # meetings of the period beyond those listed, the least told
 
 
 class Charts:
@@ -135,12 +138,16 @@ class Charts:
         """The meetings of the last week or month with news, as a map and a list."""
         length = SPANS[span]
         period = await self.store.run(periods.news_period, self.clock(), length, "people")
-        edges = await self.store.run(trends.meeting_edges, period.start, period.end)
+        found = await self.store.run(trends.meeting_edges, period.start, period.end)
+        # The most told first: a busy month has thousands; the picture keeps the most
+        # connected of the first DRAWN, the list the first LISTED.
+        edges = found[:DRAWN]
         keys = sorted({k for e in edges for k in (e.a, e.b)})
         actors = await self.store.run(trends.actors_by_key, keys)
         names = {k: _actor_name(actors.get(k), k, lang) for k in keys}
         listed = tuple(
-            (names[e.a], names[e.b], e.kind, self._place(e.place, lang), e.day or "") for e in edges
+            (names[e.a], names[e.b], e.kind, self._place(e.place, lang), e.day or "")
+            for e in edges[:LISTED]
         )
         if not edges:
             return MeetingsAnswer(None, (), period.start, period.end, period.current)
@@ -156,7 +163,8 @@ class Charts:
             omitted=words.omitted,
         )  # fmt: skip
         png = await self._draw(("meetings", span, lang), meetings_png, picture)
-        return MeetingsAnswer(png, listed, period.start, period.end, period.current)
+        more = len(found) - len(listed)
+        return MeetingsAnswer(png, listed, period.start, period.end, period.current, more)
 
     async def _one(
         self,

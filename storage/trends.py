@@ -14,6 +14,7 @@ from storage.actors import get_actor
 from storage.timefmt import to_db
 
 WEEK = timedelta(days=7)
+CANDIDATES = 20  # people named most in the last week, among whom the rise is weighed
 
 # The shown stories of the weeks asked for, each with the number of its week: 0 is the week
 # that ends at `end`, 1 the one before, and so on. Walks the date index over the period only.
@@ -63,16 +64,25 @@ def topic_weeks(db: sqlite_utils.Database, end: datetime, weeks: int) -> dict[st
 
 
 def people_weeks(
-    db: sqlite_utils.Database, end: datetime, weeks: int, keys: list[str] | None = None
+    db: sqlite_utils.Database, end: datetime, weeks: int, keys: list[str]
 ) -> list[PersonWeeks]:
-    """Shown stories naming each person in each week (only `keys` when given), oldest first."""
-    only = "AND m.actor_key IN (SELECT value FROM json_each(:keys))" if keys is not None else ""
+    """Shown stories naming each of these people in each week, oldest week first."""
+    # From each person's mentions (their index) to the stories: a few people's rows, where
+    # starting from the weeks' stories read every mention of everyone.
     found = db.execute(
-        _WEEKS + "SELECT a.key, a.name_ar, a.name_en, recent.week, COUNT(DISTINCT recent.id) "
-        "FROM recent JOIN mentions m ON m.story_id = recent.id "
-        f"JOIN actors a ON a.key = m.actor_key WHERE a.kind = 'person' {only} "
-        "GROUP BY a.key, recent.week",
-        {**_bounds(end, weeks), "keys": json.dumps(keys or [])},
+        f"""
+        SELECT a.key, a.name_ar, a.name_en,
+               CAST((julianday(:end) - julianday(s.sort_at)) / 7 AS INTEGER) AS week,
+               COUNT(DISTINCT s.id)
+        FROM mentions m INDEXED BY mentions_actor
+        CROSS JOIN stories s {views.BY_ID}
+        JOIN actors a ON a.key = m.actor_key
+        WHERE m.actor_key IN (SELECT value FROM json_each(:keys)) AND s.id = m.story_id
+          AND s.relevant = 1 AND s.sort_at >= :start AND s.sort_at < :end AND {views.SHOWN}
+          AND a.kind = 'person'
+        GROUP BY a.key, week
+        """,
+        {**_bounds(end, weeks), "keys": json.dumps(keys)},
     ).fetchall()
     counts: dict[str, list[int]] = {}
     names: dict[str, tuple[str, str]] = {}
@@ -87,9 +97,27 @@ def rising_people(
 ) -> list[PersonWeeks]:
     """The people whose stories in the last week rose most above their weekly mean before.
 
-    A person needs `least` stories in the last week: one story is not a rise.
+    A person needs `least` stories in the last week: one story is not a rise. The rise is
+    weighed for the CANDIDATES people named most in the last week: who rises most is among
+    them, and the weeks before are read for them alone.
     """
-    everyone = people_weeks(db, end, weeks)
+    candidates = [
+        row[0]
+        for row in db.execute(
+            f"""
+            SELECT m.actor_key, COUNT(DISTINCT r.id) AS recent
+            FROM stories r INDEXED BY stories_relevant_sort
+            JOIN stories s {views.BY_ID} ON s.id = r.id
+            JOIN mentions m ON m.story_id = r.id
+            JOIN actors a ON a.key = m.actor_key
+            WHERE r.relevant = 1 AND r.sort_at >= ? AND r.sort_at < ? AND {views.SHOWN}
+              AND a.kind = 'person'
+            GROUP BY m.actor_key HAVING recent >= ? ORDER BY recent DESC, m.actor_key LIMIT ?
+            """,
+            [to_db(end - WEEK), to_db(end), least, max(limit, CANDIDATES)],
+        ).fetchall()
+    ]
+    everyone = people_weeks(db, end, weeks, candidates)
 
     def rise(person: PersonWeeks) -> float:
         before = person.counts[:-1]

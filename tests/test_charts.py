@@ -97,3 +97,11 @@ async def test_a_picture_that_takes_too_long_is_refused(
     monkeypatch.setattr(charts, "DRAW_LIMIT", 0.0)
     with pytest.raises(DrawingFailed):
         await pictures.meetings("week", "en", WORDS)
+
+
+async def test_a_busy_period_lists_the_most_told_and_counts_the_rest(
+    pictures: Charts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(charts, "LISTED", 0)
+    answer = await pictures.meetings("week", "en", WORDS)
+    assert answer.meetings == () and answer.more == 1

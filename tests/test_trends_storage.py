@@ -49,10 +49,11 @@ def test_topic_weeks_count_each_week_oldest_first(db: sqlite_utils.Database) -> 
     assert trends.topic_weeks(db, NOW, 4) == {"elections": [0, 1, 0, 2], "migration": [0, 0, 1, 0]}
 
 
-def test_people_weeks_and_only_the_keys_asked(db: sqlite_utils.Database) -> None:
+def test_people_weeks_of_the_people_asked(db: sqlite_utils.Database) -> None:
     story(db, "a", 1)
     names_salame(db, story(db, "b", 9))
-    every = {p.key: p.counts for p in trends.people_weeks(db, NOW, 3)}
+    both = ["mangoush", "ghassan_salame"]
+    every = {p.key: p.counts for p in trends.people_weeks(db, NOW, 3, both)}
     assert every == {"mangoush": (0, 1, 1), "ghassan_salame": (0, 1, 0)}
     only = trends.people_weeks(db, NOW, 3, ["ghassan_salame"])
     assert [(p.key, p.name_en, p.counts) for p in only] == [

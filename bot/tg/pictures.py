@@ -138,6 +138,8 @@ def meeting_lines(answer: MeetingsAnswer, lang: Lang) -> list[str]:
         what = t(lang, "pic_call" if kind == "call" else "pic_meeting")
         details = ("، " if lang == "ar" else ", ").join(p for p in (what, place, day) if p)
         lines.append(f"• {esc(a)} — {esc(b)} ({esc(details)})")
+    if answer.more:
+        lines.append(t(lang, "meetings_more", n=answer.more))
     return lines
 
 
