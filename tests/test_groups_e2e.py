@@ -218,6 +218,10 @@ async def test_a_forum_topic_gets_the_replies_the_digest_and_the_alerts(
     assert followed.params.get("message_thread_id") == TOPIC
     [latest] = await bot.say_in("/latest 1", chat=FORUM, user=MEMBER, thread=TOPIC)
     assert latest.params.get("message_thread_id") == TOPIC
+    # Lists sent as new messages (a profile, a topic's page, a search) go to the topic too.
+    for ask in ("/who Mangoush", "/topic elections", "/search المنقوش", "/search xyzzy"):
+        [reply] = await bot.say_in(ask, chat=FORUM, user=MEMBER, thread=TOPIC)
+        assert reply.params.get("message_thread_id") == TOPIC, ask
     sub = await core.subscriptions.get(FORUM)
     assert sub is not None and sub.thread_id == TOPIC
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,6 +22,7 @@ from bot.tg.cards import (
     topic_list,
     topic_name,
 )
+from bot.tg.groups import update_thread
 from bot.tg.i18n import Lang, t
 from bot.tg.render import esc, join_blocks, story_item
 from bot.tg.replies import (
@@ -59,6 +61,13 @@ def _people_rows(actors: Sequence[ActorRecord], lang: Lang) -> list[list[InlineK
 
 def _people_keyboard(actors: list[ActorRecord], lang: Lang) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(_people_rows(actors, lang))
+
+
+class Where(NamedTuple):
+    """Where an answer goes: the chat, and in a forum the topic the question came from."""
+
+    chat: int
+    thread: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +116,8 @@ class ExploreCommands:
         if found.found is not None:
             # The others the name may mean ("Haftar": Saddam, Khaled...), a tap away.
             also = _Also(query, found.also) if found.also else None
-            await self._send_profile(context, chat_id, found.found.key, lang, also)
+            where = Where(chat_id, update_thread(update))
+            await self._send_profile(context, where, found.found.key, lang, also)
         elif found.choices:
             await message.reply_text(
                 t(lang, "who_choose", query=esc(query[:100])),
@@ -133,24 +143,24 @@ class ExploreCommands:
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
         await query.answer()
-        await self._reply_profile(context, chat.id, item, lang)
+        await self._reply_profile(context, Where(chat.id, update_thread(update)), item, lang)
 
     async def _send_profile(
         self,
         context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
+        where: Where,
         key: str,
         lang: Lang,
         also: _Also | None = None,
     ) -> None:
         item = await self.services.profile(key)
         if item is not None:
-            await self._reply_profile(context, chat_id, item, lang, also)
+            await self._reply_profile(context, where, item, lang, also)
 
     async def _reply_profile(
         self,
         context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
+        where: Where,
         item: ActorProfile,
         lang: Lang,
         also: _Also | None = None,
@@ -168,7 +178,8 @@ class ExploreCommands:
             blocks.append(t(lang, "who_also", query=esc(also.query[:100]), names=shown))
             rows = [list(row) for row in keyboard.inline_keyboard] if keyboard else []
             keyboard = InlineKeyboardMarkup(rows + _people_rows(also.people, lang))
-        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+        chunks = join_blocks(blocks)
+        await send_chunks(context, where.chat, chunks, keyboard, thread_id=where.thread)
 
     # ---- /topic ------------------------------------------------------------------------
 
@@ -196,7 +207,7 @@ class ExploreCommands:
         if found is None:
             await message.reply_text(t(lang, "topic_unknown", query=esc(query[:100])))
             return
-        await self._topic_page(context, chat_id, found, 0, lang)
+        await self._topic_page(context, Where(chat_id, update_thread(update)), found, 0, lang)
 
     async def topic_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A topic button or its "older" button: a page of that topic's stories."""
@@ -210,12 +221,13 @@ class ExploreCommands:
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
         await query.answer()
-        await self._topic_page(context, chat.id, found, int(parts[2]), lang)
+        where = Where(chat.id, update_thread(update))
+        await self._topic_page(context, where, found, int(parts[2]), lang)
 
     async def _topic_page(
         self,
         context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
+        where: Where,
         topic: Topic,
         offset: int,
         lang: Lang,
@@ -224,18 +236,19 @@ class ExploreCommands:
         name = esc(topic_name(topic, lang))
         if not page.stories:
             key = "latest_end" if offset else "topic_empty"
-            await context.bot.send_message(chat_id, t(lang, key, name=name))
+            text = t(lang, key, name=name)
+            await context.bot.send_message(where.chat, text, message_thread_id=where.thread)
             return
         title = t(
             lang, "topic_page", name=name, first=offset + 1,
             last=offset + len(page.stories), total=page.total,
         )  # fmt: skip
-        await self._send_stories(context, chat_id, title, page, lang, f"{TOPIC}:{topic.id}")
+        await self._send_stories(context, where, title, page, lang, f"{TOPIC}:{topic.id}")
 
     async def _send_stories(
         self,
         context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
+        where: Where,
         title: str,
         page: StoryPage,
         lang: Lang,
@@ -252,7 +265,8 @@ class ExploreCommands:
             older = InlineKeyboardButton(t(lang, "older"), callback_data=data)
         numbered = [(page.offset + i + 1, s.id) for i, s in enumerate(page.stories)]
         keyboard = stories_keyboard(numbered, older, translate=self.translate)
-        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+        chunks = join_blocks(blocks)
+        await send_chunks(context, where.chat, chunks, keyboard, thread_id=where.thread)
 
     # ---- /search -----------------------------------------------------------------------
 
@@ -266,7 +280,8 @@ class ExploreCommands:
             await message.reply_text(t(lang, "search_usage"))
             return
         number = self._remember(context, query)
-        await self._search_page(context, chat_id, query, number, 0, lang)
+        where = Where(chat_id, update_thread(update))
+        await self._search_page(context, where, query, number, 0, lang)
 
     async def search_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The "older" button of a search: its next page."""
@@ -284,12 +299,13 @@ class ExploreCommands:
             await query.answer(t(lang, "search_expired"), show_alert=True)
             return
         await query.answer()
-        await self._search_page(context, chat.id, text, int(parts[1]), int(parts[2]), lang)
+        where = Where(chat.id, update_thread(update))
+        await self._search_page(context, where, text, int(parts[1]), int(parts[2]), lang)
 
     async def _search_page(
         self,
         context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
+        where: Where,
         text: str,
         number: int,
         offset: int,
@@ -299,7 +315,8 @@ class ExploreCommands:
         shown = esc(text[:100] + ("…" if len(text) > 100 else ""))
         if not result.hits:
             key = "latest_end" if offset else "search_none"
-            await context.bot.send_message(chat_id, t(lang, key, query=shown))
+            text = t(lang, key, query=shown)
+            await context.bot.send_message(where.chat, text, message_thread_id=where.thread)
             return
         title = t(
             lang, "search_title", query=shown, first=offset + 1,
@@ -317,7 +334,8 @@ class ExploreCommands:
             older = InlineKeyboardButton(t(lang, "older"), callback_data=data)
         numbered = [(offset + i + 1, hit.story.id) for i, hit in enumerate(result.hits)]
         keyboard = stories_keyboard(numbered, older, translate=self.translate)
-        await send_chunks(context, chat_id, join_blocks(blocks), keyboard)
+        chunks = join_blocks(blocks)
+        await send_chunks(context, where.chat, chunks, keyboard, thread_id=where.thread)
 
     def _searches(self, context: ContextTypes.DEFAULT_TYPE) -> dict[int, str]:
         data = context.chat_data if context.chat_data is not None else {}
