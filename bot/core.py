@@ -17,6 +17,7 @@ from bot.ingest.service import IngestService
 from bot.services import Clock, Services, utc_now
 from bot.subscribers import SubscriptionService
 from bot.translate import TranslationService, make_translator
+from bot.weekly_run import WeeklyService
 from storage import Store
 
 
@@ -37,6 +38,13 @@ class Core:
     def store(self) -> Store:
         """The one store."""
         return self.services.store
+
+    def weekly(self) -> WeeklyService:
+        """The weekly brief's run over the digests' sender and the charts (one per job)."""
+        topic_order = [t.id for t in self.services.knowledge.topics]
+        return WeeklyService(
+            self.store, self.digests, self.charts, self.services.clock, topic_order
+        )
 
     async def aclose(self) -> None:
         """Close the network client, the analysis workers and the translator's threads.

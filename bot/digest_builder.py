@@ -37,16 +37,24 @@ class RankedPeriod:
 
 
 def rank_period(
-    candidates: Sequence[DigestCandidate], *, period_start: datetime, period_end: datetime
+    candidates: Sequence[DigestCandidate],
+    *,
+    period_start: datetime,
+    period_end: datetime,
+    source_weight: float = SOURCE_WEIGHT,
 ) -> RankedPeriod:
-    """The candidates that arrived in the period, ranked by sources and freshness."""
+    """The candidates that arrived in the period, ranked by sources and freshness.
+
+    `source_weight`: the hours of freshness one more outlet is worth (a week's ranking
+    scales it with the period, or it would be the week's newest stories).
+    """
     scored = []
     for candidate in candidates:
         if not period_start <= (candidate.arrived_at or candidate.sort_at) < period_end:
             continue
         age_hours = (period_end - candidate.sort_at).total_seconds() / 3600
         keys = frozenset([*candidate.topics, *(key for key, _, _ in candidate.people)])
-        score = SOURCE_WEIGHT * (candidate.story.sources - 1) - age_hours
+        score = source_weight * (candidate.story.sources - 1) - age_hours
         scored.append(_Scored(score, candidate, keys))
     scored.sort(key=_order)
     by_key: dict[str, list[_Scored]] = {}

@@ -66,6 +66,17 @@ Send = Callable[[int, DigestMessage], Awaitable[SendOutcome]]
 
 
 @dataclass(frozen=True, slots=True)
+class Sent:
+    """What sending one ledger's pending deliveries did."""
+
+    deliveries: int = 0
+    messages: int = 0
+    blocked: int = 0
+    errors: int = 0
+    retrying: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class RunReport:
     """What one digest run did."""
 
@@ -77,6 +88,20 @@ class RunReport:
     errors: int
     resumed: int
     retrying: int = 0  # deliveries left pending for the next tick: Telegram could not take them
+
+    @classmethod
+    def of(cls, due: int, claimed: int, variants: int, resumed: Sent, sent: Sent) -> RunReport:
+        """A run's report from what it resumed first and what it sent after claiming."""
+        return cls(
+            due=due,
+            claimed=claimed,
+            variants=variants,
+            messages=resumed.messages + sent.messages,
+            blocked=resumed.blocked + sent.blocked,
+            errors=resumed.errors + sent.errors,
+            resumed=resumed.deliveries,
+            retrying=resumed.retrying + sent.retrying,
+        )
 
 
 class DigestService:
@@ -108,7 +133,7 @@ class DigestService:
         start = (subscription.last_period_end if subscription else None) or now - FIRST_PERIOD
         # Stored times have whole seconds: a story stored this second is "now" too.
         end = now.replace(microsecond=0) + timedelta(seconds=1)
-        variant = await self._variant(subscription, chat_id, start, end, default_zone)
+        variant = await self.variant(subscription, chat_id, start, end, default_zone)
         return await self._render(variant, render, {}, force=True)
 
     async def run(self, render: Render, send: Send) -> RunReport:
@@ -120,7 +145,7 @@ class DigestService:
         # Deliveries Telegram could not take in this run wait for the next tick: trying them
         # again seconds later, in the second pass, would only fail again.
         held: set[tuple[int, str]] = set()
-        resumed = await self._send_pending(send, held)
+        resumed = await self.deliver(send, subs.DAILY, held)
         now = self.clock()
         due = await self.store.run(subs.due_subscriptions, now)
         rendered: dict[Variant, list[DigestMessage]] = {}
@@ -130,7 +155,7 @@ class DigestService:
         follows = await self.store.run(subs.follows_of_chats, [s.chat_id for s in due])
         for subscription in due:
             start = subscription.last_period_end or now - FIRST_PERIOD
-            variant = await self._variant(
+            variant = await self.variant(
                 subscription, subscription.chat_id, start, now,
                 follows=frozenset(follows.get(subscription.chat_id, ())),
             )  # fmt: skip
@@ -149,19 +174,10 @@ class DigestService:
             )
         # All of the run's claims in one transaction: one each cost more than the rest.
         claimed = await self.store.run(subs.claim_deliveries, claims, now)
-        sent = await self._send_pending(send, held)
-        return RunReport(
-            due=len(due),
-            claimed=claimed,
-            variants=len(rendered),
-            messages=resumed.messages + sent.messages,
-            blocked=resumed.blocked + sent.blocked,
-            errors=resumed.errors + sent.errors,
-            resumed=resumed.deliveries,
-            retrying=resumed.retrying + sent.retrying,
-        )
+        sent = await self.deliver(send, subs.DAILY, held)
+        return RunReport.of(len(due), claimed, len(rendered), resumed, sent)
 
-    async def _variant(
+    async def variant(
         self,
         subscription: Subscription | None,
         chat_id: int,
@@ -170,6 +186,7 @@ class DigestService:
         default_zone: str = DEFAULT_ZONE,
         follows: frozenset[str] | None = None,
     ) -> Variant:
+        """What a chat's digest of the period depends on (its follows read when not given)."""
         if follows is None:
             follows = frozenset(key for _, key in await self.store.run(subs.follows_of, chat_id))
         return Variant(
@@ -208,32 +225,30 @@ class DigestService:
         )
         if digest.empty and not variant.empty_notice and not force:
             return []
-        translated: dict[int, Translation] = {}
-        complete = True
-        if variant.lang in ("en", "both") and not digest.empty:
-            items = [
-                (item.story.id, item.story.headline, item.story.lead)
-                for _, section in digest.sections
-                for item in section
-            ]
-            # With no translator configured (TRANSLATOR=none) the digest is simply Arabic:
-            # nothing failed, so nothing is said about it.
-            if self.translations is not None:
-                translated, complete = await self.translations.stories(items, "en")
+        translated, complete = await self.translate(digest, variant.lang)
         return render(digest, variant, translated, complete)
 
-    @dataclass(frozen=True, slots=True)
-    class _Sent:
-        deliveries: int = 0
-        messages: int = 0
-        blocked: int = 0
-        errors: int = 0
-        retrying: int = 0
+    async def translate(self, digest: Digest, lang: str) -> tuple[dict[int, Translation], bool]:
+        """The English of a digest's stories when its language wants it, and whether all came."""
+        if lang not in ("en", "both") or digest.empty or self.translations is None:
+            # With no translator configured (TRANSLATOR=none) the digest is simply Arabic:
+            # nothing failed, so nothing is said about it.
+            return {}, True
+        items = [
+            (item.story.id, item.story.headline, item.story.lead)
+            for _, section in digest.sections
+            for item in section
+        ]
+        return await self.translations.stories(items, "en")
 
-    async def _send_pending(self, send: Send, held: set[tuple[int, str]]) -> _Sent:
+    async def deliver(self, send: Send, ledger: str, held: set[tuple[int, str]]) -> Sent:
+        """Send what a ledger (daily digests, weekly briefs) holds as pending, but `held`.
+
+        A delivery Telegram could not take is added to `held`: not tried again this run.
+        """
         pending = [
             item
-            for item in await self.store.run(subs.pending_deliveries)
+            for item in await self.store.run(subs.pending_deliveries, ledger)
             if (item[0], item[1]) not in held
         ]
         gate = asyncio.Semaphore(SEND_WORKERS)
@@ -245,13 +260,9 @@ class DigestService:
             if done >= len(chunks):
                 # Nothing (left) to send: an empty period without its notice.
                 await self.store.run(
-                    subs.finish_delivery,
-                    chat_id,
-                    period_end,
-                    "sent",
-                    self.clock(),
-                    sent=len(chunks),
-                )
+                    subs.finish_delivery, chat_id, period_end, "sent", self.clock(),
+                    sent=len(chunks), ledger=ledger,
+                )  # fmt: skip
                 return
             for index in range(done, len(chunks)):
                 if index > done:
@@ -261,25 +272,25 @@ class DigestService:
                 # crash can repeat is at most SEND_WORKERS messages, one per chat.
                 async with gate:
                     carry_on = await self._send_one(
-                        send, chat_id, period_end, chunks, index, counts, held
+                        send, (chat_id, period_end, ledger), chunks, index, counts, held
                     )
                 if not carry_on:
                     return
 
         await asyncio.gather(*(deliver(*item) for item in pending))
-        return self._Sent(deliveries=len(pending), **counts)
+        return Sent(deliveries=len(pending), **counts)
 
     async def _send_one(
         self,
         send: Send,
-        chat_id: int,
-        period_end: str,
+        which: tuple[int, str, str],  # chat id, period end, ledger
         chunks: list[DigestMessage],
         index: int,
         counts: dict[str, int],
         held: set[tuple[int, str]],
     ) -> bool:
         """Send one message of a digest and record it; False when the digest stops there."""
+        chat_id, period_end, ledger = which
         try:
             outcome = await send(chat_id, chunks[index])
         except Exception:
@@ -292,11 +303,11 @@ class DigestService:
             await self.store.run(subs.deactivate, chat_id, "blocked")
             await self.store.run(
                 subs.finish_delivery, chat_id, period_end, "failed", self.clock(),
-                "the user blocked the bot",
+                "the user blocked the bot", ledger=ledger,
             )  # fmt: skip
             return False
         if outcome == "retry":
-            await self._retry_later(chat_id, period_end, counts)
+            await self._retry_later(which, counts)
             held.add((chat_id, period_end))
             return False
         if outcome == "error":
@@ -304,19 +315,21 @@ class DigestService:
         else:
             counts["messages"] += 1
         if index + 1 < len(chunks):
-            await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1)
+            await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1, ledger)
             return True
         # The last message is counted with the closing, in one statement.
         await self.store.run(
-            subs.finish_delivery, chat_id, period_end, "sent", self.clock(), sent=len(chunks)
-        )
+            subs.finish_delivery, chat_id, period_end, "sent", self.clock(),
+            sent=len(chunks), ledger=ledger,
+        )  # fmt: skip
         return True
 
-    async def _retry_later(self, chat_id: int, period_end: str, counts: dict[str, int]) -> None:
+    async def _retry_later(self, which: tuple[int, str, str], counts: dict[str, int]) -> None:
         """Leave a delivery pending at its first unsent message, or give it up after RETRY_FOR."""
+        chat_id, period_end, ledger = which
         now = self.clock()
         # chunks_sent already counts what went, so resuming never sends a message twice.
-        since = await self.store.run(subs.delivery_retry, chat_id, period_end, now)
+        since = await self.store.run(subs.delivery_retry, chat_id, period_end, now, ledger)
         if now - since < RETRY_FOR:
             counts["retrying"] += 1
             return
@@ -327,4 +340,5 @@ class DigestService:
         await self.store.run(
             subs.finish_delivery, chat_id, period_end, "failed", now,
             f"Telegram could not take it for {RETRY_FOR.total_seconds() / 3600:g} hours",
+            ledger=ledger,
         )  # fmt: skip

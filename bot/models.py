@@ -312,6 +312,10 @@ class Subscription:
     next_due: datetime  # UTC
     last_period_end: datetime | None  # UTC; the end of the last digest delivered
     thread_id: int | None = None  # the forum topic it goes to; None: the chat itself
+    weekly_on: bool = False  # the weekly brief
+    weekly_day: int = 0  # 0 Monday .. 6 Sunday
+    weekly_time: str = "08:00"  # "HH:MM" in the subscriber's zone
+    weekly_next_due: datetime | None = None  # UTC; None while the weekly brief is off
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +337,7 @@ class DigestMessage:
 
     text: str
     stories: tuple[tuple[int, int], ...] = ()  # (number in the digest, story id)
+    photo: bytes | None = None  # a PNG: the message is this photo with `text` as its caption
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,24 @@ def parse_local_time(text: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
+# English names and their first three letters, and the Arabic names as written with and
+# without hamza and the article.
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = {
+    **{name: n for n, name in enumerate(_DAY_NAMES)},
+    **{name[:3]: n for n, name in enumerate(_DAY_NAMES)},
+    "الاثنين": 0, "الإثنين": 0, "اثنين": 0, "إثنين": 0, "الثلاثاء": 1, "ثلاثاء": 1,
+    "الأربعاء": 2, "الاربعاء": 2, "أربعاء": 2, "اربعاء": 2, "الخميس": 3, "خميس": 3,
+    "الجمعة": 4, "جمعة": 4, "الجمعه": 4, "السبت": 5, "سبت": 5, "الأحد": 6, "الاحد": 6,
+    "أحد": 6, "احد": 6,
+}  # fmt: skip
+
+
+def parse_weekday(text: str) -> int | None:
+    """'mon', 'Monday', 'الاثنين' as 0 (Monday) .. 6 (Sunday); None when it is not a day."""
+    return _WEEKDAYS.get(text.strip().lower())
+
+
 def parse_zone(text: str) -> str | None:
     """An IANA zone name ('Europe/Paris') or a fixed offset ('UTC+2') as a zone key."""
     text = text.strip()
@@ -55,6 +73,23 @@ def next_due(after: datetime, local_time: time, zone_name: str) -> datetime:
         if candidate > after:
             return candidate
     raise AssertionError("a local time recurs within three days")  # pragma: no cover
+
+
+def next_weekly(after: datetime, weekday: int, local_time: time, zone_name: str) -> datetime:
+    """The first instant after `after` when the zone's clock shows the time on the weekday.
+
+    `weekday` counts from 0 (Monday) to 6 (Sunday); DST gaps and folds as in next_due.
+    """
+    zone = ZoneInfo(zone_name)
+    local_after = after.astimezone(zone)
+    for days in range(0, 9):
+        day = local_after.date() + timedelta(days=days)
+        if day.weekday() != weekday:
+            continue
+        candidate = _resolve(datetime.combine(day, local_time), zone)
+        if candidate > after:
+            return candidate
+    raise AssertionError("a weekday recurs within nine days")  # pragma: no cover
 
 
 def _resolve(naive: datetime, zone: ZoneInfo) -> datetime:

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.models import Subscription
-from bot.schedule import next_due, parse_local_time
+from bot.schedule import next_due, next_weekly, parse_local_time
 from storage import Store
 from storage import subscriptions as subs
 
@@ -66,21 +66,38 @@ class SubscriptionService:
         return True
 
     async def change(self, chat_id: int, **fields: Any) -> Subscription | None:
-        """Change settings; a new time or zone reschedules the next digest."""
+        """Change settings; a new time or zone reschedules the next digest and weekly brief."""
         current = await self.get(chat_id)
         if current is None:
             return None
+        zone = fields.get("timezone", current.timezone)
         if "local_time" in fields or "timezone" in fields:
             when = parse_local_time(fields.get("local_time", current.local_time))
-            zone = fields.get("timezone", current.timezone)
             if when is None:
                 raise ValueError("not a time of day")
             if "local_time" in fields:
                 fields["local_time"] = when.strftime("%H:%M")  # kept as HH:MM, like subscribe
             ZoneInfo(zone)  # raises for an unknown zone
             fields["next_due"] = next_due(self.clock(), when, zone)
+        weekly = ("weekly_on", "weekly_day", "weekly_time", "timezone")
+        if any(name in fields for name in weekly):
+            fields["weekly_next_due"] = self._weekly_due(current, zone, fields)
         await self.store.run(subs.update_subscription, chat_id, **fields)
         return await self.get(chat_id)
+
+    def _weekly_due(
+        self, current: Subscription, zone: str, fields: dict[str, Any]
+    ) -> datetime | None:
+        """When the weekly brief is next due with these changes; None while it is off."""
+        if not fields.get("weekly_on", current.weekly_on):
+            return None
+        day = int(fields.get("weekly_day", current.weekly_day))
+        when = parse_local_time(fields.get("weekly_time", current.weekly_time))
+        if when is None or not 0 <= day <= 6:
+            raise ValueError("not a weekday and time")
+        if "weekly_time" in fields:
+            fields["weekly_time"] = when.strftime("%H:%M")
+        return next_weekly(self.clock(), day, when, zone)
 
     async def returned(self, chat_id: int) -> bool:
         """A user who had blocked the bot sent /start: their digest resumes."""

@@ -633,6 +633,51 @@ def _m012_groups_and_channels(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+_M013_SQL = (
+    # The weekly brief (trends chart, meetings picture, the week's top stories per topic):
+    # on or off, the weekday (0 Monday .. 6 Sunday) and the local time in the subscription's
+    # zone; when it is next due (NULL while off) and where the last one ended.
+    "ALTER TABLE subscriptions ADD COLUMN weekly_on INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE subscriptions ADD COLUMN weekly_day INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE subscriptions ADD COLUMN weekly_time TEXT NOT NULL DEFAULT '08:00'",
+    "ALTER TABLE subscriptions ADD COLUMN weekly_next_due TEXT",
+    "ALTER TABLE subscriptions ADD COLUMN weekly_last_end TEXT",
+    # Only the briefs that are on: the weekly tick reads a few rows, never every subscriber.
+    "CREATE INDEX subscriptions_weekly_due ON subscriptions(weekly_next_due) "
+    "WHERE weekly_next_due IS NOT NULL",
+    # The weekly briefs' ledger, like deliveries: one row per subscriber and week, written in
+    # the transaction that moves weekly_next_due on, resumed at chunks_sent after a crash.
+    """CREATE TABLE weekly_deliveries (
+        chat_id INTEGER NOT NULL,
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        status TEXT NOT NULL,
+        chunks TEXT NOT NULL DEFAULT '[]',
+        chunks_sent INTEGER NOT NULL DEFAULT 0,
+        claimed_at TEXT NOT NULL,
+        sent_at TEXT,
+        error TEXT,
+        retries INTEGER NOT NULL DEFAULT 0,
+        retry_since TEXT,
+        PRIMARY KEY (chat_id, period_end)
+    )""",
+    "CREATE INDEX weekly_deliveries_status ON weekly_deliveries(status)",
+    # The pictures a claimed brief sends, once each by content: the ledger's messages name
+    # them by hash, so 10,000 briefs of one language hold one copy of each PNG.
+    """CREATE TABLE brief_pictures (
+        hash TEXT PRIMARY KEY,
+        png BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+)
+
+
+def _m013_weekly_brief(db: sqlite_utils.Database) -> None:
+    """The weekly brief's schedule on subscriptions, its ledger and its pictures."""
+    for statement in _M013_SQL:
+        db.conn.execute(statement)
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -647,6 +692,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m010_future_dates,
     _m011_headlines,
     _m012_groups_and_channels,
+    _m013_weekly_brief,
 )
 
 

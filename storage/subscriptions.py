@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,8 +18,23 @@ from storage.timefmt import from_db, to_db
 
 _COLUMNS = (
     "chat_id, active, local_time, timezone, digest_lang, topics, max_items, empty_notice, "
-    "next_due, last_period_end, thread_id"
+    "next_due, last_period_end, thread_id, weekly_on, weekly_day, weekly_time, weekly_next_due"
 )
+# The two ledgers: the daily digest's and the weekly brief's, each with the subscription
+# columns its claim moves on (when the next one is due, where the last one ended).
+DAILY = "deliveries"
+WEEKLY = "weekly_deliveries"
+_SCHEDULES = {
+    DAILY: ("next_due", "last_period_end"),
+    WEEKLY: ("weekly_next_due", "weekly_last_end"),
+}
+
+
+def _ledger(name: str) -> str:
+    """A ledger's table name, checked: it is written into SQL."""
+    if name not in _SCHEDULES:
+        raise ValueError(f"unknown ledger {name}")
+    return name
 
 
 def _subscription(row: Sequence[Any]) -> Subscription:
@@ -28,7 +44,8 @@ def _subscription(row: Sequence[Any]) -> Subscription:
         chat_id=row[0], active=bool(row[1]), local_time=row[2], timezone=row[3],
         digest_lang=row[4], topics=tuple(t for t in row[5].split(",") if t),
         max_items=row[6], empty_notice=bool(row[7]), next_due=next_due,
-        last_period_end=from_db(row[9]), thread_id=row[10],
+        last_period_end=from_db(row[9]), thread_id=row[10], weekly_on=bool(row[11]),
+        weekly_day=row[12], weekly_time=row[13], weekly_next_due=from_db(row[14]),
     )  # fmt: skip
 
 
@@ -74,16 +91,16 @@ def subscribe(
 def update_subscription(db: sqlite_utils.Database, /, chat_id: int, **fields: Any) -> None:
     """Change some of a subscription's settings (and next_due, computed by the caller)."""
     allowed = {"local_time", "timezone", "digest_lang", "topics", "max_items", "empty_notice",
-               "next_due"}  # fmt: skip
+               "next_due", "weekly_on", "weekly_day", "weekly_time", "weekly_next_due"}  # fmt: skip
     values = {}
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(f"unknown subscription field {name}")
         if name == "topics":
             value = ",".join(value)
-        elif name == "next_due":
-            value = to_db(value)
-        elif name == "empty_notice":
+        elif name in ("next_due", "weekly_next_due"):
+            value = to_db(value) if value is not None else None
+        elif name in ("empty_notice", "weekly_on"):
             value = int(value)
         values[name] = value
     if values:
@@ -124,6 +141,30 @@ def due_subscriptions(
     return [_subscription(row) for row in rows]
 
 
+def due_weekly(db: sqlite_utils.Database, now: datetime, limit: int = 1000) -> list[Subscription]:
+    """Active subscriptions whose weekly brief is due, the most overdue first."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM subscriptions WHERE weekly_next_due IS NOT NULL "
+        "AND weekly_next_due <= ? AND active = 1 AND weekly_on = 1 "
+        "ORDER BY weekly_next_due LIMIT ?",
+        [to_db(now), limit],
+    ).fetchall()
+    return [_subscription(row) for row in rows]
+
+
+def skip_weekly(db: sqlite_utils.Database, moves: Sequence[tuple[Subscription, datetime]]) -> int:
+    """Move weekly briefs on without sending them (missed long ago); how many moved."""
+    with writing(db):
+        return sum(
+            db.execute(
+                "UPDATE subscriptions SET weekly_next_due = ? "
+                "WHERE chat_id = ? AND weekly_next_due = ?",
+                [to_db(due), sub.chat_id, to_db(sub.weekly_next_due)],
+            ).rowcount
+            for sub, due in moves
+        )
+
+
 def threads(db: sqlite_utils.Database) -> dict[int, int]:
     """The forum topic of each chat whose digest goes to one."""
     rows = db.execute("SELECT chat_id, thread_id FROM subscriptions WHERE thread_id IS NOT NULL")
@@ -141,13 +182,15 @@ class Claim:
     next_due: datetime
 
 
-def claim_deliveries(db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime) -> int:
+def claim_deliveries(
+    db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime, ledger: str = DAILY
+) -> int:
     """claim_delivery for each, all in one transaction; how many were claimed."""
     with writing(db):
         return sum(
             claim_delivery(
                 db, c.subscription, period_start=c.period_start, period_end=c.period_end,
-                chunks=c.chunks, next_due=c.next_due, now=now,
+                chunks=c.chunks, next_due=c.next_due, now=now, ledger=ledger,
             )
             for c in claims
         )  # fmt: skip
@@ -162,23 +205,34 @@ def claim_delivery(
     chunks: list[DigestMessage],
     next_due: datetime,
     now: datetime,
+    ledger: str = DAILY,
 ) -> bool:
-    """Record the digest to send and move the schedule on, in one transaction.
+    """Record the digest (or weekly brief) to send and move its schedule on, in one transaction.
 
     False when someone else moved this subscription on already: then nothing is recorded,
-    so no digest is sent twice.
+    so nothing is sent twice. The pictures a brief sends are stored with it, once by content.
     """
+    table = _ledger(ledger)
+    due_column, end_column = _SCHEDULES[table]
+    was_due = subscription.next_due if table == DAILY else subscription.weekly_next_due
+    if was_due is None:
+        return False
     with writing(db):
         moved = db.execute(
-            "UPDATE subscriptions SET next_due = ?, last_period_end = ? "
-            "WHERE chat_id = ? AND next_due = ? AND active = 1",
-            [to_db(next_due), to_db(period_end), subscription.chat_id,
-             to_db(subscription.next_due)],
-        )  # fmt: skip
+            f"UPDATE subscriptions SET {due_column} = ?, {end_column} = ? "
+            f"WHERE chat_id = ? AND {due_column} = ? AND active = 1",
+            [to_db(next_due), to_db(period_end), subscription.chat_id, to_db(was_due)],
+        )
         if not moved.rowcount:
             return False
+        for message in chunks:
+            if message.photo is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO brief_pictures (hash, png, created_at) VALUES (?, ?, ?)",
+                    [_picture_hash(message.photo), message.photo, to_db(now)],
+                )
         db.execute(
-            "INSERT INTO deliveries (chat_id, period_start, period_end, status, chunks, "
+            f"INSERT INTO {table} (chat_id, period_start, period_end, status, chunks, "
             "claimed_at) VALUES (?, ?, ?, 'pending', ?, ?)",
             [subscription.chat_id, to_db(period_start), to_db(period_end),
              _dump_messages(chunks), to_db(now)],
@@ -186,54 +240,100 @@ def claim_delivery(
     return True
 
 
-def pending_deliveries(
-    db: sqlite_utils.Database,
-) -> list[tuple[int, str, list[DigestMessage], int]]:
-    """(chat_id, period_end, messages, chunks_sent) of digests claimed but not fully sent."""
-    rows = db.execute(
-        "SELECT chat_id, period_end, chunks, chunks_sent FROM deliveries "
-        "WHERE status = 'pending' ORDER BY claimed_at"
-    ).fetchall()
-    return [(row[0], row[1], _load_messages(row[2]), row[3]) for row in rows]
+def _picture_hash(png: bytes) -> str:
+    return hashlib.sha256(png).hexdigest()
 
 
-def _dump_messages(messages: list[DigestMessage]) -> str:
-    return json.dumps(
-        [{"text": m.text, "stories": [list(pair) for pair in m.stories]} for m in messages],
-        ensure_ascii=False,
+def forget_pictures(db: sqlite_utils.Database, before: datetime) -> int:
+    """Delete the pictures of briefs claimed before `before` that no pending brief still sends."""
+    pending = [
+        item["photo"]
+        for (chunks,) in db.execute(f"SELECT chunks FROM {WEEKLY} WHERE status = 'pending'")
+        for item in json.loads(chunks)
+        if isinstance(item, dict) and item.get("photo")
+    ]
+    marks = ",".join("?" for _ in pending) or "NULL"
+    return int(
+        db.execute(
+            f"DELETE FROM brief_pictures WHERE created_at < ? AND hash NOT IN ({marks})",
+            [to_db(before), *pending],
+        ).rowcount
     )
 
 
-def _load_messages(stored: str) -> list[DigestMessage]:
-    # Deliveries claimed before messages carried buttons hold bare strings: still sent.
+def pending_deliveries(
+    db: sqlite_utils.Database, ledger: str = DAILY
+) -> list[tuple[int, str, list[DigestMessage], int]]:
+    """(chat_id, period_end, messages, chunks_sent) of digests claimed but not fully sent."""
+    rows = db.execute(
+        f"SELECT chat_id, period_end, chunks, chunks_sent FROM {_ledger(ledger)} "
+        "WHERE status = 'pending' ORDER BY claimed_at"
+    ).fetchall()
+    loaded = [(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+    # Each picture read once and shared by every brief that sends it.
+    wanted = sorted({
+        item["photo"] for _, _, items, _ in loaded for item in items
+        if isinstance(item, dict) and item.get("photo")
+    })  # fmt: skip
+    pictures: dict[str, bytes] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ",".join("?" for _ in part)
+        pictures.update(
+            db.execute(f"SELECT hash, png FROM brief_pictures WHERE hash IN ({marks})", part)
+        )
     return [
-        DigestMessage(item)
-        if isinstance(item, str)
-        else DigestMessage(item["text"], tuple((int(n), int(i)) for n, i in item["stories"]))
-        for item in json.loads(stored)
+        (chat_id, end, _load_messages(items, pictures), sent)
+        for chat_id, end, items, sent in loaded
     ]
 
 
-def chunk_sent(db: sqlite_utils.Database, chat_id: int, period_end: str, sent: int) -> None:
+def _dump_messages(messages: list[DigestMessage]) -> str:
+    dumped: list[dict[str, Any]] = []
+    for m in messages:
+        item: dict[str, Any] = {"text": m.text, "stories": [list(pair) for pair in m.stories]}
+        if m.photo is not None:
+            item["photo"] = _picture_hash(m.photo)
+        dumped.append(item)
+    return json.dumps(dumped, ensure_ascii=False)
+
+
+def _load_messages(items: list[Any], pictures: dict[str, bytes]) -> list[DigestMessage]:
+    # Deliveries claimed before messages carried buttons hold bare strings: still sent.
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(DigestMessage(item))
+            continue
+        photo = pictures.get(item["photo"]) if item.get("photo") else None
+        stories = tuple((int(n), int(i)) for n, i in item["stories"])
+        out.append(DigestMessage(item["text"], stories, photo))
+    return out
+
+
+def chunk_sent(
+    db: sqlite_utils.Database, chat_id: int, period_end: str, sent: int, ledger: str = DAILY
+) -> None:
     """Record how many of a digest's messages went out."""
     db.execute(
-        "UPDATE deliveries SET chunks_sent = ? WHERE chat_id = ? AND period_end = ?",
+        f"UPDATE {_ledger(ledger)} SET chunks_sent = ? WHERE chat_id = ? AND period_end = ?",
         [sent, chat_id, period_end],
     )
 
 
 def delivery_retry(
-    db: sqlite_utils.Database, chat_id: int, period_end: str, now: datetime
+    db: sqlite_utils.Database, chat_id: int, period_end: str, now: datetime, ledger: str = DAILY
 ) -> datetime:
     """Count a tick on which Telegram could not take a pending digest; since when it fails."""
+    table = _ledger(ledger)
     with writing(db):
         db.execute(
-            "UPDATE deliveries SET retries = retries + 1, retry_since = COALESCE(retry_since, ?) "
+            f"UPDATE {table} SET retries = retries + 1, retry_since = COALESCE(retry_since, ?) "
             "WHERE chat_id = ? AND period_end = ?",
             [to_db(now), chat_id, period_end],
         )
         row = db.execute(
-            "SELECT retry_since FROM deliveries WHERE chat_id = ? AND period_end = ?",
+            f"SELECT retry_since FROM {table} WHERE chat_id = ? AND period_end = ?",
             [chat_id, period_end],
         ).fetchone()
     since = from_db(row[0]) if row else None
@@ -249,10 +349,11 @@ def finish_delivery(
     error: str | None = None,
     *,
     sent: int | None = None,
+    ledger: str = DAILY,
 ) -> None:
     """Close a delivery: "sent", or "failed" with why; `sent` also records the count."""
     db.execute(
-        "UPDATE deliveries SET status = ?, sent_at = ?, error = ?, "
+        f"UPDATE {_ledger(ledger)} SET status = ?, sent_at = ?, error = ?, "
         "chunks_sent = COALESCE(?, chunks_sent) WHERE chat_id = ? AND period_end = ?",
         [status, to_db(now), error, sent, chat_id, period_end],
     )
@@ -443,6 +544,10 @@ def user_data(db: sqlite_utils.Database, chat_id: int) -> dict[str, Any]:
             "SELECT period_start, period_end, status, sent_at FROM deliveries "
             "WHERE chat_id = ? ORDER BY period_end DESC LIMIT 10"
         ),
+        "weekly_briefs": rows(
+            "SELECT period_start, period_end, status, sent_at FROM weekly_deliveries "
+            "WHERE chat_id = ? ORDER BY period_end DESC LIMIT 5"
+        ),
         "alerts": rows("SELECT COUNT(*) AS alerts FROM alerts WHERE chat_id = ?"),
         "membership": rows(
             "SELECT chat_type, title, status, added_at, changed_at FROM bot_chats WHERE chat_id = ?"
@@ -454,7 +559,9 @@ def user_data(db: sqlite_utils.Database, chat_id: int) -> dict[str, Any]:
     }
 
 
-_CHAT_TABLES = ("alerts", "follows", "deliveries", "subscriptions", "users", "bot_chats")
+_CHAT_TABLES = (
+    "alerts", "follows", "deliveries", "weekly_deliveries", "subscriptions", "users", "bot_chats",
+)  # fmt: skip
 
 
 def forget(db: sqlite_utils.Database, chat_id: int) -> None:
