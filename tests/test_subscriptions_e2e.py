@@ -227,7 +227,8 @@ async def test_settings_buttons_change_each_setting_and_edit_the_message(
         "Language: Arabic, as published\n"
         "Topics: all\n"
         "At most 10 stories\n"
-        "When nothing is new: a short notice\n\n"
+        "When nothing is new: a short notice\n"
+        "Weekly brief: off\n\n"
         "<i>Tap to change, or type /settings time 07:30 or /settings zone Europe/Paris "
         "(or UTC+2).</i>"
     )
@@ -235,6 +236,7 @@ async def test_settings_buttons_change_each_setting_and_edit_the_message(
         ["set:v:time", "set:v:zone"],
         ["set:v:lang", "set:v:topics"],
         ["set:v:max", "set:v:empty"],
+        ["set:v:weekly"],
     ]
     mid = panel.message_id
 
@@ -334,7 +336,7 @@ async def test_settings_typed_time_and_zone(chat: Chat, core: Core) -> None:
     assert reply.text.startswith("“7h” is not a time of day.")
     [reply] = await chat.say("/settings colour blue")
     assert reply.text.startswith("Usage: /settings, /settings time HH:MM")
-    assert reply.text.endswith("/settings max N (1 to 20).")  # what it accepts
+    assert reply.text.endswith("/settings weekly mon 08:00|off.")  # what it accepts
     sub = await subscription(core)
     assert (sub.local_time, sub.timezone, sub.digest_lang, sub.max_items) == (
         "07:30", "Europe/Paris", "en", 5,

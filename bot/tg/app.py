@@ -200,6 +200,12 @@ async def _start_jobs(app: BotApp, settings: Settings, core: Core, english: Engl
         deliveries.digest_job, interval=DIGEST_TICK_SECONDS, first=10,
         job_kwargs={"max_instances": 1},
     )  # fmt: skip
+    # Weekly briefs on the same minute tick, as a job of their own: drawing their pictures
+    # never delays a daily digest.
+    app.job_queue.run_repeating(
+        deliveries.weekly_job, interval=DIGEST_TICK_SECONDS, first=15,
+        job_kwargs={"max_instances": 1},
+    )  # fmt: skip
     app.job_queue.run_repeating(
         deliveries.alerts_job, interval=ALERTS_TICK_SECONDS, first=20,
         job_kwargs={"max_instances": 1},

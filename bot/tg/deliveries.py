@@ -19,8 +19,11 @@ from bot.english import NO_ENGLISH, EnglishViews, ListEnglish, english_label
 from bot.models import Channel, DigestMessage
 from bot.tg.digest_render import TopicNames, digest_renderer
 from bot.tg.i18n import Lang, lang_of, t
+from bot.tg.pictures import words
 from bot.tg.render import MAX_MESSAGE, esc, split_html, story_item, utf16_len
 from bot.tg.replies import stories_keyboard
+from bot.tg.weekly_render import weekly_renderer
+from bot.weekly_run import WeeklyRender
 
 log = logging.getLogger(__name__)
 
@@ -93,20 +96,30 @@ def telegram_send(bot: Bot, threads: Mapping[int, int] | None = None) -> Send:
     """
     topics = threads or {}
 
-    async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
+    async def post(chat_id: int, message: DigestMessage, thread: int | None) -> None:
         keyboard = digest_keyboard(message)
+        if message.photo is not None:
+            # A photo of a weekly brief, `text` its caption (held to 1,024 by the renderer).
+            await bot.send_photo(
+                chat_id, message.photo, caption=message.text, reply_markup=keyboard,
+                message_thread_id=thread,
+            )  # fmt: skip
+        else:
+            await bot.send_message(
+                chat_id, message.text, reply_markup=keyboard, message_thread_id=thread
+            )
+
+    async def send(chat_id: int, message: DigestMessage) -> SendOutcome:
         thread = topics.get(chat_id)
         try:
             # Flood waits (429) are retried by the application's AIORateLimiter.
             try:
-                await bot.send_message(
-                    chat_id, message.text, reply_markup=keyboard, message_thread_id=thread
-                )
+                await post(chat_id, message, thread)
             except BadRequest as exc:
                 if thread is None or "thread not found" not in exc.message.lower():
                     raise
                 # The topic was deleted: the chat's General topic rather than nothing.
-                await bot.send_message(chat_id, message.text, reply_markup=keyboard)
+                await post(chat_id, message, None)
         except Forbidden:
             return "blocked"
         except BadRequest as exc:
@@ -139,6 +152,7 @@ class Deliveries:
         self.alerts = AlertService(core.store, core.services.clock, topics)
         self.topic_names: TopicNames = {tp.id: (tp.name_ar, tp.name_en) for tp in topics}
         self.chats = ChatService(core.store, core.services.clock, core.subscriptions)
+        self.weekly = core.weekly()
         self._failures: dict[int, int] = {}
         self._retrying_since: dict[int, datetime] = {}
 
@@ -159,6 +173,24 @@ class Deliveries:
             for channel in await self.chats.pause_lost():
                 await tell_channel_lost(bot, self.core, channel)
         return report
+
+    async def send_weekly(self, bot: Bot) -> RunReport:
+        """Deliver every weekly brief that is due; pause the channels that refused theirs."""
+        threads = await self.core.subscriptions.threads()
+        report = await self.weekly.run(self.weekly_render, telegram_send(bot, threads), words)
+        if report.claimed or report.resumed or report.errors or report.retrying:
+            log.info("weekly briefs: %s", report)
+        if report.blocked:
+            for channel in await self.chats.pause_lost():
+                await tell_channel_lost(bot, self.core, channel)
+        return report
+
+    @property
+    def weekly_render(self) -> WeeklyRender:
+        """The renderer for weekly briefs."""
+        return weekly_renderer(
+            self.topic_names, offer_translation=self.core.translations is not None
+        )
 
     async def send_alerts(self, bot: Bot) -> int:
         """Queue alerts for new stories, then send each chat one message; how many went."""
@@ -202,6 +234,10 @@ class Deliveries:
     async def digest_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The digest tick."""
         await self.send_digests(context.bot)
+
+    async def weekly_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The weekly brief's tick."""
+        await self.send_weekly(context.bot)
 
     async def alerts_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The alerts tick."""

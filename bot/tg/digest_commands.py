@@ -13,12 +13,13 @@ from telegram.ext import ContextTypes
 from bot.core import Core
 from bot.english import HEADLINE_CHOICES
 from bot.models import Subscription, Topic
-from bot.schedule import parse_local_time, parse_zone
+from bot.schedule import parse_local_time, parse_weekday, parse_zone
 from bot.tg.deliveries import digest_keyboard
 from bot.tg.digest_render import TopicNames, digest_renderer
 from bot.tg.groups import thread_of, update_thread
 from bot.tg.i18n import t
 from bot.tg.language import LanguageCommands
+from bot.tg.pictures import words
 from bot.tg.render import esc
 from bot.tg.replies import chat_user, user_lang
 from bot.tg.settings_view import (
@@ -32,6 +33,10 @@ from bot.tg.settings_view import (
     settings_text,
     subscribed_text,
 )
+from bot.tg.weekly_render import weekly_renderer
+
+# What `/digest` takes to show the weekly brief rather than the daily digest.
+WEEKLY_WORDS = ("weekly", "week", "أسبوعي", "الأسبوعي", "أسبوع", "الأسبوع")
 
 
 class DigestCommands:
@@ -79,17 +84,31 @@ class DigestCommands:
         )
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The chat's digest as it stands now; the schedule does not move."""
+        """The chat's digest (`/digest weekly`: weekly brief) as it stands now; nothing moves."""
         chat = update.effective_chat
         if chat is None:
             return
-        render = digest_renderer(
-            self.topic_names, offer_translation=self.core.translations is not None
-        )
-        for message in await self.core.digests.preview(chat.id, render, default_zone=self.zone.key):
+        offer = self.core.translations is not None
+        if " ".join(context.args or []).strip().lower() in WEEKLY_WORDS:
+            render = weekly_renderer(self.topic_names, offer_translation=offer)
+            messages = await self.core.weekly().preview(
+                chat.id, render, words, default_zone=self.zone.key
+            )
+        else:
+            messages = await self.core.digests.preview(
+                chat.id, digest_renderer(self.topic_names, offer_translation=offer),
+                default_zone=self.zone.key,
+            )  # fmt: skip
+        thread = update_thread(update)
+        for message in messages:
+            if message.photo is not None:
+                await context.bot.send_photo(
+                    chat.id, message.photo, caption=message.text, message_thread_id=thread
+                )
+                continue
             await context.bot.send_message(
                 chat.id, message.text, reply_markup=digest_keyboard(message),
-                message_thread_id=update_thread(update),
+                message_thread_id=thread,
             )  # fmt: skip
 
     # ---- /settings ---------------------------------------------------------------------
@@ -143,6 +162,8 @@ class DigestCommands:
             return {"digest_lang": value.lower()}
         if field == "max" and value.isdecimal() and 1 <= int(value) <= max(MAX_ITEMS):
             return {"max_items": int(value)}
+        if field == "weekly":
+            return weekly_change(value)
         return "settings_usage"
 
     async def settings_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -201,6 +222,16 @@ class DigestCommands:
             return ({"max_items": int(value)}, "main") if ok else ({}, None)
         if action == "empty" and value in ("0", "1"):
             return {"empty_notice": value == "1"}, "main"
+        if action == "wk" and value in ("0", "1"):
+            return {"weekly_on": value == "1"}, "weekly"
+        if action == "wday" and value in ("0", "1", "2", "3", "4", "5", "6"):
+            # Choosing a day means wanting the brief: it is turned on with it.
+            return {"weekly_day": int(value), "weekly_on": True}, "weekly"
+        if action == "wtime":
+            when = parse_local_time(f"{value[:2]}:{value[2:]}") if len(value) == 4 else None
+            if when is None:
+                return {}, None
+            return {"weekly_time": when.strftime("%H:%M"), "weekly_on": True}, "weekly"
         if action == "topic":
             ids = [tp.id for tp in topics]
             if value == ALL_TOPICS:
@@ -212,3 +243,20 @@ class DigestCommands:
             kept = () if chosen >= set(ids) else tuple(i for i in ids if i in chosen)
             return {"topics": kept}, "topics"
         return {}, None
+
+
+def weekly_change(value: str) -> dict[str, Any] | str:
+    """`/settings weekly off`, `on`, `mon 08:00`, `mon` or `08:00`: the fields it changes."""
+    words = value.lower().split()
+    if words in (["off"], ["on"]):
+        return {"weekly_on": words == ["on"]}
+    change: dict[str, Any] = {"weekly_on": True}
+    for word in words:
+        day, when = parse_weekday(word), parse_local_time(word)
+        if day is not None and "weekly_day" not in change:
+            change["weekly_day"] = day
+        elif when is not None and "weekly_time" not in change:
+            change["weekly_time"] = when.strftime("%H:%M")
+        else:
+            return "weekly_bad"
+    return change if len(change) > 1 else "weekly_bad"

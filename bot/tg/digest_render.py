@@ -53,21 +53,24 @@ def render_digest(
     *,
     topic_names: TopicNames,
     offer_translation: bool = False,
+    title: str = "digest_title",
+    empty: str = "digest_empty",
 ) -> list[DigestMessage]:
     """A digest as Telegram HTML messages of at most 4096 characters, split between items.
 
     With `offer_translation`, each story shown without its English gets a "🌐 n" button
-    under the message it ends in.
+    under the message it ends in. `title` and `empty` are the keys of its heading and of
+    what it says when nothing is new (the weekly brief has its own).
     """
     lang = ui_lang_of(variant.lang)
     zone = ZoneInfo(variant.zone)
     since = f"{format_moment(digest.period_start, lang, zone)} ({zone_label(zone.key)})"
     if digest.empty:
-        return [DigestMessage(esc(t(lang, "digest_empty", when=since)))]
+        return [DigestMessage(esc(t(lang, empty, when=since)))]
     translate = variant.lang in ("en", "both")
     day = format_day(digest.period_end.astimezone(zone).date(), lang)
     header = [
-        t(lang, "digest_title", day=esc(day)),
+        t(lang, title, day=esc(day)),
         f"<i>{esc(t(lang, 'digest_since', when=since))}</i>",
     ]
     if translate and not complete:

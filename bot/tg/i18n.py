@@ -50,6 +50,14 @@ def _months(lang: Lang) -> list[str]:
     return months
 
 
+def weekday_name(day: int, lang: Lang) -> str:
+    """A weekday (0 Monday .. 6 Sunday) by name: 'Monday' or 'الاثنين'."""
+    days = _table(lang)["_weekdays"]
+    if not isinstance(days, list) or len(days) != 7:
+        raise MissingString(f"{lang}.json: _weekdays must list the 7 days")
+    return days[day]
+
+
 def lang_of(language_code: str | None) -> Lang:
     """The interface language for a Telegram language code: Arabic for ar*, else English."""
     return "ar" if (language_code or "").lower().startswith("ar") else "en"

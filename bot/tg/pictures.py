@@ -120,7 +120,7 @@ def trends_caption(answer: TrendsAnswer, lang: Lang, zone: ZoneInfo) -> str:
             f"{esc(s.name)} ({s.counts[-1]})" for s in answer.rising
         )
         lines.append(t(lang, "trends_rising", names=names))
-    return _fit("\n".join(lines))
+    return fit_caption("\n".join(lines))
 
 
 def one_trend_caption(answer: TrendsAnswer, lang: Lang, zone: ZoneInfo) -> str:
@@ -128,7 +128,9 @@ def one_trend_caption(answer: TrendsAnswer, lang: Lang, zone: ZoneInfo) -> str:
     series = answer.series[0]
     day = esc(format_date(answer.end, lang, zone))
     last, total = series.counts[-1], sum(series.counts)
-    return _fit(t(lang, "trend_one_caption", name=esc(series.name), day=day, n=last, total=total))
+    return fit_caption(
+        t(lang, "trend_one_caption", name=esc(series.name), day=day, n=last, total=total)
+    )
 
 
 def meeting_lines(answer: MeetingsAnswer, lang: Lang) -> list[str]:
@@ -143,6 +145,6 @@ def meeting_lines(answer: MeetingsAnswer, lang: Lang) -> list[str]:
     return lines
 
 
-def _fit(caption: str) -> str:
+def fit_caption(caption: str) -> str:
     """A caption within Telegram's limit, cut between lines or words, tags kept whole."""
     return split_html(caption, CAPTION)[0]

@@ -13,7 +13,7 @@ from bot.models import Subscription, Topic
 from bot.tg.buttons import label, rows
 from bot.tg.cards import topic_name
 from bot.tg.digest_render import zone_label
-from bot.tg.i18n import Lang, format_moment, story_count, t
+from bot.tg.i18n import Lang, format_moment, story_count, t, weekday_name
 from bot.tg.render import esc
 
 SETTINGS = "set"
@@ -25,7 +25,7 @@ COMMON_ZONES = (
 MAX_ITEMS = (5, 10, 15, 20)
 DIGEST_LANGS = ("ar", "en", "both")
 ALL_TOPICS = "*"
-VIEWS = ("main", "time", "zone", "lang", "topics", "max", "empty", "headlines")
+VIEWS = ("main", "time", "zone", "lang", "topics", "max", "empty", "headlines", "weekly")
 
 
 def digest_lang_name(digest_lang: str, lang: Lang) -> str:
@@ -68,11 +68,44 @@ def settings_text(
         t(lang, "set_topics", topics=esc(", ".join(chosen) if chosen else t(lang, "topics_all"))),
         t(lang, "set_max", stories=story_count(sub.max_items, lang)),
         t(lang, "set_empty", what=t(lang, "empty_notice" if sub.empty_notice else "empty_silent")),
+        weekly_line(sub, lang),
     ]
     if headlines is not None:
         lines.append(t(lang, "set_headlines", name=esc(headlines_name(headlines, lang))))
     hint = "set_hint" if view == "main" else f"pick_{view}"
     return "\n".join([*lines, "", f"<i>{esc(t(lang, hint))}</i>"])
+
+
+def weekly_line(sub: Subscription, lang: Lang) -> str:
+    """The weekly brief's setting: off, or its day, time and when the next one comes."""
+    if not sub.weekly_on or sub.weekly_next_due is None:
+        return t(lang, "set_weekly_off")
+    return t(
+        lang, "set_weekly_on", day=esc(weekday_name(sub.weekly_day, lang)),
+        time=esc(sub.weekly_time), next=esc(_when(sub.weekly_next_due, lang, sub.timezone)),
+    )  # fmt: skip
+
+
+def _weekly_rows(sub: Subscription, lang: Lang, prefix: str) -> list[list[InlineKeyboardButton]]:
+    """On or off, the seven days and the common times; the current ones ticked."""
+    on = sub.weekly_on
+
+    def button(text: str, data: str, chosen: bool) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label(("✓ " if chosen else "") + text), callback_data=data)
+
+    switch = [
+        button(t(lang, "btn_weekly_on"), f"{prefix}:wk:1", on),
+        button(t(lang, "btn_weekly_off"), f"{prefix}:wk:0", not on),
+    ]
+    days = [
+        button(weekday_name(n, lang), f"{prefix}:wday:{n}", on and n == sub.weekly_day)
+        for n in range(7)
+    ]
+    times = [
+        button(v, f"{prefix}:wtime:{v.replace(':', '')}", on and v == sub.weekly_time)
+        for v in COMMON_TIMES
+    ]
+    return [switch, *rows(days, 4), *rows(times, 3)]
 
 
 def settings_keyboard(
@@ -126,6 +159,13 @@ def settings_keyboard(
         return InlineKeyboardMarkup([*rows(options, 1), back])
     if view == "headlines" and headlines is not None:
         return InlineKeyboardMarkup([*headlines_rows(prefix, headlines, lang), back])
+    if view == "weekly":
+        return InlineKeyboardMarkup([*_weekly_rows(sub, lang, prefix), back])
+    weekly = (
+        f"{weekday_name(sub.weekly_day, lang)} {sub.weekly_time}"
+        if sub.weekly_on
+        else t(lang, "weekly_off_short")
+    )
     main = [
         button(t(lang, "btn_time", v=sub.local_time), f"{prefix}:v:time"),
         button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{prefix}:v:zone"),
@@ -133,6 +173,7 @@ def settings_keyboard(
         button(t(lang, "btn_topics"), f"{prefix}:v:topics"),
         button(t(lang, "btn_max", v=sub.max_items), f"{prefix}:v:max"),
         button(t(lang, "btn_empty"), f"{prefix}:v:empty"),
+        button(t(lang, "btn_weekly", v=weekly), f"{prefix}:v:weekly"),
     ]
     if headlines is not None:
         main.append(button(t(lang, "btn_headlines"), f"{prefix}:v:headlines"))
