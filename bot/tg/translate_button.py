@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from bot.tg.groups import update_thread
 from bot.tg.i18n import t
 from bot.tg.render import esc
 from bot.tg.replies import user_lang
@@ -33,16 +34,22 @@ class TranslateButton:
             await query.answer(t(lang, "stale_button"), show_alert=True)
             return
         await query.answer()
+        thread = update_thread(update)  # in a forum, the topic of the list it was under
         if self.translations is None:
-            await context.bot.send_message(chat.id, t(lang, "translate_off"))
+            await context.bot.send_message(
+                chat.id, t(lang, "translate_off"), message_thread_id=thread
+            )
             return
         headline, lead = story
         done, _ = await self.translations.stories([(int(ref), headline, lead)], "en")
         english = done.get(int(ref))
         if english is None:
-            await context.bot.send_message(chat.id, t(lang, "translate_failed"))
+            await context.bot.send_message(
+                chat.id, t(lang, "translate_failed"), message_thread_id=thread
+            )
             return
         text = f"<b>{esc(english.headline)}</b>"
         if english.lead:
             text += f"\n{esc(english.lead)}"
-        await context.bot.send_message(chat.id, f"{text}\n<i>{esc(t(lang, 'translated'))}</i>")
+        text += f"\n<i>{esc(t(lang, 'translated'))}</i>"
+        await context.bot.send_message(chat.id, text, message_thread_id=thread)
