@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.charts import Charts, DrawingFailed, Lang, MeetingsAnswer, TrendsAnswer, Words
@@ -130,7 +130,8 @@ class WeeklyService:
         stale = [s for s in due if s.weekly_next_due and now - s.weekly_next_due > STALE]
         if stale:
             await self.store.run(subs.skip_weekly, [(s, _next(s, now)) for s in stale])
-        fresh = [s for s in due if s not in stale]
+        skipped = {s.chat_id for s in stale}
+        fresh = [s for s in due if s.chat_id not in skipped]
         follows = await self.store.run(subs.follows_of_chats, [s.chat_id for s in fresh])
         rendered: dict[Variant, list[DigestMessage]] = {}
         periods: dict[tuple[datetime, datetime], RankedPeriod] = {}
@@ -140,6 +141,9 @@ class WeeklyService:
                 subscription, subscription.chat_id, now - WEEK, now,
                 follows=frozenset(follows.get(subscription.chat_id, ())),
             )  # fmt: skip
+            # The digest's length and empty-period choice do not shape a brief: subscribers
+            # who differ only there share one.
+            variant = replace(variant, max_items=PER_TOPIC, empty_notice=True)
             if variant not in rendered:
                 rendered[variant] = await self._brief(variant, render, words, periods)
             claims.append(
@@ -181,7 +185,8 @@ class WeeklyService:
         trends: TrendsAnswer | None = None
         meetings: MeetingsAnswer | None = None
         try:
-            trends = await self.charts.trends(lang, words(lang), variant.topics)
+            # Every topic, whatever the subscriber chose: one chart per language for all.
+            trends = await self.charts.trends(lang, words(lang))
         except DrawingFailed:
             log.warning("the weekly trends chart could not be drawn in time; sent without it")
         try:
