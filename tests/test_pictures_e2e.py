@@ -69,3 +69,10 @@ async def test_meetings_is_a_map_then_every_meeting_in_words(chat: Chat) -> None
 async def test_meetings_asks_for_week_or_month(chat: Chat) -> None:
     [reply] = await chat.say("/meetings year")
     assert reply.text == "Send /meetings for this week, or /meetings month."
+
+
+async def test_trends_shows_the_topics_the_chat_follows(chat: Chat) -> None:
+    await chat.say("/follow migration")
+    [reply] = await chat.say("/trends")
+    assert photo(reply) == (1080, 1080)
+    assert "Last week: Migration 3." in reply.text  # elections, not followed, is left out

@@ -163,7 +163,7 @@ def build_application(
             gate=AdminCheck(),
         ),
         TranslateButton(services, core.translations),
-        PictureCommands(core.charts, services, settings.timezone),
+        PictureCommands(core.charts, services, settings.timezone, core.subscriptions),
     )
     inline = InlineSearch(services, core.subscriptions, settings.timezone, english)
     app.add_handler(InlineQueryHandler(inline.answer))

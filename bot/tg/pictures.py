@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.charts import Charts, DrawingFailed, MeetingsAnswer, Span, TrendsAnswer, Words
 from bot.models import NewsPeriod
 from bot.services import Services
+from bot.subscribers import SubscriptionService
 from bot.tg.cards import period_words
 from bot.tg.i18n import Lang, format_date, t
 from bot.tg.render import esc, split_html
@@ -37,10 +38,17 @@ def words(lang: Lang) -> Words:
 class PictureCommands:
     """Charts of the news: topics and people over 12 weeks, and who met whom."""
 
-    def __init__(self, charts: Charts, services: Services, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        charts: Charts,
+        services: Services,
+        zone: ZoneInfo,
+        subscriptions: SubscriptionService | None = None,
+    ) -> None:
         self.charts = charts
         self.services = services
         self.zone = zone
+        self.subscriptions = subscriptions
 
     async def trends(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The topics a week over 12 weeks and who is rising; or one topic's or person's line."""
@@ -50,7 +58,9 @@ class PictureCommands:
         lang, query = got.lang, got.args
         try:
             if not query:
-                answer = await self.charts.trends(lang, words(lang))
+                # The topics the chat follows, when it follows some; else all eight.
+                followed = await self._followed_topics(got.chat_id)
+                answer = await self.charts.trends(lang, words(lang), followed)
                 caption = trends_caption(answer, lang, self.zone)
             elif (topic := self.services.find_topic(query)) is not None:
                 answer = await self.charts.topic_trend(topic, lang, words(lang))
@@ -94,6 +104,12 @@ class PictureCommands:
         # picture keeps the most connected.
         listing = "\n".join(meeting_lines(answer, lang))
         await send_chunks(context, got.chat_id, split_html(listing))
+
+    async def _followed_topics(self, chat_id: int) -> tuple[str, ...]:
+        if self.subscriptions is None:
+            return ()
+        follows = await self.subscriptions.following(chat_id)
+        return tuple(sorted(key for kind, key in follows if kind == "topic"))
 
     def _when(self, answer: MeetingsAnswer, span: Span, lang: Lang) -> str:
         if span == "week":
