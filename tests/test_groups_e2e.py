@@ -219,9 +219,11 @@ async def test_a_forum_topic_gets_the_replies_the_digest_and_the_alerts(
     [latest] = await bot.say_in("/latest 1", chat=FORUM, user=MEMBER, thread=TOPIC)
     assert latest.params.get("message_thread_id") == TOPIC
     # Lists sent as new messages (a profile, a topic's page, a search) go to the topic too.
-    for ask in ("/who Mangoush", "/topic elections", "/search المنقوش", "/search xyzzy"):
+    for ask in ("/who Mangoush", "/topic elections", "/search المنقوش", "/search xyzzy", "/trends"):
         [reply] = await bot.say_in(ask, chat=FORUM, user=MEMBER, thread=TOPIC)
         assert reply.params.get("message_thread_id") == TOPIC, ask
+    [month] = await bot.say_in("/meetings month", chat=FORUM, user=MEMBER, thread=TOPIC)
+    assert month.params.get("message_thread_id") == TOPIC
     sub = await core.subscriptions.get(FORUM)
     assert sub is not None and sub.thread_id == TOPIC
 

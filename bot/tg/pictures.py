@@ -13,6 +13,7 @@ from bot.models import NewsPeriod
 from bot.services import Services
 from bot.subscribers import SubscriptionService
 from bot.tg.cards import period_words
+from bot.tg.groups import update_thread
 from bot.tg.i18n import Lang, format_date, t
 from bot.tg.render import esc, split_html
 from bot.tg.replies import incoming, send_chunks
@@ -76,7 +77,10 @@ class PictureCommands:
             log.warning("a trends picture could not be drawn in time")
             await got.message.reply_text(t(lang, "pic_failed"))
             return
-        await context.bot.send_photo(got.chat_id, answer.png, caption=caption)
+        thread = update_thread(update)  # in a forum, the topic it was asked in
+        await context.bot.send_photo(
+            got.chat_id, answer.png, caption=caption, message_thread_id=thread
+        )
 
     async def meetings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Who met whom in the last week or month with news: a map, then the list."""
@@ -99,11 +103,14 @@ class PictureCommands:
             await got.message.reply_text(t(lang, "meetings_none", period=esc(when)))
             return
         caption = t(lang, "meetings_caption", period=esc(when), n=len(answer.meetings))
-        await context.bot.send_photo(got.chat_id, answer.png, caption=caption)
+        thread = update_thread(update)  # in a forum, the topic it was asked in
+        await context.bot.send_photo(
+            got.chat_id, answer.png, caption=caption, message_thread_id=thread
+        )
         # The same facts in words: for a reader with images off, and every meeting, where the
         # picture keeps the most connected.
         listing = "\n".join(meeting_lines(answer, lang))
-        await send_chunks(context, got.chat_id, split_html(listing))
+        await send_chunks(context, got.chat_id, split_html(listing), thread_id=thread)
 
     async def _followed_topics(self, chat_id: int) -> tuple[str, ...]:
         if self.subscriptions is None:
