@@ -183,12 +183,7 @@ class Charts:
         return TrendsAnswer(png, weeks, series, (), period.end, period.current)
 
     def _place(self, place: str | None, lang: Lang) -> str:
-        if not place:
-            return ""
-        for known in self.knowledge.places:
-            if known.id == place:
-                return known.name_ar if lang == "ar" else known.name_en
-        return place
+        return self.knowledge.place_label(place, lang) if place else ""
 
     async def _draw(
         self, question: tuple[object, ...], draw: Callable[[T], bytes], data: T

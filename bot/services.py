@@ -307,10 +307,7 @@ class Services:
 
     def place_label(self, place: str, lang: str) -> str:
         """A stored place (an id, or the place as written) in Arabic or English."""
-        for known in self.knowledge.places:
-            if known.id == place:
-                return known.name_ar if lang == "ar" else known.name_en
-        return place
+        return self.knowledge.place_label(place, lang)
 
     def topics(self) -> tuple[Topic, ...]:
         """The taxonomy."""

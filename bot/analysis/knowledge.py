@@ -31,6 +31,13 @@ class Knowledge:
         """The knowledge-base actor with this id, if any."""
         return self.gazetteer.actors.get(key)
 
+    def place_label(self, place: str, lang: str) -> str:
+        """A stored place (an id, or the place as written) in Arabic or English."""
+        for known in self.places:
+            if known.id == place:
+                return known.name_ar if lang == "ar" else known.name_en
+        return place
+
 
 def _read(path: Path) -> dict[str, Any]:
     try:

@@ -167,19 +167,18 @@ class Deliveries:
         """Deliver every digest that is due; pause the channels that refused theirs."""
         threads = await self.core.subscriptions.threads()
         report = await self.core.digests.run(self.render, telegram_send(bot, threads))
-        if report.claimed or report.resumed or report.errors or report.retrying:
-            log.info("digests: %s", report)
-        if report.blocked:
-            for channel in await self.chats.pause_lost():
-                await tell_channel_lost(bot, self.core, channel)
-        return report
+        return await self._after(bot, "digests", report)
 
     async def send_weekly(self, bot: Bot) -> RunReport:
         """Deliver every weekly brief that is due; pause the channels that refused theirs."""
         threads = await self.core.subscriptions.threads()
         report = await self.weekly.run(self.weekly_render, telegram_send(bot, threads), words)
+        return await self._after(bot, "weekly briefs", report)
+
+    async def _after(self, bot: Bot, what: str, report: RunReport) -> RunReport:
+        """Log a run that did something; pause the channels that refused theirs, telling once."""
         if report.claimed or report.resumed or report.errors or report.retrying:
-            log.info("weekly briefs: %s", report)
+            log.info("%s: %s", what, report)
         if report.blocked:
             for channel in await self.chats.pause_lost():
                 await tell_channel_lost(bot, self.core, channel)
