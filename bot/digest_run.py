@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.digest_builder import RankedPeriod, build_digest, rank_period
+from bot.group_commit import GroupCommit
 from bot.models import Digest, DigestMessage, Subscription, Translation
 from bot.schedule import next_due, parse_local_time
 from bot.subscribers import DEFAULT_ZONE, Clock
-from storage import Store
+from storage import Store, candidates
 from storage import subscriptions as subs
+from storage.candidates import Period
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +136,8 @@ class DigestService:
         # Stored times have whole seconds: a story stored this second is "now" too.
         end = now.replace(microsecond=0) + timedelta(seconds=1)
         variant = await self.variant(subscription, chat_id, start, end, default_zone)
-        return await self._render(variant, render, {}, force=True)
+        ranked = await self._ranked({(start, end)})
+        return await self._render(variant, render, ranked, force=True)
 
     async def run(self, render: Render, send: Send) -> RunReport:
         """Resume what a crash interrupted, then deliver every digest that is due."""
@@ -148,25 +151,28 @@ class DigestService:
         resumed = await self.deliver(send, subs.DAILY, held)
         now = self.clock()
         due = await self.store.run(subs.due_subscriptions, now)
-        rendered: dict[Variant, list[DigestMessage]] = {}
-        candidates: dict[tuple[datetime, datetime], RankedPeriod] = {}
-        claims = []
         # Everyone's follows in one query: one each was a round trip per subscriber.
         follows = await self.store.run(subs.follows_of_chats, [s.chat_id for s in due])
-        for subscription in due:
-            start = subscription.last_period_end or now - FIRST_PERIOD
-            variant = await self.variant(
-                subscription, subscription.chat_id, start, now,
+        variants = [
+            await self.variant(
+                subscription, subscription.chat_id,
+                subscription.last_period_end or now - FIRST_PERIOD, now,
                 follows=frozenset(follows.get(subscription.chat_id, ())),
-            )  # fmt: skip
+            )
+            for subscription in due
+        ]  # fmt: skip
+        ranked = await self._ranked({(v.period_start, v.period_end) for v in variants})
+        rendered: dict[Variant, list[DigestMessage]] = {}
+        claims = []
+        for subscription, variant in zip(due, variants, strict=True):
             if variant not in rendered:
-                rendered[variant] = await self._render(variant, render, candidates)
+                rendered[variant] = await self._render(variant, render, ranked)
             when = parse_local_time(subscription.local_time)
             assert when is not None
             claims.append(
                 subs.Claim(
                     subscription,
-                    period_start=start,
+                    period_start=variant.period_start,
                     period_end=now,
                     chunks=rendered[variant],
                     next_due=next_due(now, when, subscription.timezone),
@@ -176,6 +182,21 @@ class DigestService:
         claimed = await self.store.run(subs.claim_deliveries, claims, now)
         sent = await self.deliver(send, subs.DAILY, held)
         return RunReport.of(len(due), claimed, len(rendered), resumed, sent)
+
+    async def _ranked(self, periods: set[Period]) -> dict[Period, RankedPeriod]:
+        """Each period's stories, read in one call and ranked off the loop."""
+        if not periods:
+            return {}
+        found = await self.store.run(candidates.period_candidates, sorted(periods))
+
+        def rank_all() -> dict[Period, RankedPeriod]:
+            return {
+                (start, end): rank_period(stories, period_start=start, period_end=end)
+                for (start, end), stories in found.items()
+            }
+
+        # Ranked once per period: every variant of the period shares it.
+        return await asyncio.to_thread(rank_all)
 
     async def variant(
         self,
@@ -204,18 +225,11 @@ class DigestService:
         self,
         variant: Variant,
         render: Render,
-        cache: dict[tuple[datetime, datetime], RankedPeriod],
+        ranked: dict[Period, RankedPeriod],
         force: bool = False,
     ) -> list[DigestMessage]:
-        period = (variant.period_start, variant.period_end)
-        if period not in cache:
-            found = await self.store.run(subs.digest_candidates, *period)
-            # Ranked once per period, off the loop: every variant of the period shares it.
-            cache[period] = await asyncio.to_thread(
-                rank_period, found, period_start=period[0], period_end=period[1]
-            )
         digest = build_digest(
-            cache[period],
+            ranked[(variant.period_start, variant.period_end)],
             period_start=variant.period_start,
             period_end=variant.period_end,
             topics=variant.topics,
@@ -254,15 +268,17 @@ class DigestService:
         gate = asyncio.Semaphore(SEND_WORKERS)
         counts = {"messages": 0, "blocked": 0, "errors": 0, "retrying": 0}
 
+        async def commit(batch: Sequence[subs.Progress]) -> None:
+            await self.store.run(subs.record_progress, batch, self.clock(), ledger)
+
+        progress = GroupCommit(commit)
+
         async def deliver(
             chat_id: int, period_end: str, chunks: list[DigestMessage], done: int
         ) -> None:
             if done >= len(chunks):
                 # Nothing (left) to send: an empty period without its notice.
-                await self.store.run(
-                    subs.finish_delivery, chat_id, period_end, "sent", self.clock(),
-                    sent=len(chunks), ledger=ledger,
-                )  # fmt: skip
+                await progress.write(subs.Progress(chat_id, period_end, len(chunks), True))
                 return
             for index in range(done, len(chunks)):
                 if index > done:
@@ -272,8 +288,9 @@ class DigestService:
                 # crash can repeat is at most SEND_WORKERS messages, one per chat.
                 async with gate:
                     carry_on = await self._send_one(
-                        send, (chat_id, period_end, ledger), chunks, index, counts, held
-                    )
+                        send, (chat_id, period_end, ledger), chunks, index, counts, held,
+                        progress,
+                    )  # fmt: skip
                 if not carry_on:
                     return
 
@@ -288,6 +305,7 @@ class DigestService:
         index: int,
         counts: dict[str, int],
         held: set[tuple[int, str]],
+        progress: GroupCommit[subs.Progress],
     ) -> bool:
         """Send one message of a digest and record it; False when the digest stops there."""
         chat_id, period_end, ledger = which
@@ -314,14 +332,10 @@ class DigestService:
             counts["errors"] += 1  # that message only; the rest still go
         else:
             counts["messages"] += 1
-        if index + 1 < len(chunks):
-            await self.store.run(subs.chunk_sent, chat_id, period_end, index + 1, ledger)
-            return True
-        # The last message is counted with the closing, in one statement.
-        await self.store.run(
-            subs.finish_delivery, chat_id, period_end, "sent", self.clock(),
-            sent=len(chunks), ledger=ledger,
-        )  # fmt: skip
+        # Counted with the other senders' messages of the moment, in one transaction; the
+        # last message is counted with the closing.
+        last = index + 1 == len(chunks)
+        await progress.write(subs.Progress(chat_id, period_end, index + 1, last))
         return True
 
     async def _retry_later(self, which: tuple[int, str, str], counts: dict[str, int]) -> None:

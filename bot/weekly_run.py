@@ -19,7 +19,7 @@ from bot.digest_run import DigestService, RunReport, Send, Variant
 from bot.models import Digest, DigestItem, DigestMessage, Subscription, Translation
 from bot.schedule import next_weekly, parse_local_time
 from bot.subscribers import DEFAULT_ZONE, Clock
-from storage import Store
+from storage import Store, candidates
 from storage import subscriptions as subs
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class WeeklyService:
     ) -> list[DigestMessage]:
         key = (variant.period_start, variant.period_end)
         if key not in periods:
-            found = await self.store.run(subs.digest_candidates, *key)
+            found = await self.store.run(candidates.digest_candidates, *key)
             # A week's ranking: one more outlet is worth a week's freshness, as it is a day's
             # in the daily digest.
             periods[key] = await asyncio.to_thread(

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.models import DigestCandidate, DigestMessage, Subscription
+from bot.models import DigestMessage, Subscription
 from storage import views
 from storage.db import writing
 from storage.timefmt import from_db, to_db
@@ -186,14 +186,11 @@ def claim_deliveries(
     db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime, ledger: str = DAILY
 ) -> int:
     """claim_delivery for each, all in one transaction; how many were claimed."""
+    table = _ledger(ledger)
+    # Subscribers with the same digest share its messages: stored as the same text, made once.
+    dumped: dict[int, str] = {}
     with writing(db):
-        return sum(
-            claim_delivery(
-                db, c.subscription, period_start=c.period_start, period_end=c.period_end,
-                chunks=c.chunks, next_due=c.next_due, now=now, ledger=ledger,
-            )
-            for c in claims
-        )  # fmt: skip
+        return sum(_claim(db, table, claim, now, dumped) for claim in claims)
 
 
 def claim_delivery(
@@ -212,31 +209,41 @@ def claim_delivery(
     False when someone else moved this subscription on already: then nothing is recorded,
     so nothing is sent twice. The pictures a brief sends are stored with it, once by content.
     """
-    table = _ledger(ledger)
+    claim = Claim(subscription, period_start, period_end, chunks, next_due)
+    with writing(db):
+        return _claim(db, _ledger(ledger), claim, now, {})
+
+
+def _claim(
+    db: sqlite_utils.Database, table: str, claim: Claim, now: datetime, dumped: dict[int, str]
+) -> bool:
+    """claim_delivery's work, inside the caller's transaction."""
     due_column, end_column = _SCHEDULES[table]
+    subscription = claim.subscription
     was_due = subscription.next_due if table == DAILY else subscription.weekly_next_due
     if was_due is None:
         return False
-    with writing(db):
-        moved = db.execute(
-            f"UPDATE subscriptions SET {due_column} = ?, {end_column} = ? "
-            f"WHERE chat_id = ? AND {due_column} = ? AND active = 1",
-            [to_db(next_due), to_db(period_end), subscription.chat_id, to_db(was_due)],
-        )
-        if not moved.rowcount:
-            return False
-        for message in chunks:
-            if message.photo is not None:
-                db.execute(
-                    "INSERT OR IGNORE INTO brief_pictures (hash, png, created_at) VALUES (?, ?, ?)",
-                    [_picture_hash(message.photo), message.photo, to_db(now)],
-                )
-        db.execute(
-            f"INSERT INTO {table} (chat_id, period_start, period_end, status, chunks, "
-            "claimed_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-            [subscription.chat_id, to_db(period_start), to_db(period_end),
-             _dump_messages(chunks), to_db(now)],
-        )  # fmt: skip
+    moved = db.conn.execute(
+        f"UPDATE subscriptions SET {due_column} = ?, {end_column} = ? "
+        f"WHERE chat_id = ? AND {due_column} = ? AND active = 1",
+        [to_db(claim.next_due), to_db(claim.period_end), subscription.chat_id, to_db(was_due)],
+    )
+    if not moved.rowcount:
+        return False
+    for message in claim.chunks:
+        if message.photo is not None:
+            db.conn.execute(
+                "INSERT OR IGNORE INTO brief_pictures (hash, png, created_at) VALUES (?, ?, ?)",
+                [_picture_hash(message.photo), message.photo, to_db(now)],
+            )
+    if id(claim.chunks) not in dumped:
+        dumped[id(claim.chunks)] = _dump_messages(claim.chunks)
+    db.conn.execute(
+        f"INSERT INTO {table} (chat_id, period_start, period_end, status, chunks, "
+        "claimed_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+        [subscription.chat_id, to_db(claim.period_start), to_db(claim.period_end),
+         dumped[id(claim.chunks)], to_db(now)],
+    )  # fmt: skip
     return True
 
 
@@ -311,14 +318,31 @@ def _load_messages(items: list[Any], pictures: dict[str, bytes]) -> list[DigestM
     return out
 
 
-def chunk_sent(
-    db: sqlite_utils.Database, chat_id: int, period_end: str, sent: int, ledger: str = DAILY
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Messages of a delivery that went out: `sent` in all, and whether that was the last."""
+
+    chat_id: int
+    period_end: str
+    sent: int
+    finished: bool
+
+
+def record_progress(
+    db: sqlite_utils.Database, progress: Sequence[Progress], now: datetime, ledger: str = DAILY
 ) -> None:
-    """Record how many of a digest's messages went out."""
-    db.execute(
-        f"UPDATE {_ledger(ledger)} SET chunks_sent = ? WHERE chat_id = ? AND period_end = ?",
-        [sent, chat_id, period_end],
-    )
+    """Record how many messages of each delivery went out, closing the finished, in one go."""
+    table = _ledger(ledger)
+    with writing(db):
+        db.conn.executemany(
+            f"UPDATE {table} SET chunks_sent = ? WHERE chat_id = ? AND period_end = ?",
+            [(p.sent, p.chat_id, p.period_end) for p in progress if not p.finished],
+        )
+        db.conn.executemany(
+            f"UPDATE {table} SET status = 'sent', sent_at = ?, error = NULL, chunks_sent = ? "
+            "WHERE chat_id = ? AND period_end = ?",
+            [(to_db(now), p.sent, p.chat_id, p.period_end) for p in progress if p.finished],
+        )
 
 
 def delivery_retry(
@@ -357,50 +381,6 @@ def finish_delivery(
         "chunks_sent = COALESCE(?, chunks_sent) WHERE chat_id = ? AND period_end = ?",
         [status, to_db(now), error, sent, chat_id, period_end],
     )
-
-
-def digest_candidates(
-    db: sqlite_utils.Database, since: datetime, until: datetime
-) -> list[DigestCandidate]:
-    """Shown stories the bot stored in a period, with their topics and people named."""
-    rows = db.execute(
-        f"SELECT {views.COLUMNS}, s.sort_at, a.fetched_at FROM stories s {views.JOINS} "
-        f"WHERE {views.SHOWN} AND a.fetched_at >= ? AND a.fetched_at < ? {views.ORDER} "
-        "LIMIT 2000",
-        [to_db(since), to_db(until)],
-    ).fetchall()
-    if not rows:
-        return []
-    ids = [row[0] for row in rows]
-    marks = ",".join("?" for _ in ids)
-    topics: dict[int, list[str]] = {}
-    for story_id, topic in db.execute(
-        f"SELECT story_id, topic FROM story_topics WHERE story_id IN ({marks}) ORDER BY score DESC",
-        ids,
-    ):
-        topics.setdefault(story_id, []).append(topic)
-    people: dict[int, list[tuple[str, str, str]]] = {}
-    for story_id, key, name_ar, name_en in db.execute(
-        f"SELECT m.story_id, a.key, a.name_ar, a.name_en FROM mentions m "
-        f"JOIN actors a ON a.key = m.actor_key WHERE a.kind = 'person' "
-        f"AND m.story_id IN ({marks}) ORDER BY m.count DESC",
-        ids,
-    ):
-        people.setdefault(story_id, []).append((key, name_ar, name_en))
-    out = []
-    for row in rows:
-        sort_at = from_db(row[views.WIDTH])
-        assert sort_at is not None
-        out.append(
-            DigestCandidate(
-                story=views.story_view(row),
-                sort_at=sort_at,
-                arrived_at=from_db(row[views.WIDTH + 1]),
-                topics=tuple(topics.get(row[0], ())),
-                people=tuple(people.get(row[0], ())),
-            )
-        )
-    return out
 
 
 def follow(db: sqlite_utils.Database, chat_id: int, kind: str, key: str, now: datetime) -> bool:

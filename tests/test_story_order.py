@@ -12,10 +12,10 @@ import pytest
 import sqlite_utils
 
 from bot.models import ActorRecord, NewArticle, NewsPeriod, StoryDraft, StoryView
-from storage import actors, analysis, articles, periods, search, sources, topics
+from storage import actors, analysis, articles, candidates, periods, search, sources, topics
 from storage import subscriptions as subs
 from storage.db import MIGRATIONS, connect, migrate
-from storage.timefmt import FUTURE_SLACK, believed_date, sort_date, to_db
+from storage.timefmt import FUTURE_SLACK, believed_date, from_db, sort_date, to_db
 
 NOW = datetime(2026, 11, 29, 7, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)
@@ -145,11 +145,26 @@ def test_alerts_and_digest_candidates_come_newest_first(mixed: sqlite_utils.Data
         )
     alert_ids = [row[0] for row in mixed.execute("SELECT id FROM alerts")]
     assert names(subs.alert_stories(mixed, alert_ids)) == NEWEST_FIRST
-    found = subs.digest_candidates(mixed, at("2026-11-01T00:00"), NOW + timedelta(seconds=1))
+    found = candidates.digest_candidates(mixed, at("2026-11-01T00:00"), NOW + timedelta(seconds=1))
     assert names([c.story for c in found]) == NEWEST_FIRST
     # A digest ranks by freshness from the same date: the future-dated story is 4 days old.
     future = next(c for c in found if c.story.headline == "future")
     assert future.sort_at == at("2026-11-25T12:00")
+
+
+def test_many_periods_read_together_are_each_as_read_alone(mixed: sqlite_utils.Database) -> None:
+    stored = sorted(
+        from_db(row[0]) for row in mixed.execute("SELECT fetched_at FROM articles")
+    )  # fmt: skip
+    end = NOW + timedelta(seconds=1)
+    periods = [(at("2026-11-01T00:00"), end), (stored[2], end), (stored[-1], end), (end, end)]
+    together = candidates.period_candidates(mixed, periods)
+    assert list(together) == periods
+    for since, until in periods:
+        alone = candidates.digest_candidates(mixed, since, until)
+        assert together[(since, until)] == alone
+    # The periods differ, so the test compares something.
+    assert len({len(found) for found in together.values()}) == len(periods)
 
 
 def test_search_breaks_ties_newest_first(mixed: sqlite_utils.Database) -> None:
