@@ -11,6 +11,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -20,7 +21,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.tg.deliveries import Deliveries
 from bot.tg.fake_api import BOT_ID, ApiError, FakeBotApi, Outgoing
-from storage import Store
+from storage import Store, sources
 from storage import chats as chat_store
 from storage import subscriptions as subs
 from tests.conftest import TOKEN
@@ -480,3 +481,28 @@ async def test_a_demotion_seen_in_my_chat_member_pauses_the_channel_once(
     await until(lambda: not (store.run_sync(subs.get_subscription, GROUP) or sub).active)
     rows = json.dumps(store.run_sync(chat_store.membership, GROUP))
     assert '"status": "left"' in rows
+
+
+async def test_a_bot_admin_s_commands_in_a_forum_topic_answer_in_that_topic(
+    settings: Settings, store: Store, knowledge: Knowledge, clock: Clock
+) -> None:
+    admin_settings = replace(settings, admin_ids=(ADMIN,))
+    core = make_core(admin_settings, store, knowledge, clock)
+    async with bot_over(admin_settings, core, world()) as bot:
+        [empty] = await bot.say_in("/sources", chat=FORUM, user=ADMIN, thread=TOPIC)
+        assert empty.text.startswith("No sources yet")
+        # A source whose fetch fails at once (nothing listens on port 9 here).
+        await store.run(
+            sources.ensure_source, url="http://127.0.0.1:9/feed", name="Closed", name_ar="مغلق",
+            kind="rss", language="ar", now=START,
+        )  # fmt: skip
+        asks = (("/addsource gopher://x", 2), ("/sources", 1), ("/fetchnow", 2))
+        for ask, count in asks:
+            replies = await bot.say_in(ask, chat=FORUM, user=ADMIN, thread=TOPIC, count=count)
+            assert [r.params.get("message_thread_id") for r in replies] == [TOPIC] * count, ask
+            if ask == "/sources":  # the list, sent as a new message
+                assert "Closed" in replies[0].text
+        assert empty.params.get("message_thread_id") == TOPIC
+        # Anyone else is refused, in the topic too.
+        [refused] = await bot.say_in("/sources", chat=FORUM, user=MEMBER, thread=TOPIC)
+        assert refused.params.get("message_thread_id") == TOPIC

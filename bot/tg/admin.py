@@ -15,6 +15,7 @@ from bot.admins import AdminError, Admins
 from bot.ingest.service import IngestService, RunResult, SourceError
 from bot.ingest.urls import masked_url
 from bot.models import Source
+from bot.tg.groups import update_thread
 from bot.tg.i18n import Lang, format_day, t
 from bot.tg.menus import clear_admin_menu, set_admin_menu
 from bot.tg.render import esc, join_blocks
@@ -145,11 +146,13 @@ class AdminCommands:
         lang = user_lang(update, context)
         listed = await self.ingest.list_sources()
         if not listed:
-            await context.bot.send_message(chat.id, t(lang, "sources_empty"))
+            await context.bot.send_message(
+                chat.id, t(lang, "sources_empty"), message_thread_id=update_thread(update)
+            )
             return
         blocks = [t(lang, "sources_title", n=len(listed))]
         blocks += [source_line(s, lang, self.zone) for s in listed]
-        await send_chunks(context, chat.id, join_blocks(blocks))
+        await send_chunks(context, chat.id, join_blocks(blocks), thread_id=update_thread(update))
 
     async def _change(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, state: str, done: str
@@ -197,8 +200,9 @@ class AdminCommands:
             await message.reply_text(t(lang, "fetch_none"))
             return
         await send_chunks(
-            context, chat.id, join_blocks(["\n".join(run_line(r, lang) for r in runs)])
-        )
+            context, chat.id, join_blocks(["\n".join(run_line(r, lang) for r in runs)]),
+            thread_id=update_thread(update),
+        )  # fmt: skip
 
     async def admins_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The owner lists, adds and removes admins."""

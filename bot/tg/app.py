@@ -43,7 +43,7 @@ from bot.tg.deliveries import Deliveries, chat_lang
 from bot.tg.digest_commands import DigestCommands
 from bot.tg.explore import SEARCH, TOPIC, WHO, ExploreCommands
 from bot.tg.follows import FOLLOW, UNFOLLOW, FollowCommands
-from bot.tg.groups import AdminCheck, has_args
+from bot.tg.groups import AdminCheck, has_args, update_thread
 from bot.tg.i18n import t
 from bot.tg.inline import InlineSearch
 from bot.tg.language import LANG, LanguageCommands
@@ -314,8 +314,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.debug("could not answer the callback query", exc_info=True)
     try:
         await context.bot.send_message(
-            update.effective_chat.id, html.escape(t(user_lang(update, context), "error"))
-        )
+            update.effective_chat.id, html.escape(t(user_lang(update, context), "error")),
+            message_thread_id=update_thread(update),
+        )  # fmt: skip
     except Exception:
         log.exception("could not tell the user about the error")
 
