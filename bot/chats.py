@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.models import Channel
@@ -9,6 +10,8 @@ from bot.subscribers import Clock, SubscriptionService
 from storage import Store
 from storage import chats as chat_store
 from storage import subscriptions as subs
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,13 @@ class ChatService:
         # A private chat that blocked the bot, a group that removed it: nothing more goes.
         await self.store.run(subs.deactivate, change.chat_id, "blocked")
         return None
+
+    async def moved(self, old: int, new: int) -> bool:
+        """A group became a supergroup with a new id: its digest, follows and alerts go along."""
+        moved = await self.store.run(subs.move_chat, old, new)
+        if moved:
+            log.info("chat %d is now %d: its subscription moved with it", old, new)
+        return moved
 
     async def link(
         self, chat_id: int, title: str, username: str | None, owner_id: int, digest_lang: str

@@ -558,6 +558,24 @@ def forget(db: sqlite_utils.Database, chat_id: int) -> None:
             db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [chat_id])
 
 
+def move_chat(db: sqlite_utils.Database, old: int, new: int) -> bool:
+    """Carry a chat's subscription, follows, alerts and ledgers to its new id; False if none.
+
+    A group upgraded to a supergroup gets a new id. What the new id has already (it
+    subscribed before the upgrade was seen) is kept; the old id keeps nothing.
+    """
+    with writing(db):
+        moved = bool(
+            db.execute(
+                "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", [new, old]
+            ).rowcount
+        )
+        for table in _CHAT_TABLES:
+            db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", [new, old])
+            db.execute(f"DELETE FROM {table} WHERE chat_id = ?", [old])
+    return moved
+
+
 def set_ui_lang(db: sqlite_utils.Database, chat_id: int, lang: str | None) -> None:
     """The interface language a user chose, or None to follow Telegram's."""
     db.execute("UPDATE users SET ui_lang = ? WHERE chat_id = ?", [lang, chat_id])

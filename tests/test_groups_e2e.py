@@ -506,3 +506,51 @@ async def test_a_bot_admin_s_commands_in_a_forum_topic_answer_in_that_topic(
         # Anyone else is refused, in the topic too.
         [refused] = await bot.say_in("/sources", chat=FORUM, user=MEMBER, thread=TOPIC)
         assert refused.params.get("message_thread_id") == TOPIC
+
+
+# ---- a group upgraded to a supergroup ----------------------------------------------------
+
+SUPERGROUP = -1004009  # the id Telegram gives GROUP when it becomes a supergroup
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_digest_and_follows(
+    bot: Bot, core: Core, clock: Clock, store: Store
+) -> None:
+    await bot.say_in("/subscribe", chat=GROUP, user=ADMIN)
+    await bot.say_in("/follow Mangoush", chat=GROUP, user=ADMIN)
+    bot.api.upgrade_group(GROUP, SUPERGROUP, by=ADMIN)
+    await until(lambda: store.run_sync(subs.get_subscription, SUPERGROUP) is not None)
+    await bot.quiet(0.2)  # the second service message too
+    assert await store.run(subs.get_subscription, GROUP) is None
+    assert [key for _, key in await store.run(subs.follows_of, SUPERGROUP)] == ["najla_mangoush"]
+
+    clock.advance(hours=1, minutes=1)
+    report = await Deliveries(core, TRIPOLI).send_digests(bot.app.bot)
+    assert (report.claimed, report.messages, report.errors) == (1, 1, 0)
+    [digest] = await bot.replies(1)
+    assert digest.chat_id == SUPERGROUP
+    # Its administrators still decide in the supergroup.
+    [refused] = await bot.say_in("/unsubscribe", chat=SUPERGROUP, user=MEMBER)
+    assert "administrator" in refused.text.lower()
+
+
+async def test_an_upgrade_the_bot_did_not_see_moves_the_digest_when_telegram_says_so(
+    bot: Bot, core: Core, clock: Clock, store: Store
+) -> None:
+    await bot.say_in("/subscribe", chat=GROUP, user=ADMIN)
+    bot.api.upgrade_group(GROUP, SUPERGROUP, by=ADMIN, announce=False)
+    deliveries = Deliveries(core, TRIPOLI)
+    clock.advance(hours=1, minutes=1)
+    report = await deliveries.send_digests(bot.app.bot)
+    # Refused for the old id, with the new one: moved, and left for the next tick.
+    assert (report.claimed, report.messages, report.retrying, report.errors) == (1, 0, 1, 0)
+    assert bot.api.take_outbox() == []
+    sub = await store.run(subs.get_subscription, SUPERGROUP)
+    assert sub is not None and sub.active
+    report = await deliveries.send_digests(bot.app.bot)
+    assert (report.resumed, report.messages) == (1, 1)
+    [digest] = await bot.replies(1)
+    assert digest.chat_id == SUPERGROUP
+    assert (await deliveries.send_digests(bot.app.bot)).messages == 0  # once
+    rows = await store.run(lambda db: list(db.query("SELECT chat_id, status FROM deliveries")))
+    assert rows == [{"chat_id": SUPERGROUP, "status": "sent"}]

@@ -285,6 +285,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(admins_only(data.forget_button), pattern=f"^{FORGET}:"))
     app.add_handler(CallbackQueryHandler(channels.button, pattern=f"^{CHANNEL}:"))
     app.add_handler(ChatMemberHandler(channels.bot_status, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, channels.migrated))
     app.add_handler(CallbackQueryHandler(explore.who_button, pattern=f"^{WHO}:"))
     app.add_handler(CallbackQueryHandler(explore.topic_button, pattern=f"^{TOPIC}:"))
     app.add_handler(CallbackQueryHandler(explore.search_button, pattern=f"^{SEARCH}:"))

@@ -269,6 +269,20 @@ class ChannelCommands:
             if "not modified" not in exc.message:
                 raise
 
+    async def migrated(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: its digest, follows and alerts follow it to its new id.
+
+        Telegram tells both chats (the old one "moved to", the new one "moved from"); the
+        second to arrive finds nothing left to move.
+        """
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            await self.chats.moved(message.chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id:
+            await self.chats.moved(message.migrate_from_chat_id, message.chat.id)
+
     async def bot_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was added, promoted, demoted or removed somewhere: record it, and act.
 

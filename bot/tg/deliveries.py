@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ContextTypes
 
 from bot.alerts import AlertService, ChatAlerts
@@ -89,10 +96,18 @@ def digest_keyboard(message: DigestMessage) -> InlineKeyboardMarkup | None:
 _GONE = ("chat not found", "need administrator rights", "not enough rights")
 
 
-def telegram_send(bot: Bot, threads: Mapping[int, int] | None = None) -> Send:
+# Told a chat's new id when Telegram says it moved (a group upgraded to a supergroup).
+Moved = Callable[[int, int], Awaitable[object]]
+
+
+def telegram_send(
+    bot: Bot, threads: Mapping[int, int] | None = None, moved: Moved | None = None
+) -> Send:
     """Send one message for a job: "ok", "blocked" (the chat is gone), "error" or "retry".
 
-    `threads` holds the forum topic of each chat whose messages go to one.
+    `threads` holds the forum topic of each chat whose messages go to one. When a group
+    became a supergroup, `moved` carries its subscription to the new id and the message is
+    left to the next tick, which sends it there.
     """
     topics = threads or {}
 
@@ -122,6 +137,12 @@ def telegram_send(bot: Bot, threads: Mapping[int, int] | None = None) -> Send:
                 await post(chat_id, message, None)
         except Forbidden:
             return "blocked"
+        except ChatMigrated as exc:
+            if moved is None:
+                log.warning("chat %s is now %s; nothing here moves it", chat_id, exc.new_chat_id)
+                return "error"
+            await moved(chat_id, exc.new_chat_id)
+            return "retry"
         except BadRequest as exc:
             if any(sign in exc.message.lower() for sign in _GONE):
                 return "blocked"
@@ -166,13 +187,15 @@ class Deliveries:
     async def send_digests(self, bot: Bot) -> RunReport:
         """Deliver every digest that is due; pause the channels that refused theirs."""
         threads = await self.core.subscriptions.threads()
-        report = await self.core.digests.run(self.render, telegram_send(bot, threads))
+        send = telegram_send(bot, threads, self.chats.moved)
+        report = await self.core.digests.run(self.render, send)
         return await self._after(bot, "digests", report)
 
     async def send_weekly(self, bot: Bot) -> RunReport:
         """Deliver every weekly brief that is due; pause the channels that refused theirs."""
         threads = await self.core.subscriptions.threads()
-        report = await self.weekly.run(self.weekly_render, telegram_send(bot, threads), words)
+        send = telegram_send(bot, threads, self.chats.moved)
+        report = await self.weekly.run(self.weekly_render, send, words)
         return await self._after(bot, "weekly briefs", report)
 
     async def _after(self, bot: Bot, what: str, report: RunReport) -> RunReport:
@@ -204,7 +227,8 @@ class Deliveries:
             text = alert_message(pending, lang, zone, english)
             # A group's alerts go to the forum topic its digest goes to.
             thread = {chat_id: sub.thread_id} if sub and sub.thread_id else None
-            outcome = await telegram_send(bot, thread)(chat_id, DigestMessage(text))
+            send = telegram_send(bot, thread, self.chats.moved)
+            outcome = await send(chat_id, DigestMessage(text))
             if outcome == "blocked":
                 channel = await self.chats.pause(chat_id, "refused")
                 if channel is not None:

@@ -159,6 +159,8 @@ class _Chat:
     title: str
     username: str | None = None
     is_forum: bool = False
+    # The supergroup a group was upgraded to: Telegram refuses messages to the old id.
+    migrated_to: int | None = None
     # user id -> (status, rights); anyone not listed has "left".
     members: dict[int, tuple[str, dict[str, bool]]] = field(default_factory=dict)
 
@@ -334,6 +336,26 @@ class FakeBotApi:
         with self._lock:
             given = {**_DEFAULT_RIGHTS, **rights} if status == "administrator" else {}
             self.chats[chat_id].members[user_id] = (status, given)
+
+    def upgrade_group(self, old_id: int, new_id: int, *, by: int, announce: bool = True) -> None:
+        """A group becomes a supergroup with a new id; both chats get the service message.
+
+        With `announce` False the service messages never reach the bot (it was stopped, or
+        they were lost): it learns of the move only when a message to the old id is refused.
+        """
+        with self._lock:
+            old = self.chats[old_id]
+            new = _Chat(new_id, "supergroup", old.title, members=dict(old.members))
+            self.chats[new_id] = new
+            old.migrated_to = new_id
+        if not announce:
+            return
+        moved_to = self._user_message(old_id, "en", by)
+        moved_to["migrate_to_chat_id"] = new_id
+        self._queue({"message": moved_to})
+        moved_from = self._user_message(new_id, "en", by)
+        moved_from["migrate_from_chat_id"] = old_id
+        self._queue({"message": moved_from})
 
     def bot_status_changes(
         self, chat_id: int, status: str, *, by: int, **rights: bool
@@ -647,6 +669,11 @@ class FakeBotApi:
             if thread_id:
                 raise ApiError(400, "Bad Request: message thread not found")
             return {"id": chat_id, "type": "private" if chat_id > 0 else "group"}
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400, "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )  # fmt: skip
         status, rights = chat.status(BOT_ID)
         kind = "channel" if chat.type == "channel" else "group"
         if status == "kicked":
