@@ -554,3 +554,25 @@ async def test_an_upgrade_the_bot_did_not_see_moves_the_digest_when_telegram_say
     assert (await deliveries.send_digests(bot.app.bot)).messages == 0  # once
     rows = await store.run(lambda db: list(db.query("SELECT chat_id, status FROM deliveries")))
     assert rows == [{"chat_id": SUPERGROUP, "status": "sent"}]
+
+
+@pytest.mark.parametrize(
+    ("digest_lang", "title"),
+    [(None, "<b>جديد عمّا تتابعه</b>"), ("en", "<b>New on what you follow</b>")],
+)
+async def test_a_channel_s_alerts_speak_its_digest_s_language(
+    bot: Bot, core: Core, clock: Clock, digest_lang: str | None, title: str
+) -> None:
+    await link_channel(bot)  # the owner talks to the bot in English; the digest is Arabic
+    [panel] = await bot.say_in("/channel", chat=OWNER)
+    await bot.press_as(panel.message_id, f"ch:{CHANNEL}:alerts:1", user=OWNER)
+    if digest_lang:
+        await bot.press_as(panel.message_id, f"ch:{CHANNEL}:lang:{digest_lang}", user=OWNER)
+    await bot.say_in("/follow Mangoush", chat=OWNER)
+    deliveries = Deliveries(core, TRIPOLI)
+    assert await deliveries.send_alerts(bot.app.bot) == 0  # what was there before is old
+    await add_stories(core, clock, "channel-alerts")
+    assert await deliveries.send_alerts(bot.app.bot) == 2
+    by_chat = {r.chat_id: r.text for r in await bot.replies(2)}
+    assert by_chat[OWNER].startswith("<b>New on what you follow</b>")
+    assert by_chat[CHANNEL].startswith(title)

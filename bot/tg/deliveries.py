@@ -65,12 +65,19 @@ def alert_message(
     return text
 
 
-async def chat_lang(core: Core, chat_id: int) -> Lang:
-    """The language of a message the bot starts: the /lang choice, else the last Telegram one."""
+async def chat_lang(core: Core, chat_id: int, digest_lang: str | None = None) -> Lang:
+    """The language of a message the bot starts: the /lang choice, else the last Telegram one.
+
+    A chat nobody has typed in (a channel) has neither: its digest's language, if given,
+    says how it reads.
+    """
     chosen = await core.subscriptions.ui_lang(chat_id)
     if chosen in ("ar", "en"):
         return "ar" if chosen == "ar" else "en"
-    return lang_of(await core.services.language_code(chat_id))
+    code = await core.services.language_code(chat_id)
+    if code is None and digest_lang is not None:
+        return "en" if digest_lang == "en" else "ar"
+    return lang_of(code)
 
 
 async def tell_channel_lost(bot: Bot, core: Core, channel: Channel) -> None:
@@ -219,10 +226,12 @@ class Deliveries:
         await self.alerts.collect()
         sent = 0
         for chat_id, pending in (await self.alerts.pending()).items():
-            lang = await chat_lang(self.core, chat_id)
             sub = await self.core.subscriptions.get(chat_id)
+            lang = await chat_lang(self.core, chat_id, sub.digest_lang if sub else None)
             zone = ZoneInfo(sub.timezone) if sub else self.zone
             choice = await self.core.subscriptions.headlines(chat_id)
+            if choice is None and sub is not None and sub.digest_lang == "both":
+                choice = "both"  # a channel read in both languages: English under each
             english = await self.english.for_list(lang, choice, pending.stories)
             text = alert_message(pending, lang, zone, english)
             # A group's alerts go to the forum topic its digest goes to.
