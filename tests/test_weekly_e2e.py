@@ -170,6 +170,9 @@ async def test_the_brief_comes_at_the_weekday_and_time_in_the_subscribers_zone(
     assert replies[3].text.startswith("<b>أهم أخبار الأسبوع حسب الموضوع — 30 نوفمبر 2026</b>")
     sub = await core.subscriptions.get(READER)
     assert sub is not None and sub.weekly_next_due == datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    # /mydata lists it with the daily digests.
+    [mine] = await bot.say_in("/mydata", chat=READER)
+    assert "<b>Last weekly briefs</b>\n• 30 Nov 2026 07:01: sent" in mine.text
 
 
 class Crash(BaseException):

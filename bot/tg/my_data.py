@@ -47,9 +47,10 @@ def my_data_chunks(
     subs = data.get("subscription") or []
     follows = data.get("follows") or []
     deliveries = data.get("deliveries") or []
+    briefs = data.get("weekly_briefs") or []
     channels = data.get("channels") or []
     alerts = sum(int(row.get("alerts") or 0) for row in data.get("alerts") or [])
-    if not (users or subs or follows or deliveries or alerts or channels):
+    if not (users or subs or follows or deliveries or briefs or alerts or channels):
         return [t(lang, "mydata_none_group" if group else "mydata_none")]
     zone = ZoneInfo(str(subs[0]["timezone"])) if subs else ZoneInfo(DEFAULT_ZONE)
     blocks = [t(lang, "mydata_title_group" if group else "mydata_title")]
@@ -85,13 +86,15 @@ def my_data_chunks(
             name = names.get(key) or esc(key[1])
             lines.append(f"• {name} — {_stamp(row.get('created_at'), lang, zone)}")
         blocks.append("\n".join(lines))
-    if deliveries:
-        lines = [t(lang, "mydata_deliveries")]
-        for row in deliveries:
-            status = str(row.get("status"))
-            word = t(lang, f"delivery_{status}") if status in ("sent", "pending", "failed") else ""
-            lines.append(f"• {_stamp(row.get('period_end'), lang, zone)}: {esc(word or status)}")
-        blocks.append("\n".join(lines))
+    for title, ledger in (("mydata_deliveries", deliveries), ("mydata_weekly", briefs)):
+        if ledger:
+            lines = [t(lang, title)]
+            for row in ledger:
+                status = str(row.get("status"))
+                known = status in ("sent", "pending", "failed")
+                word = t(lang, f"delivery_{status}") if known else status
+                lines.append(f"• {_stamp(row.get('period_end'), lang, zone)}: {esc(word)}")
+            blocks.append("\n".join(lines))
     if alerts:
         blocks.append(t(lang, "mydata_alerts", stories=story_count(alerts, lang)))
     if channels:
