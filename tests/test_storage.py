@@ -136,17 +136,22 @@ async def test_latest_pages_newest_first(services: Services) -> None:
     assert (await services.latest(1000, -5)).limit == 20  # clamped, never an error
 
 
+def _one_article(db: sqlite_utils.Database) -> None:
+    """A source and one article of it, as rows, for stories to hang on."""
+    db.table("sources").insert(
+        {"url": "seed:x", "name": "X", "kind": "seed", "added_at": "2021-12-01T00:00:00+00:00"}
+    )
+    db.table("articles").insert(
+        {"source_id": 1, "fetched_at": "2021-12-01T00:00:00+00:00", "content_hash": "h",
+         "raw_text": "t"}
+    )  # fmt: skip
+
+
 def test_migration_three_indexes_stories_already_stored(tmp_path: Path) -> None:
     path = tmp_path / "v2.db"
     old = sqlite_utils.Database(path)
     migrate(old, MIGRATIONS[:2])
-    old.table("sources").insert(
-        {"url": "seed:x", "name": "X", "kind": "seed", "added_at": "2021-12-01T00:00:00+00:00"}
-    )
-    old.table("articles").insert(
-        {"source_id": 1, "fetched_at": "2021-12-01T00:00:00+00:00", "content_hash": "h",
-         "raw_text": "t"}
-    )  # fmt: skip
+    _one_article(old)
     old.table("stories").insert(
         {"article_id": 1, "position": 0, "headline": "h", "body": "b",
          "sort_at": "2021-12-01T00:00:00+00:00"}
@@ -155,9 +160,40 @@ def test_migration_three_indexes_stories_already_stored(tmp_path: Path) -> None:
     db = connect(path)
     row = db.execute("SELECT relevant, analysis_version, search_stems FROM stories").fetchone()
     assert row == (None, 0, "")  # kept, and waiting for the analysis
-    db.execute("UPDATE stories SET search_stems = 'انتخاب' WHERE id = 1")
+    db.execute("UPDATE stories SET search_stems = 'انتخاب', relevant = 1 WHERE id = 1")
     hits = db.execute("SELECT rowid FROM stories_fts WHERE stories_fts MATCH 'انتخاب'").fetchall()
     assert hits == [(1,)]  # the triggers keep the index in step
+
+
+def _indexed(db: sqlite_utils.Database) -> list[int]:
+    return [
+        row[0] for row in db.execute("SELECT rowid FROM stories_fts WHERE stories_fts MATCH 'ليب'")
+    ]
+
+
+def test_the_search_index_holds_exactly_the_shown_stories(tmp_path: Path) -> None:
+    db = connect(tmp_path / "fts.db")
+    _one_article(db)
+    for position in range(3):
+        db.table("stories").insert(
+            {"article_id": 1, "position": position, "headline": "h", "body": "b",
+             "sort_at": "2021-12-01T00:00:00+00:00", "search_stems": "ليب"}
+        )  # fmt: skip
+    assert _indexed(db) == []  # not analyzed yet: not shown
+    db.execute("UPDATE stories SET relevant = 1")
+    assert _indexed(db) == [1, 2, 3]
+    db.execute("UPDATE stories SET relevant = 0 WHERE id = 3")
+    assert _indexed(db) == [1, 2]
+    # 2 joins 1's group: only the first of a group is shown.
+    db.execute("UPDATE stories SET cluster_id = 1 WHERE id IN (1, 2)")
+    assert _indexed(db) == [1]
+    db.execute("UPDATE stories SET search_stems = 'ليب جديد' WHERE id = 1")
+    assert _indexed(db) == [1]
+    db.execute("UPDATE stories SET cluster_id = NULL WHERE id = 2")
+    db.execute("DELETE FROM stories WHERE id = 1")
+    assert _indexed(db) == [2]
+    # What the index holds matches the shown stories' text, token for token.
+    db.execute("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)")
 
 
 async def test_stories_are_analyzed_once_and_again_when_the_analysis_changes(

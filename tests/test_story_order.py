@@ -174,6 +174,24 @@ def test_search_breaks_ties_newest_first(mixed: sqlite_utils.Database) -> None:
     assert names([hit.story for hit in hits]) == NEWEST_FIRST
 
 
+@pytest.mark.parametrize("copies", [6, 45])  # a tie within the read margin, and past it
+def test_search_pages_through_a_long_tie_newest_first(
+    db: sqlite_utils.Database, copies: int
+) -> None:
+    for n in range(copies):
+        stored = NOW - timedelta(hours=n)
+        add(db, f"copy{n:02d}", published=stored, stored=stored)
+    # One better hit (the word twice) comes first whatever its date.
+    best = add(db, "best", published=NOW - WEEK, stored=NOW - WEEK)
+    db.execute("UPDATE stories SET search_stems = 'ليب ليب' WHERE id = ?", [best])
+    seen: list[str] = []
+    for offset in range(0, copies + 1, 5):
+        hits, total = search.search_stories(db, [["ليب"]], limit=5, offset=offset)
+        assert total == copies + 1
+        seen += [hit.story.headline for hit in hits]
+    assert seen == ["best"] + [f"copy{n:02d}" for n in range(copies)]
+
+
 def test_the_future_rule() -> None:
     stored = at("2026-11-25T12:00")
     assert believed_date(stored + FUTURE_SLACK, stored) == stored + FUTURE_SLACK
