@@ -18,12 +18,15 @@ CANDIDATES = 20  # people named most in the last week, among whom the rise is we
 
 # The shown stories of the weeks asked for, each with the number of its week: 0 is the week
 # that ends at `end`, 1 the one before, and so on. Walks the date index over the period only.
+# `end` is in: stored times have whole seconds, so a story stored in the second a question
+# is asked, or the newest story a past period ends at, is at `end`. `start` is out: a story
+# there would be in week `weeks`, one past the oldest.
 _WEEKS = f"""
     WITH recent AS MATERIALIZED (
         SELECT s.id, CAST((julianday(:end) - julianday(s.sort_at)) / 7 AS INTEGER) AS week
         FROM stories r INDEXED BY stories_relevant_sort
         JOIN stories s {views.BY_ID} ON s.id = r.id
-        WHERE r.relevant = 1 AND r.sort_at >= :start AND r.sort_at < :end AND {views.SHOWN}
+        WHERE r.relevant = 1 AND r.sort_at > :start AND r.sort_at <= :end AND {views.SHOWN}
     )
 """
 
@@ -78,7 +81,7 @@ def people_weeks(
         CROSS JOIN stories s {views.BY_ID}
         JOIN actors a ON a.key = m.actor_key
         WHERE m.actor_key IN (SELECT value FROM json_each(:keys)) AND s.id = m.story_id
-          AND s.relevant = 1 AND s.sort_at >= :start AND s.sort_at < :end AND {views.SHOWN}
+          AND s.relevant = 1 AND s.sort_at > :start AND s.sort_at <= :end AND {views.SHOWN}
           AND a.kind = 'person'
         GROUP BY a.key, week
         """,
@@ -110,7 +113,7 @@ def rising_people(
             JOIN stories s {views.BY_ID} ON s.id = r.id
             JOIN mentions m ON m.story_id = r.id
             JOIN actors a ON a.key = m.actor_key
-            WHERE r.relevant = 1 AND r.sort_at >= ? AND r.sort_at < ? AND {views.SHOWN}
+            WHERE r.relevant = 1 AND r.sort_at >= ? AND r.sort_at <= ? AND {views.SHOWN}
               AND a.kind = 'person'
             GROUP BY m.actor_key HAVING recent >= ? ORDER BY recent DESC, m.actor_key LIMIT ?
             """,
@@ -136,7 +139,7 @@ def meeting_edges(db: sqlite_utils.Database, start: datetime, end: datetime) -> 
         FROM stories r INDEXED BY stories_relevant_sort
         JOIN stories s {views.BY_ID} ON s.id = r.id
         JOIN meetings m ON m.story_id = s.id
-        WHERE r.relevant = 1 AND r.sort_at >= ? AND r.sort_at < ? AND {views.SHOWN}
+        WHERE r.relevant = 1 AND r.sort_at >= ? AND r.sort_at <= ? AND {views.SHOWN}
         ORDER BY s.sort_at
         """,
         [to_db(start), to_db(end)],

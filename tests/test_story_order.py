@@ -5,6 +5,7 @@ and backfilled stories.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,17 @@ import pytest
 import sqlite_utils
 
 from bot.models import ActorRecord, NewArticle, NewsPeriod, StoryDraft, StoryView
-from storage import actors, analysis, articles, candidates, periods, search, sources, topics
+from storage import (
+    actors,
+    analysis,
+    articles,
+    candidates,
+    periods,
+    search,
+    sources,
+    topics,
+    trends,
+)
 from storage import subscriptions as subs
 from storage.db import MIGRATIONS, connect, migrate
 from storage.timefmt import FUTURE_SLACK, believed_date, from_db, sort_date, to_db
@@ -190,6 +201,27 @@ def test_search_pages_through_a_long_tie_newest_first(
         assert total == copies + 1
         seen += [hit.story.headline for hit in hits]
     assert seen == ["best"] + [f"copy{n:02d}" for n in range(copies)]
+
+
+def test_the_weeks_hold_a_story_stored_at_their_end_and_none_at_their_start(
+    db: sqlite_utils.Database,
+) -> None:
+    # Stored times have whole seconds: a story stored in the second /trends is asked, or the
+    # newest story a past period ends at, is at the end itself.
+    now = add(db, "now", published=None, stored=NOW)
+    add(db, "edge", published=None, stored=NOW - 12 * WEEK)  # exactly 12 weeks back: out
+    assert trends.topic_weeks(db, NOW, 12) == {"elections": [0] * 11 + [1]}
+    [weeks] = trends.people_weeks(db, NOW, 12, ["mangoush"])
+    assert weeks.counts == (0,) * 11 + (1,)
+    analysis.upsert_actors(db, [replace(PERSON, key="other", name_en="Other")])
+    db.execute(
+        "INSERT INTO meetings (story_id, a, b, place, day, kind) "
+        "VALUES (?, 'mangoush', 'other', NULL, NULL, 'call')",
+        [now],
+    )
+    assert [(e.a, e.b) for e in trends.meeting_edges(db, NOW - WEEK, NOW)] == [
+        ("mangoush", "other")
+    ]
 
 
 def test_the_future_rule() -> None:
