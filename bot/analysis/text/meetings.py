@@ -68,7 +68,7 @@ _DUAL = """
 _POSSESSIVE = """
 لقاءه لقائه لقاءها لقائها لقائهما اجتماعه اجتماعها اجتماعهما محادثاته محادثاتها مباحثاته
 مباحثاتها مشاوراته مشاوراتها زيارته زيارتها استقباله استقبالها تواصله تواصلها تواصلهما
-اتصاله اتصالها وصوله وصولها
+اتصاله اتصالها وصوله وصولها مكالمته مكالمتها محادثته محادثتها
 """
 # Nouns of an event.
 _NOUNS = """
@@ -84,6 +84,15 @@ _CALL_WORDS = """
 اتصالا اتصال الاتصال اتصاله اتصالها اتصالات هاتفيا هاتفي هاتفية الهاتفي الهاتفية الهاتف
 مكالمة المكالمة مكالمات
 """
+# A call as a noun: "خلال محادثة هاتفية مع X", "بعد مكالمة هاتفية بين X وY". One of these
+# is a call only with a word of the telephone after it, or when it is a call itself (مكالمة).
+_CALL_NOUNS = """
+مكالمة المكالمة مكالمته مكالمتها مكالمتهما محادثة المحادثة محادثته محادثتها محادثتهما
+محادثتين محادثتان مكالمتين مكالمتان اتصال الاتصال اتصاله اتصالها اتصالهما
+"""
+# Two calls: "خلال محادثتين أجراهما مع X وY" is one call with each, not X with Y.
+_TWO_CALLS = "محادثتين محادثتان مكالمتين مكالمتان"
+_PHONE = "هاتفيا هاتفي هاتفية الهاتفي الهاتفية الهاتف هاتف"
 # Words that end the stretch where participants are named: the clause has moved on.
 _BARRIERS = """
 الذي التي الذين اللذين اللذان اللتان اللتين حيث وذلك بينما فيما لبحث لمناقشة للبحث
@@ -215,6 +224,9 @@ class _Lex:
     call_verbs: frozenset[str]
     call_if: frozenset[str]
     call_words: frozenset[str]
+    call_nouns: frozenset[str]
+    two_calls: frozenset[str]
+    phone: frozenset[str]
     barriers: frozenset[str]
     planned: frozenset[str]
     moods: frozenset[str]
@@ -268,6 +280,9 @@ def _lex() -> _Lex:
         call_verbs=_words(_CALL_VERBS),
         call_if=_words(_CALL_IF),
         call_words=_words(_CALL_WORDS),
+        call_nouns=_words(_CALL_NOUNS),
+        two_calls=_words(_TWO_CALLS),
+        phone=_words(_PHONE),
         barriers=_words(_BARRIERS),
         planned=_words(_PLANNED),
         moods=_words(_MOODS),
@@ -421,6 +436,8 @@ def find_meetings(
                 place = _place(tokens, inside, begin, stop, lex) or _place(
                     tokens, inside, stop, _until_next_move(tokens, stop - 2, s_end, lex), lex
                 )
+                if place is None and event.visit:
+                    place = _city_of(event.others, inside)
                 if place is None and index + 1 < len(sentences):
                     place = _place_after(tokens, mentions, sentences[index + 1], lex)
             # The day in the event's clause, else before it in the sentence ("أعلن ...
@@ -816,6 +833,9 @@ def _events(
         # the clause runs on to the next verb.
         limit = next((j for j, what in cues[n + 1 :] if what != "noun"), s_end)
         stop = _stop(tokens, k + 1, limit, lex)
+        if _is(tokens[k], lex.call_nouns):
+            # "بعد مكالمة ترامب والملك سلمان عن خاشقجي": who the call was about is no caller.
+            stop = next((j for j in range(k + 1, stop) if tokens[j].norm == "عن"), stop)
         if _planned(tokens, k, stop, s_start, lex):
             continue
         if _present(tokens[k], lex) and _ahead(tokens, s_start, s_end, story.on, lex):
@@ -953,11 +973,15 @@ def _events(
             previous_subject = people[0]
         if len({m.item.entry.key for m in people}) == 1 and people[0].marked:
             continue
-        call = _is(word, lex.call_verbs) or any(
-            _is(tokens[j], lex.call_words) for j in range(k, stop)
+        call = (
+            _is(word, lex.call_verbs)
+            or _is(word, lex.call_nouns)
+            or any(_is(tokens[j], lex.call_words) for j in range(k, stop))
         )
-        apart = any(_is(tokens[j], lex.apart) for j in range(k, stop)) or (
-            received and all(m.lead < m.start for m in people[1:])
+        apart = (
+            any(_is(tokens[j], lex.apart) for j in range(k, stop))
+            or (received and all(m.lead < m.start for m in people[1:]))
+            or _is(word, lex.two_calls)
         )
         event = _Event(k, "call" if call else "meeting", people, others, apart, visit)
         events.append((event, stop))
@@ -1104,6 +1128,8 @@ def _took_place(
                 return not (j > s_start and tokens[j - 1].norm == "علي")
     if any(_is(tokens[j], lex.took_place) for j in range(k + 1, min(stop, k + TOOK_REACH))):
         return True
+    if stop < len(tokens) and stop - k <= REACH and _is(tokens[stop], lex.took_place):
+        return True  # "المباحثات بين X ورئيس الوزراء Y تناولت ...": its verb ends the clause
     if _is(tokens[k], lex.possessive) and people and people[0].marked:
         return True
     day = day_named(tokens, k, stop, on)
@@ -1238,7 +1264,7 @@ def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> boo
     الداخلية الفرنسي، ... بوزير ..." names none, and is the man the story is about.
     """
     j = k + 1
-    verb = not _is(tokens[k], lex.nouns)
+    verb = not _is(tokens[k], lex.nouns) and not _is(tokens[k], lex.call_nouns)
     if verb and j < min(end, len(tokens)) and _unknown_name(tokens[j], lex):
         return True  # "وزار كيم الصين": a subject in words no list knows
     titled = False
@@ -1284,7 +1310,16 @@ def _subjects_after(
 def _may_cue(norm: str) -> bool:
     """Whether a word is any cue's: most words are not, and are let go at once."""
     lex = _lex()
-    cues = (lex.met, lex.meets, lex.with_, lex.hold, lex.call_verbs, lex.call_if, lex.nouns)
+    cues = (
+        lex.met,
+        lex.meets,
+        lex.with_,
+        lex.hold,
+        lex.call_verbs,
+        lex.call_if,
+        lex.nouns,
+        lex.call_nouns,
+    )
     return any(shape in words for shape in _shapes(norm) for words in (*cues, lex.arrive))
 
 
@@ -1332,9 +1367,25 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
         return None
     if _is(tok, lex.call_if):
         return "verb" if any(_is(tokens[j], lex.call_words) for j in window) else None
+    if _is(tok, lex.call_nouns):
+        return "noun" if _call_noun(tokens, k, s_end, lex) else None
     if _is(tok, lex.nouns):
         return "noun"  # an event only if reported as held: see _took_place
     return None
+
+
+def _call_noun(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> bool:
+    """Whether a call noun is a cue of its own: "خلال محادثة هاتفية مع X".
+
+    Not after a verb that makes the call its cue ("أجرى اتصالا هاتفيا", "تلقى مكالمة");
+    "قناة اتصال" or "في محادثة مع صحيفة" is no telephone call.
+    """
+    verbs = (lex.hold, lex.call_if, lex.call_verbs)
+    if any(_is(tokens[j], words) for j in range(max(0, k - HOLD_REACH), k) for words in verbs):
+        return False
+    if _shapes(tokens[k].norm)[-1].startswith(("مكالم", "المكالم")):
+        return True
+    return any(_is(tokens[j], lex.phone) for j in range(k + 1, min(s_end, k + 1 + HOLD_REACH)))
 
 
 def _stop(tokens: Sequence[Token], start: int, limit: int, lex: _Lex) -> int:
@@ -1471,6 +1522,21 @@ def _place(
         if any(_is(tokens[j], lex.topic_words) for j in range(max(start, m.start - 3), m.start)):
             continue
         return m.item.entry.key
+    return None
+
+
+def _city_of(visited: list[_Mention], inside: list[_Mention]) -> str | None:
+    """A city of the visited state the sentence names anywhere, before the visit or after.
+
+    "بمؤتمر صحفي في سفارة المملكة بواشنطن ... في إطار زيارة ... إلى الولايات المتحدة".
+    """
+    actor = visited[0].item.entry.actor if visited else None
+    if actor is None or not actor.country:
+        return None
+    for m in inside:
+        place = m.item.entry.place
+        if m.item.entry.kind == "place" and place is not None and place.country == actor.country:
+            return m.item.entry.key
     return None
 
 
