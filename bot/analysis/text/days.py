@@ -59,6 +59,10 @@ def day_named(tokens: Sequence[Token], start: int, end: int, on: date | None) ->
             return written
         day = next((weekdays()[f] for f in (norm, *bare) if f in weekdays()), None)
         if day is not None:
+            # "الثلاثاء 12 يونيو": the date written after the weekday says which one.
+            dated = _written_date(tokens, k + 1, end, on) if k + 1 < end else None
+            if dated is not None:
+                return dated
             nxt = tokens[k + 1].norm if k + 1 < len(tokens) else ""
             if nxt in ("المقبل", "القادم"):
                 return on + timedelta(days=(day - on.weekday()) % 7 or 7)

@@ -1470,13 +1470,29 @@ def _reachable(tokens: Sequence[Token], k: int, after: list[_Mention]) -> list[_
             if out and m.end < len(tokens) and tokens[m.end].norm.startswith("و"):
                 break
             continue
-        if m.lead - last > GAP:
+        if _words_between(tokens, last, m.lead) > GAP:
             break
         if m.item.entry.kind == "person" and _possessor(tokens, m, last):
             continue  # "تسلم منه رسالة كيم جونغ أون": Kim's letter, not Kim
         out.append(m)
         last = max(last, m.end)
     return out
+
+
+def _words_between(tokens: Sequence[Token], start: int, end: int) -> int:
+    """How far apart two mentions stand, in words that are not just when or a comma.
+
+    "استقبل الملك سلمان، الأربعاء، في مكتبه بقصر اليمامة في الرياض، رئيس الوزراء ...":
+    the day, the commas and "في" put no distance between who received and who was received.
+    """
+    lex = _lex()
+    return sum(
+        1
+        for tok in tokens[start:end]
+        if tok.is_word
+        and tok.norm not in ("في", "وفي")
+        and not any(s in lex.weekdays or s in lex.times for s in _shapes(tok.norm))
+    )
 
 
 def _possessor(tokens: Sequence[Token], m: _Mention, last: int) -> bool:
