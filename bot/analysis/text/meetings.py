@@ -80,6 +80,8 @@ _NOUNS = """
 # "اتصل ب", "هاتف": a call with or without the word; "تلقى", "تحدث" only with a call word.
 _CALL_VERBS = "اتصل اتصلت هاتف هاتفت يتصل"
 _CALL_IF = "تلقى تلقت يتلقى تحدث تحدثت تحادث تحادثا"
+# "تحدث مع X": spoke with him, a call or in person; "تحدث عن"/"تحدث إلى الصحفيين" is not.
+_TALKED = "تحدث تحدثت تحدثا تحادث تحادثا"
 _CALL_WORDS = """
 اتصالا اتصال الاتصال اتصاله اتصالها اتصالات هاتفيا هاتفي هاتفية الهاتفي الهاتفية الهاتف
 مكالمة المكالمة مكالمات
@@ -224,6 +226,7 @@ class _Lex:
     call_verbs: frozenset[str]
     call_if: frozenset[str]
     call_words: frozenset[str]
+    talked: frozenset[str]
     call_nouns: frozenset[str]
     two_calls: frozenset[str]
     phone: frozenset[str]
@@ -280,6 +283,7 @@ def _lex() -> _Lex:
         call_verbs=_words(_CALL_VERBS),
         call_if=_words(_CALL_IF),
         call_words=_words(_CALL_WORDS),
+        talked=_words(_TALKED),
         call_nouns=_words(_CALL_NOUNS),
         two_calls=_words(_TWO_CALLS),
         phone=_words(_PHONE),
@@ -429,6 +433,12 @@ def find_meetings(
                 continue
             # The event's own stretch first: an earlier clause may be about something else.
             begin = min([event.cue, *(m.lead for m in event.people if m.start >= s_start)])
+            # "وأوضح ترامب في تصريحات بالبيت الأبيض أنه تحدث مع ...": where he said it is
+            # not where they met.
+            begin = next(
+                (j + 1 for j in range(event.cue - 1, begin - 1, -1) if _is(tokens[j], lex.that_he)),
+                begin,
+            )
             place = None
             if event.kind != "call":
                 # Where, in the event's clause, else later in the sentence ("... الذي وصل
@@ -1366,7 +1376,10 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
             return "verb"
         return None
     if _is(tok, lex.call_if):
-        return "verb" if any(_is(tokens[j], lex.call_words) for j in window) else None
+        if any(_is(tokens[j], lex.call_words) for j in window):
+            return "verb"
+        with_ = k + 1 < s_end and tokens[k + 1].norm in ("مع", "ومع")
+        return "verb" if with_ and _is(tok, lex.talked) else None
     if _is(tok, lex.call_nouns):
         return "noun" if _call_noun(tokens, k, s_end, lex) else None
     if _is(tok, lex.nouns):
