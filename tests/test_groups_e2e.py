@@ -223,8 +223,10 @@ async def test_a_forum_topic_gets_the_replies_the_digest_and_the_alerts(
     for ask in ("/who Mangoush", "/topic elections", "/search المنقوش", "/search xyzzy", "/trends"):
         [reply] = await bot.say_in(ask, chat=FORUM, user=MEMBER, thread=TOPIC)
         assert reply.params.get("message_thread_id") == TOPIC, ask
-    [month] = await bot.say_in("/meetings month", chat=FORUM, user=MEMBER, thread=TOPIC)
-    assert month.params.get("message_thread_id") == TOPIC
+    # The seed page's meetings: the picture, then the list, both in the topic.
+    month = await bot.say_in("/meetings month", chat=FORUM, user=MEMBER, thread=TOPIC, count=2)
+    assert [r.method for r in month] == ["sendPhoto", "sendMessage"]
+    assert [r.params.get("message_thread_id") for r in month] == [TOPIC, TOPIC]
     sub = await core.subscriptions.get(FORUM)
     assert sub is not None and sub.thread_id == TOPIC
 
