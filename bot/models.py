@@ -316,6 +316,7 @@ class Subscription:
     weekly_day: int = 0  # 0 Monday .. 6 Sunday
     weekly_time: str = "08:00"  # "HH:MM" in the subscriber's zone
     weekly_next_due: datetime | None = None  # UTC; None while the weekly brief is off
+    daily_on: bool = True  # off: the weekly brief alone (the subscription stays active)
 
 
 @dataclass(frozen=True, slots=True)

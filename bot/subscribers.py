@@ -66,12 +66,16 @@ class SubscriptionService:
         return True
 
     async def change(self, chat_id: int, **fields: Any) -> Subscription | None:
-        """Change settings; a new time or zone reschedules the next digest and weekly brief."""
+        """Change settings; a new time or zone, or the daily digest back on, reschedules."""
         current = await self.get(chat_id)
         if current is None:
             return None
         zone = fields.get("timezone", current.timezone)
-        if "local_time" in fields or "timezone" in fields:
+        resumed = bool(fields.get("daily_on")) and not current.daily_on
+        if resumed:
+            # Back on after a pause: the first digest is of the last day, not of the pause.
+            fields["last_period_end"] = None
+        if "local_time" in fields or "timezone" in fields or resumed:
             when = parse_local_time(fields.get("local_time", current.local_time))
             if when is None:
                 raise ValueError("not a time of day")

@@ -722,6 +722,14 @@ def _m014_search_shown_only(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def _m015_daily_switch(db: sqlite_utils.Database) -> None:
+    """The daily digest can be off while the subscription (and its weekly brief) goes on."""
+    db.conn.execute("ALTER TABLE subscriptions ADD COLUMN daily_on INTEGER NOT NULL DEFAULT 1")
+    # A paused daily digest keeps its old next_due: the tick's index must pass it by.
+    db.conn.execute("DROP INDEX subscriptions_due")
+    db.conn.execute("CREATE INDEX subscriptions_due ON subscriptions(active, daily_on, next_due)")
+
+
 # Append only: a migration that has shipped is never edited, a new one is added instead.
 MIGRATIONS: tuple[Migration, ...] = (
     _m001_core,
@@ -738,6 +746,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _m012_groups_and_channels,
     _m013_weekly_brief,
     _m014_search_shown_only,
+    _m015_daily_switch,
 )
 
 

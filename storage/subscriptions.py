@@ -18,7 +18,8 @@ from storage.timefmt import from_db, to_db
 
 _COLUMNS = (
     "chat_id, active, local_time, timezone, digest_lang, topics, max_items, empty_notice, "
-    "next_due, last_period_end, thread_id, weekly_on, weekly_day, weekly_time, weekly_next_due"
+    "next_due, last_period_end, thread_id, weekly_on, weekly_day, weekly_time, weekly_next_due, "
+    "daily_on"
 )
 # The two ledgers: the daily digest's and the weekly brief's, each with the subscription
 # columns its claim moves on (when the next one is due, where the last one ended).
@@ -46,6 +47,7 @@ def _subscription(row: Sequence[Any]) -> Subscription:
         max_items=row[6], empty_notice=bool(row[7]), next_due=next_due,
         last_period_end=from_db(row[9]), thread_id=row[10], weekly_on=bool(row[11]),
         weekly_day=row[12], weekly_time=row[13], weekly_next_due=from_db(row[14]),
+        daily_on=bool(row[15]),
     )  # fmt: skip
 
 
@@ -68,7 +70,7 @@ def subscribe(
     now: datetime,
     thread_id: int | None = None,
 ) -> Subscription:
-    """Start (or restart) a subscription; settings a returning subscriber chose are kept.
+    """Start (or restart) a subscription, the daily digest on; settings chosen before are kept.
 
     `thread_id` is the forum topic /subscribe was sent in: the digest goes there from now on.
     """
@@ -79,7 +81,7 @@ def subscribe(
         VALUES (?, 1, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(chat_id) DO UPDATE SET active = 1, local_time = excluded.local_time,
             timezone = excluded.timezone, next_due = excluded.next_due,
-            deactivated_reason = NULL, thread_id = excluded.thread_id
+            deactivated_reason = NULL, thread_id = excluded.thread_id, daily_on = 1
         """,
         [chat_id, local_time, timezone, digest_lang, to_db(next_due), to_db(now), thread_id],
     )
@@ -91,16 +93,17 @@ def subscribe(
 def update_subscription(db: sqlite_utils.Database, /, chat_id: int, **fields: Any) -> None:
     """Change some of a subscription's settings (and next_due, computed by the caller)."""
     allowed = {"local_time", "timezone", "digest_lang", "topics", "max_items", "empty_notice",
-               "next_due", "weekly_on", "weekly_day", "weekly_time", "weekly_next_due"}  # fmt: skip
+               "next_due", "weekly_on", "weekly_day", "weekly_time", "weekly_next_due",
+               "daily_on", "last_period_end"}  # fmt: skip
     values = {}
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(f"unknown subscription field {name}")
         if name == "topics":
             value = ",".join(value)
-        elif name in ("next_due", "weekly_next_due"):
+        elif name in ("next_due", "weekly_next_due", "last_period_end"):
             value = to_db(value) if value is not None else None
-        elif name in ("empty_notice", "weekly_on"):
+        elif name in ("empty_notice", "weekly_on", "daily_on"):
             value = int(value)
         values[name] = value
     if values:
@@ -132,9 +135,10 @@ def reactivate_blocked(db: sqlite_utils.Database, chat_id: int, next_due: dateti
 def due_subscriptions(
     db: sqlite_utils.Database, now: datetime, limit: int = 1000
 ) -> list[Subscription]:
-    """Active subscriptions whose digest time has come, the most overdue first."""
+    """Active subscriptions whose daily digest is on and due, the most overdue first."""
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM subscriptions WHERE active = 1 AND next_due <= ? "
+        f"SELECT {_COLUMNS} FROM subscriptions WHERE active = 1 AND daily_on = 1 "
+        "AND next_due <= ? "
         "ORDER BY next_due LIMIT ?",
         [to_db(now), limit],
     ).fetchall()

@@ -248,7 +248,8 @@ async def test_settings_buttons_change_each_setting_and_edit_the_message(
 
     view = await press("set:v:time")
     assert "Choose the delivery time" in view.text
-    assert {"text": "✓ 08:00", "callback_data": "set:time:0800"} in view.buttons[1]
+    assert [b["callback_data"] for b in view.buttons[0]] == ["set:daily:1", "set:daily:0"]
+    assert {"text": "✓ 08:00", "callback_data": "set:time:0800"} in view.buttons[2]
     view = await press("set:time:0700")
     assert "Time: 07:00 (Africa/Tripoli)" in view.text
     assert "next digest 30 Nov 07:00" in view.text  # 07:00 has passed today in Tripoli
@@ -336,7 +337,7 @@ async def test_settings_typed_time_and_zone(chat: Chat, core: Core) -> None:
     assert reply.text.startswith("“7h” is not a time of day.")
     [reply] = await chat.say("/settings colour blue")
     assert reply.text.startswith("Usage: /settings, /settings time HH:MM")
-    assert reply.text.endswith("/settings weekly mon 08:00|off.")  # what it accepts
+    assert reply.text.endswith("/settings daily on|off.")  # what it accepts
     sub = await subscription(core)
     assert (sub.local_time, sub.timezone, sub.digest_lang, sub.max_items) == (
         "07:30", "Europe/Paris", "en", 5,

@@ -175,6 +175,36 @@ async def test_the_brief_comes_at_the_weekday_and_time_in_the_subscribers_zone(
     assert "<b>Last weekly briefs</b>\n• 30 Nov 2026 07:01: sent" in mine.text
 
 
+async def test_the_weekly_brief_alone_with_the_daily_digest_off_and_back_on(
+    bot: Bot, core: Core, clock: Clock
+) -> None:
+    await weekly_on(bot, READER, "mon 07:00")
+    [panel] = await bot.say_in("/settings daily off", chat=READER)
+    assert "Status: daily digest off, weekly brief only" in panel.text
+    assert "Weekly brief: every Monday at 07:00" in panel.text
+    main = [b["text"] for row in panel.buttons for b in row]
+    assert "Daily: off" in main
+    deliveries = Deliveries(core, TRIPOLI)
+    clock.now = datetime(2026, 11, 30, 5, 1, tzinfo=UTC)  # Monday 07:01 in Tripoli
+    daily = await deliveries.send_digests(bot.app.bot)
+    assert (daily.due, daily.claimed, daily.messages) == (0, 0, 0)  # no daily digest
+    weekly = await deliveries.send_weekly(bot.app.bot)
+    assert (weekly.claimed, weekly.errors) == (1, 0)
+    assert len(await bot.replies(weekly.messages)) == weekly.messages
+    assert (await deliveries.send_digests(bot.app.bot)).claimed == 0  # still none
+
+    # Back on, with a button in the time view: the next digest is at its time, of the day
+    # before it, not of the days it was off.
+    [view] = await bot.press_as(panel.message_id, "set:daily:1", user=READER)
+    assert [b["text"] for b in view.buttons[0]] == ["✓ Daily digest on", "Weekly brief only"]
+    sub = await core.subscriptions.get(READER)
+    assert sub is not None and sub.daily_on and sub.last_period_end is None
+    assert sub.next_due == datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # 08:00 that Monday
+    clock.now = datetime(2026, 11, 30, 6, 1, tzinfo=UTC)
+    daily = await deliveries.send_digests(bot.app.bot)
+    assert (daily.claimed, daily.errors) == (1, 0)
+
+
 class Crash(BaseException):
     """The process dies: nothing after it runs."""
 

@@ -154,7 +154,10 @@ class DigestCommands:
         """The fields a typed setting changes, or the key of what is wrong with it."""
         if field == "time":
             when = parse_local_time(value)
-            return {"local_time": when.strftime("%H:%M")} if when else "settings_bad_time"
+            # A time means wanting the daily digest: it is turned on with it.
+            if when is None:
+                return "settings_bad_time"
+            return {"local_time": when.strftime("%H:%M"), "daily_on": True}
         if field == "zone":
             zone = parse_zone(value)
             return {"timezone": zone} if zone else "settings_bad_zone"
@@ -164,6 +167,8 @@ class DigestCommands:
             return {"max_items": int(value)}
         if field == "weekly":
             return weekly_change(value)
+        if field == "daily" and value.lower() in ("on", "off"):
+            return {"daily_on": value.lower() == "on"}
         return "settings_usage"
 
     async def settings_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -212,7 +217,11 @@ class DigestCommands:
             return {}, value if value in VIEWS else None
         if action == "time":
             when = parse_local_time(f"{value[:2]}:{value[2:]}") if len(value) == 4 else None
-            return ({"local_time": when.strftime("%H:%M")}, "main") if when else ({}, None)
+            # Choosing a time means wanting the daily digest: it is turned on with it.
+            change = {"local_time": when.strftime("%H:%M"), "daily_on": True} if when else {}
+            return (change, "main") if when else ({}, None)
+        if action == "daily" and value in ("0", "1"):
+            return {"daily_on": value == "1"}, "time"
         if action == "zone":
             return ({"timezone": value}, "main") if value in COMMON_ZONES else ({}, None)
         if action == "lang":

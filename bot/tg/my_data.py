@@ -72,6 +72,7 @@ def my_data_chunks(
             topics=tuple(x for x in str(row["topics"] or "").split(",") if x),
             max_items=int(row["max_items"]), empty_notice=bool(row["empty_notice"]),
             next_due=datetime.fromisoformat(str(row["next_due"])), last_period_end=None,
+            daily_on=bool(row.get("daily_on", 1)),
         )  # fmt: skip
         lines = settings_text(sub, lang, topics, "main").split("\n")[1:-2]
         lines[0:0] = [t(lang, "mydata_sub")]

@@ -55,11 +55,12 @@ def settings_text(
     """
     names = {topic.id: topic_name(topic, lang) for topic in topics}
     chosen = [names.get(topic, topic) for topic in sub.topics]
-    status = (
-        t(lang, "set_active", next=esc(_when(sub.next_due, lang, sub.timezone)))
-        if sub.active
-        else t(lang, "set_stopped")
-    )
+    if not sub.active:
+        status = t(lang, "set_stopped")
+    elif not sub.daily_on:
+        status = t(lang, "set_daily_off")
+    else:
+        status = t(lang, "set_active", next=esc(_when(sub.next_due, lang, sub.timezone)))
     lines = [
         t(lang, "settings_title"),
         status,
@@ -127,11 +128,16 @@ def settings_keyboard(
 
     back = [button(t(lang, "btn_back"), f"{prefix}:v:main")]
     if view == "time":
+        # The daily digest on, or off with the weekly brief alone; a time turns it on.
+        switch = [
+            button(t(lang, "btn_daily_on"), f"{prefix}:daily:1", sub.daily_on),
+            button(t(lang, "btn_daily_off"), f"{prefix}:daily:0", not sub.daily_on),
+        ]
         times = [
-            button(v, f"{prefix}:time:{v.replace(':', '')}", v == sub.local_time)
+            button(v, f"{prefix}:time:{v.replace(':', '')}", sub.daily_on and v == sub.local_time)
             for v in COMMON_TIMES
         ]
-        return InlineKeyboardMarkup([*rows(times, 3), back])
+        return InlineKeyboardMarkup([switch, *rows(times, 3), back])
     if view == "zone":
         zones = [button(z, f"{prefix}:zone:{z}", z == sub.timezone) for z in COMMON_ZONES]
         return InlineKeyboardMarkup([*rows(zones, 2), back])
@@ -167,7 +173,10 @@ def settings_keyboard(
         else t(lang, "weekly_off_short")
     )
     main = [
-        button(t(lang, "btn_time", v=sub.local_time), f"{prefix}:v:time"),
+        button(
+            t(lang, "btn_time", v=sub.local_time) if sub.daily_on else t(lang, "btn_time_off"),
+            f"{prefix}:v:time",
+        ),
         button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{prefix}:v:zone"),
         button(t(lang, "btn_lang"), f"{prefix}:v:lang"),
         button(t(lang, "btn_topics"), f"{prefix}:v:topics"),
