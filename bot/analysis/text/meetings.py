@@ -146,6 +146,9 @@ _ARRIVE = """
 # Visits as nouns: a visit to a state or city even with no إلى ("زيارة بوتين للقاهرة").
 _VISITS = "زيارة الزيارة زيارته زيارتها"
 _VISIT_VERBS = "زار زارت يزور تزور"
+# A tour and the states it took in: "جولة شملت الولايات المتحدة وبريطانيا وفرنسا".
+_TOURS = "جولة الجولة جولته جولتها"
+_TOOK_IN = "شملت شمل تضمنت"
 _RECEIVE = "استقبل استقبلت يستقبل تستقبل"
 _RELATIVES = "الذي التي الذين"
 # Kin of the person named after them: "زوجة الرئيس ..." is not the president.
@@ -248,6 +251,8 @@ class _Lex:
     arrive: frozenset[str]
     visits: frozenset[str]
     visit_verbs: frozenset[str]
+    tours: frozenset[str]
+    took_in: frozenset[str]
     receive: frozenset[str]
     relatives: frozenset[str]
     kin: frozenset[str]
@@ -305,6 +310,8 @@ def _lex() -> _Lex:
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
         visit_verbs=_words(_VISIT_VERBS),
+        tours=_words(_TOURS),
+        took_in=_words(_TOOK_IN),
         receive=_words(_RECEIVE),
         relatives=_words(_RELATIVES),
         kin=_words(_KIN),
@@ -393,6 +400,7 @@ class _Event:
     others: list[_Mention] = field(default_factory=list)
     apart: bool = False  # the first met each of the others, who did not meet each other
     visit: bool = False  # to a state: every visitor met it
+    tour: bool = False  # of several states: no one place for all of it
 
 
 def find_meetings(
@@ -440,7 +448,7 @@ def find_meetings(
                 begin,
             )
             place = None
-            if event.kind != "call":
+            if event.kind != "call" and not event.tour:
                 # Where, in the event's clause, else later in the sentence ("... الذي وصل
                 # إلى نيويورك"), else in the next one when it goes on about the meeting.
                 place = _place(tokens, inside, begin, stop, lex) or _place(
@@ -453,7 +461,9 @@ def find_meetings(
             # The day in the event's clause, else before it in the sentence ("أعلن ...
             # الثلاثاء أن X التقى Y"); not one after, in a clause of its own.
             day = day_named(tokens, begin, stop, on) or day_named(tokens, s_start, stop, on)
-            if day is None and not _timed(tokens, s_start, s_end, lex) and index < LEAD_REACH:
+            if event.tour:
+                day = None  # its legs came on days before the one the sentence names
+            elif day is None and not _timed(tokens, s_start, s_end, lex) and index < LEAD_REACH:
                 # A sentence that says no time at all tells of the day the lead gives.
                 if not lead:
                     lead.append(_lead_day(tokens, sentences, on, lex))
@@ -843,6 +853,11 @@ def _events(
         # the clause runs on to the next verb.
         limit = next((j for j, what in cues[n + 1 :] if what != "noun"), s_end)
         stop = _stop(tokens, k + 1, limit, lex)
+        if kind == "tour":
+            # Where it went ends its clause: "... وفرنسا، وستتم استضافته" is another matter.
+            if tour := _tour(tokens, k, s_start, s_end, inside, story, lex):
+                events.append((tour, tour.others[-1].end))
+            continue
         if _is(tokens[k], lex.call_nouns):
             # "بعد مكالمة ترامب والملك سلمان عن خاشقجي": who the call was about is no caller.
             stop = next((j for j in range(k + 1, stop) if tokens[j].norm == "عن"), stop)
@@ -1146,6 +1161,62 @@ def _took_place(
     return day is not None and on is not None and day <= on
 
 
+def _took_in(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> int | None:
+    """Where "شملت" follows a tour word, past its adjectives ("جولته الأوروبية التي شملت")."""
+    for j in range(k + 1, min(s_end, k + 4)):
+        if _is(tokens[j], lex.took_in):
+            return j
+        if tokens[j].norm in ("التي", "الذي"):
+            continue
+        if not tokens[j].norm.startswith(("ال", "وال")) and not tokens[j].norm.endswith("يه"):
+            return None  # "جولة من المفاوضات شملت ...": a round of talks, not a tour
+    return None
+
+
+def _tour(
+    tokens: Sequence[Token],
+    k: int,
+    s_start: int,
+    s_end: int,
+    inside: list[_Mention],
+    story: _Story,
+    lex: _Lex,
+) -> _Event | None:
+    """A tour that took in states named one after another: its maker visited each.
+
+    "وينهي محمد بن سلمان في إسبانيا جولة شملت الولايات المتحدة وبريطانيا وفرنسا": the
+    person named just before made it; a city stands for its state ("شملت باريس وبرلين").
+    """
+    took = _took_in(tokens, k, s_end, lex)
+    before = [
+        m for m in inside if m.end <= k and k - m.end <= LOOK_BACK and m.item.entry.kind == "person"
+    ]
+    if took is None or not before:
+        return None
+    states: list[_Mention] = []
+    last = took + 1
+    for m in inside:
+        if m.start < last:
+            continue
+        gap = range(last, m.start)
+        joined = all(tokens[j].norm == "ايضا" or tokens[j].text in COMMA for j in gap)
+        if len(gap) > 2 or not joined:
+            break  # the list of where it went has ended
+        entry = m.item.entry
+        state = m.item if entry.kind == "country" else None
+        if entry.kind == "place" and entry.place is not None:
+            state = story.countries.get(entry.place.country or "")
+            if state is None:
+                break  # a city of a state the story does not name: no side to give
+        if state is None:
+            break
+        states.append(_Mention(m.start, m.end, state, m.start, side=True))
+        last = m.end
+    if not states or _planned(tokens, k, last, s_start, lex):
+        return None
+    return _Event(k, "meeting", [before[-1]], states, visit=True, tour=True)
+
+
 def _destination(
     tokens: Sequence[Token], k: int, stop: int, inside: list[_Mention], story: _Story, lex: _Lex
 ) -> list[_Mention]:
@@ -1329,8 +1400,10 @@ def _may_cue(norm: str) -> bool:
         lex.call_if,
         lex.nouns,
         lex.call_nouns,
+        lex.arrive,
+        lex.tours,
     )
-    return any(shape in words for shape in _shapes(norm) for words in (*cues, lex.arrive))
+    return any(shape in words for shape in _shapes(norm) for words in cues)
 
 
 def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
@@ -1349,6 +1422,8 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
             return None  # "صورة جمعت ما بين ...": a picture, not a meeting
         return "verb"
     window = range(k + 1, min(s_end, k + 1 + REACH))
+    if _is(tok, lex.tours):
+        return "tour" if _took_in(tokens, k, s_end, lex) is not None else None
     if _is(tok, lex.visits) or (
         _is(tok, lex.arrive) and any(_is(tokens[j], lex.to) for j in window)
     ):
