@@ -184,6 +184,11 @@ async def test_the_weekly_brief_alone_with_the_daily_digest_off_and_back_on(
     assert "Weekly brief: every Monday at 07:00" in panel.text
     main = [b["text"] for row in panel.buttons for b in row]
     assert "Daily: off" in main
+    [mine] = await bot.say_in("/mydata", chat=READER)
+    assert "weekly brief only" in mine.text and "Weekly brief: every Monday at 07:00" in mine.text
+    [panel_off] = await bot.say_in("/settings weekly off", chat=READER)
+    assert "and no weekly brief: nothing is sent" in panel_off.text
+    await bot.say_in("/settings weekly mon 07:00", chat=READER)
     deliveries = Deliveries(core, TRIPOLI)
     clock.now = datetime(2026, 11, 30, 5, 1, tzinfo=UTC)  # Monday 07:01 in Tripoli
     daily = await deliveries.send_digests(bot.app.bot)

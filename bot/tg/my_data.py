@@ -72,6 +72,12 @@ def my_data_chunks(
             topics=tuple(x for x in str(row["topics"] or "").split(",") if x),
             max_items=int(row["max_items"]), empty_notice=bool(row["empty_notice"]),
             next_due=datetime.fromisoformat(str(row["next_due"])), last_period_end=None,
+            weekly_on=bool(row.get("weekly_on", 0)), weekly_day=int(row.get("weekly_day") or 0),
+            weekly_time=str(row.get("weekly_time") or "08:00"),
+            weekly_next_due=(
+                datetime.fromisoformat(str(row["weekly_next_due"]))
+                if row.get("weekly_next_due") else None
+            ),
             daily_on=bool(row.get("daily_on", 1)),
         )  # fmt: skip
         lines = settings_text(sub, lang, topics, "main").split("\n")[1:-2]

@@ -58,7 +58,7 @@ def settings_text(
     if not sub.active:
         status = t(lang, "set_stopped")
     elif not sub.daily_on:
-        status = t(lang, "set_daily_off")
+        status = t(lang, "set_daily_off" if sub.weekly_on else "set_nothing")
     else:
         status = t(lang, "set_active", next=esc(_when(sub.next_due, lang, sub.timezone)))
     lines = [
