@@ -139,6 +139,8 @@ _WHEN = "خلال عقب بعد أثناء إثر اثر ختام هامش مس�
 _AFTER = "بعد وبعد عقب خلال وخلال إثر أثناء مستهل ختام"
 # "حضر الاجتماع": who attended it is a participant.
 _ATTENDED = "حضر حضرت شارك شاركت"
+# "حضر X مع نظيره Y افتتاح ...", "حضر توقيع الاتفاقية مع Y": there together, so they met.
+_ATTENDED_WITH = "حضر حضرت حضرا"
 # Arriving somewhere abroad is a visit to that state: "وصل ولي العهد إلى واشنطن".
 _ARRIVE = """
 وصل وصلت يصل تصل وصول بوصول وصوله وصولها توجه توجهت زيارة زيارته زيارتها
@@ -248,6 +250,7 @@ class _Lex:
     when: frozenset[str]
     after: frozenset[str]
     attended: frozenset[str]
+    attended_with: frozenset[str]
     arrive: frozenset[str]
     visits: frozenset[str]
     visit_verbs: frozenset[str]
@@ -307,6 +310,7 @@ def _lex() -> _Lex:
         when=_words(_WHEN),
         after=_words(_AFTER),
         attended=_words(_ATTENDED),
+        attended_with=_words(_ATTENDED_WITH),
         arrive=_words(_ARRIVE),
         visits=_words(_VISITS),
         visit_verbs=_words(_VISIT_VERBS),
@@ -1345,7 +1349,8 @@ def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> boo
     الداخلية الفرنسي، ... بوزير ..." names none, and is the man the story is about.
     """
     j = k + 1
-    verb = not _is(tokens[k], lex.nouns) and not _is(tokens[k], lex.call_nouns)
+    # "حضر توقيع الاتفاقية مع": what was attended follows, not a subject.
+    verb = not any(_is(tokens[k], w) for w in (lex.nouns, lex.call_nouns, lex.attended_with))
     if verb and j < min(end, len(tokens)) and _unknown_name(tokens[j], lex):
         return True  # "وزار كيم الصين": a subject in words no list knows
     titled = False
@@ -1402,6 +1407,7 @@ def _may_cue(norm: str) -> bool:
         lex.call_nouns,
         lex.arrive,
         lex.tours,
+        lex.attended_with,
     )
     return any(shape in words for shape in _shapes(norm) for words in cues)
 
@@ -1422,6 +1428,10 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
             return None  # "صورة جمعت ما بين ...": a picture, not a meeting
         return "verb"
     window = range(k + 1, min(s_end, k + 1 + REACH))
+    if _is(tok, lex.attended_with):
+        # "مع" in its clause: "حضر X مع Y", "حضر رئيس المجلس ... توقيع الاتفاقية مع Y".
+        clause = range(k + 1, _stop(tokens, k + 1, min(s_end, k + 1 + REACH), lex))
+        return "verb" if any(tokens[j].norm in ("مع", "ومع") for j in clause) else None
     if _is(tok, lex.tours):
         return "tour" if _took_in(tokens, k, s_end, lex) is not None else None
     if _is(tok, lex.visits) or (
