@@ -225,12 +225,22 @@ def test_a_near_miss_only_suggests(actors: list[ActorRecord]) -> None:
     assert 1 <= len(result.suggestions) <= 4
 
 
-@pytest.mark.parametrize("query", ["xyzzy", "qwxz vbnm"])
+@pytest.mark.parametrize("query", ["xyzzy", "qwxz vbnm", "xyz", "abc"])
 def test_an_unknown_name_finds_nothing(query: str, actors: list[ActorRecord]) -> None:
     result = find_actor(query, actors)
     assert result.found is None
     assert result.choices == ()
-    assert all(a.key != "najla_mangoush" for a in result.suggestions)
+    # Nothing that merely contains a few of its letters ("xyz" in "Ben Yezza").
+    assert result.suggestions == ()
+
+
+def test_a_suggestion_looks_like_the_name_not_like_its_article(
+    actors: list[ActorRecord],
+) -> None:
+    # "المنقوس" is Mangoush misspelt; "ال" alone does not make it Yemen (اليمن) or
+    # "المؤسسة" the oil corporation.
+    result = find_actor("المنقوس", actors)
+    assert [a.key for a in result.suggestions] == ["najla_mangoush"]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\t\n"])

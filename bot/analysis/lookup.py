@@ -13,6 +13,8 @@ from bot.models import ActorRecord
 
 ACCEPT = 88.0
 SUGGEST = 60.0
+# How like a name, as a whole or one word of it, a suggestion must be (see _near).
+NEAR = 70.0
 # The people a name may mean, weighed by the news before all but MAX_SHOWN are dropped:
 # the Mohamed most in the news may come late in the alphabet.
 MAX_CANDIDATES = 30
@@ -107,8 +109,29 @@ def find_actor(query: str, actors: Sequence[ActorRecord] | ActorIndex) -> Lookup
         choices = {a.key: a for a, _ in top[:6]}
         return Lookup(found=None, choices=tuple(choices.values()))
     return Lookup(
-        found=None, suggestions=tuple(actor for score, actor, _ in ranked[:4] if score >= SUGGEST)
+        found=None,
+        suggestions=tuple(
+            actor for score, actor, name in ranked if score >= SUGGEST and _near(wanted, name)
+        )[:4],
     )
+
+
+def _near(wanted: str, name: str) -> bool:
+    """Whether a name is a plausible misspelling of what was typed, word for word.
+
+    WRatio also scores a short query found inside a long name: "xyz" came near "Abdulrahman
+    Ben Yezza" through "yez". A suggestion must look like the query as a whole, or like
+    one of its words, compared without the article (a shared "ال" is no likeness).
+    """
+    typed = [_bare(t) for t in wanted.split()]
+    words = [_bare(w) for w in name.split()]
+    if fuzz.token_sort_ratio(" ".join(typed), " ".join(words)) >= NEAR:
+        return True
+    return any(fuzz.ratio(t, w) >= NEAR for t in typed for w in words if len(t) > 2)
+
+
+def _bare(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def _one_name(
