@@ -180,8 +180,8 @@ class DigestService:
             )
         # All of the run's claims in one transaction: one each cost more than the rest.
         claimed = await self.store.run(subs.claim_deliveries, claims, now)
-        sent = await self.deliver(send, subs.DAILY, held)
-        return RunReport.of(len(due), claimed, len(rendered), resumed, sent)
+        sent = await self.deliver(send, subs.DAILY, held, claimed)
+        return RunReport.of(len(due), len(claimed), len(rendered), resumed, sent)
 
     async def _ranked(self, periods: set[Period]) -> dict[Period, RankedPeriod]:
         """Each period's stories, read in one call and ranked off the loop."""
@@ -255,16 +255,22 @@ class DigestService:
         ]
         return await self.translations.stories(items, "en")
 
-    async def deliver(self, send: Send, ledger: str, held: set[tuple[int, str]]) -> Sent:
+    async def deliver(
+        self,
+        send: Send,
+        ledger: str,
+        held: set[tuple[int, str]],
+        claimed: Sequence[subs.Pending] | None = None,
+    ) -> Sent:
         """Send what a ledger (daily digests, weekly briefs) holds as pending, but `held`.
 
-        A delivery Telegram could not take is added to `held`: not tried again this run.
+        `claimed`: the deliveries just claimed, sent as they are rather than read back (the
+        run resumed every other pending one first). A delivery Telegram could not take is
+        added to `held`: not tried again this run.
         """
-        pending = [
-            item
-            for item in await self.store.run(subs.pending_deliveries, ledger)
-            if (item[0], item[1]) not in held
-        ]
+        if claimed is None:
+            claimed = await self.store.run(subs.pending_deliveries, ledger)
+        pending = [item for item in claimed if (item[0], item[1]) not in held]
         gate = asyncio.Semaphore(SEND_WORKERS)
         counts = {"messages": 0, "blocked": 0, "errors": 0, "retrying": 0}
 

@@ -156,10 +156,10 @@ class WeeklyService:
                 )
             )
         claimed = await self.store.run(subs.claim_deliveries, claims, now, subs.WEEKLY)
-        sent = await self.digests.deliver(send, subs.WEEKLY, held)
+        sent = await self.digests.deliver(send, subs.WEEKLY, held, claimed)
         if claimed:
             await self.store.run(subs.forget_pictures, now - KEEP_PICTURES)
-        return RunReport.of(len(fresh), claimed, len(rendered), resumed, sent)
+        return RunReport.of(len(fresh), len(claimed), len(rendered), resumed, sent)
 
     async def _brief(
         self,

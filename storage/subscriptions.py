@@ -186,15 +186,26 @@ class Claim:
     next_due: datetime
 
 
+Pending = tuple[int, str, list[DigestMessage], int]  # chat id, period end, messages, sent
+
+
 def claim_deliveries(
     db: sqlite_utils.Database, claims: Sequence[Claim], now: datetime, ledger: str = DAILY
-) -> int:
-    """claim_delivery for each, all in one transaction; how many were claimed."""
+) -> list[Pending]:
+    """claim_delivery for each, all in one transaction; the deliveries claimed, as pending.
+
+    They are what pending_deliveries would read back: the run sends them without reading
+    (and decoding) every message it has just written.
+    """
     table = _ledger(ledger)
     # Subscribers with the same digest share its messages: stored as the same text, made once.
     dumped: dict[int, str] = {}
     with writing(db):
-        return sum(_claim(db, table, claim, now, dumped) for claim in claims)
+        return [
+            (claim.subscription.chat_id, to_db(claim.period_end) or "", claim.chunks, 0)
+            for claim in claims
+            if _claim(db, table, claim, now, dumped)
+        ]
 
 
 def claim_delivery(
@@ -272,9 +283,7 @@ def forget_pictures(db: sqlite_utils.Database, before: datetime) -> int:
     )
 
 
-def pending_deliveries(
-    db: sqlite_utils.Database, ledger: str = DAILY
-) -> list[tuple[int, str, list[DigestMessage], int]]:
+def pending_deliveries(db: sqlite_utils.Database, ledger: str = DAILY) -> list[Pending]:
     """(chat_id, period_end, messages, chunks_sent) of digests claimed but not fully sent."""
     rows = db.execute(
         f"SELECT chat_id, period_end, chunks, chunks_sent FROM {_ledger(ledger)} "

@@ -183,7 +183,7 @@ def claim_digests(db: Path, chats: range, parts: int) -> None:
                 chunks=messages, next_due=now + timedelta(days=1),
             )
         )  # fmt: skip
-    assert store.run_sync(subs.claim_deliveries, claims, now) == len(chats)
+    assert len(store.run_sync(subs.claim_deliveries, claims, now)) == len(chats)
     store.close()
 
 
