@@ -80,6 +80,9 @@ _NOUNS = """
 # "اتصل ب", "هاتف": a call with or without the word; "تلقى", "تحدث" only with a call word.
 _CALL_VERBS = "اتصل اتصلت هاتف هاتفت يتصل"
 _CALL_IF = "تلقى تلقت يتلقى تحدث تحدثت تحادث تحادثا"
+# A press conference held with someone ("في مؤتمر صحفي مشترك مع نظيره X"): they met.
+_PRESS = "مؤتمر المؤتمر مؤتمرا"
+_PRESS_WORDS = "صحفي صحافي الصحفي الصحافي صحفيا صحافيا"
 # "تحدث مع X": spoke with him, a call or in person; "تحدث عن"/"تحدث إلى الصحفيين" is not.
 _TALKED = "تحدث تحدثت تحدثا تحادث تحادثا"
 _CALL_WORDS = """
@@ -232,6 +235,8 @@ class _Lex:
     call_if: frozenset[str]
     call_words: frozenset[str]
     talked: frozenset[str]
+    press: frozenset[str]
+    press_words: frozenset[str]
     call_nouns: frozenset[str]
     two_calls: frozenset[str]
     phone: frozenset[str]
@@ -292,6 +297,8 @@ def _lex() -> _Lex:
         call_if=_words(_CALL_IF),
         call_words=_words(_CALL_WORDS),
         talked=_words(_TALKED),
+        press=_words(_PRESS),
+        press_words=_words(_PRESS_WORDS),
         call_nouns=_words(_CALL_NOUNS),
         two_calls=_words(_TWO_CALLS),
         phone=_words(_PHONE),
@@ -415,6 +422,10 @@ def find_meetings(
     # Most stories and sentences hold no cue: only those that do, and the one after each,
     # are read.
     may = list(map(_may_cue, [tok.norm for tok in tokens]))
+    for k, tok in enumerate(tokens):
+        # "مؤتمر" is a cue only as a press conference held with someone.
+        if _is(tok, lex.press) and _press_with(tokens, k, len(tokens), lex):
+            may[k] = True
     if not any(may):
         return []
     sentences = sentence_spans(tokens)
@@ -1146,7 +1157,9 @@ def _took_place(
     for j in range(max(s_start, k - 4), k):
         # "عقد اجتماعا", "استضافت جزيرة كريت أعمال القمة"; not "قبل عقد قمة".
         verb = _is(tokens[j], lex.met) or _is(tokens[j], lex.hold)
-        if verb and not (j > s_start and _is(tokens[j - 1], lex.masdar)):
+        # "قبل أن يعقد مؤتمرا صحفيا": a wish or a plan, not one held.
+        wish = _present(tokens[j], lex) and j > s_start and tokens[j - 1].norm in lex.moods
+        if verb and not wish and not (j > s_start and _is(tokens[j - 1], lex.masdar)):
             return True
         if verb and j - 2 >= s_start and _shapes(tokens[j - 2].norm)[-1] == "اضافه":
             return True  # "وإضافة إلى عقد قمة مع ...": one held besides
@@ -1350,7 +1363,8 @@ def _named_by_title(tokens: Sequence[Token], k: int, end: int, lex: _Lex) -> boo
     """
     j = k + 1
     # "حضر توقيع الاتفاقية مع": what was attended follows, not a subject.
-    verb = not any(_is(tokens[k], w) for w in (lex.nouns, lex.call_nouns, lex.attended_with))
+    cues = (lex.nouns, lex.call_nouns, lex.attended_with, lex.press)
+    verb = not any(_is(tokens[k], w) for w in cues)
     if verb and j < min(end, len(tokens)) and _unknown_name(tokens[j], lex):
         return True  # "وزار كيم الصين": a subject in words no list knows
     titled = False
@@ -1415,6 +1429,8 @@ def _may_cue(norm: str) -> bool:
 def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     """What kind of cue the word at k is, if it is one."""
     tok = tokens[k]
+    if _is(tok, lex.press) and _press_with(tokens, k, s_end, lex):
+        return "noun"
     if not _may_cue(tok.norm) or not tok.is_word:
         return None
     if _is(tok, lex.met) or _is(tok, lex.meets):
@@ -1470,6 +1486,13 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     if _is(tok, lex.nouns):
         return "noun"  # an event only if reported as held: see _took_place
     return None
+
+
+def _press_with(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> bool:
+    """Whether a press conference was held with someone: "مؤتمر صحفي (مشترك) ... مع X"."""
+    if k + 1 >= s_end or not _is(tokens[k + 1], lex.press_words):
+        return False
+    return any(tokens[j].norm in ("مع", "ومع") for j in range(k + 2, min(s_end, k + 7)))
 
 
 def _call_noun(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> bool:
