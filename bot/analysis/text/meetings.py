@@ -161,6 +161,8 @@ _KIN = """
 ابن ابنة نجل نجلة زوجة زوج شقيق شقيقة أخ أخت والد والدة أرملة حفيد حفيدة صهر عم خال
 ابنه ابنته نجله زوجته شقيقه شقيقته
 """
+# In a title, one of someone's aides: "كبير مساعدي زعيم كوريا الشمالية كيم جونغ أون" is not Kim.
+_AIDES = "مساعدي معاوني مستشاري مساعدو معاونو مستشارو"
 # Purposes: before a cue, the meeting is to come ("للتحضير للقمة"); after it, the clause
 # moves on to what the meeting was for ("اجتمعوا ... للإعداد لمحادثات").
 _PURPOSES = "للإعداد للتحضير تمهيدا لعقد"
@@ -264,6 +266,7 @@ class _Lex:
     receive: frozenset[str]
     relatives: frozenset[str]
     kin: frozenset[str]
+    aides: frozenset[str]
     purposes: frozenset[str]
     invited: frozenset[str]
     gather: frozenset[str]
@@ -326,6 +329,7 @@ def _lex() -> _Lex:
         receive=_words(_RECEIVE),
         relatives=_words(_RELATIVES),
         kin=_words(_KIN),
+        aides=_words(_AIDES),
         purposes=_words(_PURPOSES),
         invited=_words(_INVITED),
         gather=_words(_GATHER),
@@ -868,6 +872,10 @@ def _events(
         # the clause runs on to the next verb.
         limit = next((j for j, what in cues[n + 1 :] if what != "noun"), s_end)
         stop = _stop(tokens, k + 1, limit, lex)
+        if kind == "noun" and _held_by_relative(tokens, k, stop, limit, lex):
+            # "الاتصال الهاتفي الذي جرى بين X وY", "القمة التي عقدها مع X": who it was
+            # between follows the relative clause's verb.
+            stop = _stop(tokens, stop + 2, limit, lex)
         if kind == "tour":
             # Where it went ends its clause: "... وفرنسا، وستتم استضافته" is another matter.
             if tour := _tour(tokens, k, s_start, s_end, inside, story, lex):
@@ -983,6 +991,8 @@ def _events(
             pass  # "تباحثت روسيا مع ميركل": the state met her; no one else to look for
         elif _between_both(tokens, people) or _visits_a_place(word, people, after, lex):
             pass  # "لقاء بين X مع Y": both sides named; "زار ترامب طوكيو": he visited
+        elif _aide_met(tokens, k, stop, people, lex):
+            pass  # "التقى بومبيو، كبير مساعدي الزعيم X": Pompeo met an aide, named or not
         elif _needs_subject(
             kind, people, others, lex, word, k > s_start and _is(tokens[k - 1], lex.after)
         ) and not _named_by_title(tokens, k, min([m.lead for m in after], default=stop), lex):
@@ -1488,6 +1498,25 @@ def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     return None
 
 
+def _aide_met(
+    tokens: Sequence[Token], k: int, stop: int, people: list[_Mention], lex: _Lex
+) -> bool:
+    """Whether one person named after a verb met someone's aide, so is its subject."""
+    if not _is(tokens[k], lex.met) or len({m.item.entry.key for m in people}) != 1:
+        return False
+    return not people[0].marked and any(
+        _is(tokens[t], lex.aides) for t in range(people[0].end, stop)
+    )
+
+
+def _held_by_relative(tokens: Sequence[Token], k: int, stop: int, limit: int, lex: _Lex) -> bool:
+    """Whether a noun's clause goes on in "الذي جرى", "التي عقدها": told as held, and with whom."""
+    if stop - k > NOUN_REACH or stop + 1 >= limit or tokens[stop].norm not in ("الذي", "التي"):
+        return False
+    verb = tokens[stop + 1]
+    return _is(verb, lex.took_place) or (_is(verb, lex.hold) and not _present(verb, lex))
+
+
 def _press_with(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> bool:
     """Whether a press conference was held with someone: "مؤتمر صحفي (مشترك) ... مع X"."""
     if k + 1 >= s_end or not _is(tokens[k + 1], lex.press_words):
@@ -1625,6 +1654,8 @@ def _possessor(tokens: Sequence[Token], m: _Mention, last: int) -> bool:
     j = m.lead - 1
     if j >= 0 and _is(tokens[j], _lex().kin):
         return True
+    if any(_is(tokens[t], _lex().aides) for t in range(m.lead, m.start)):
+        return True  # "كبير مساعدي الزعيم X": his aide, unnamed
     if m.lead < m.start or j <= last or m.marked:
         return False  # titled, right after the cue or the one named before, or "بأردوغان"
     before = tokens[j]
