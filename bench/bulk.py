@@ -27,7 +27,7 @@ from bench.corpus import DAYS, Story
 from bench.ingest import batched
 from bot.analysis.knowledge import Knowledge, load_knowledge
 from bot.analysis.pipeline import ANALYSIS_VERSION, analyze_story, discovered_actors, known_actors
-from bot.ingest.service import _article
+from bot.ingest.reading import make_article as _article
 from bot.models import NewArticle, StoryAnalysis
 from storage import Store, analysis
 from storage.analysis import _actor_row

@@ -16,7 +16,7 @@ from bench.corpus import OUTLETS, Story, article_page
 from bot.analysis.knowledge import Knowledge
 from bot.analysis.pipeline import analyze_story
 from bot.ingest.pages import extract_article
-from bot.ingest.service import _article
+from bot.ingest.reading import make_article as _article
 from bot.models import NewArticle
 from bot.services import Services
 from storage import Store, articles, sources

@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.core import Core
-from bot.ingest.service import RunResult, SourceError
+from bot.ingest.errors import SourceError
+from bot.ingest.service import RunResult
 from bot.ingest.urls import masked_url
 
 NO_SOURCES = "No sources yet. Add one with: libya-brief sources add URL [NAME...]"

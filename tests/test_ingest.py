@@ -20,13 +20,10 @@ import pytest
 
 from bot.analysis.knowledge import Knowledge
 from bot.core import Core
+from bot.ingest.errors import SourceError
 from bot.ingest.fetch import Fetcher
-from bot.ingest.service import (
-    MAX_BACKOFF,
-    TEASER_CHARS,
-    IngestService,
-    SourceError,
-)
+from bot.ingest.reading import TEASER_CHARS
+from bot.ingest.service import MAX_BACKOFF, IngestService
 from bot.models import Source
 from bot.services import Services
 from storage import Store, articles, sources

@@ -17,7 +17,7 @@ import pytest
 from bot.config import Settings
 from bot.core import Core, build_core
 from bot.ingest.fetch import Fetcher
-from bot.ingest.service import MAX_TEASER_FETCHES
+from bot.ingest.reading import MAX_TEASER_FETCHES
 from bot.tg import app as app_module
 from bot.tg.app import build_application, running
 from bot.tg.fake_api import FakeBotApi

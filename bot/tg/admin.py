@@ -12,7 +12,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.admins import AdminError, Admins
-from bot.ingest.service import IngestService, RunResult, SourceError
+from bot.ingest.errors import SourceError
+from bot.ingest.service import IngestService, RunResult
 from bot.ingest.urls import masked_url
 from bot.models import Source
 from bot.tg.groups import update_thread
