@@ -82,6 +82,7 @@ _CALL_VERBS = "اتصل اتصلت هاتف هاتفت يتصل"
 _CALL_IF = "تلقى تلقت يتلقى تحدث تحدثت تحادث تحادثا"
 # A press conference held with someone ("في مؤتمر صحفي مشترك مع نظيره X"): they met.
 _PRESS = "مؤتمر المؤتمر مؤتمرا"
+_PRESS_STEM = "مؤتمر"
 _PRESS_WORDS = "صحفي صحافي الصحفي الصحافي صحفيا صحافيا"
 # "تحدث مع X": spoke with him, a call or in person; "تحدث عن"/"تحدث إلى الصحفيين" is not.
 _TALKED = "تحدث تحدثت تحدثا تحادث تحادثا"
@@ -425,11 +426,13 @@ def find_meetings(
     lex = _lex()
     # Most stories and sentences hold no cue: only those that do, and the one after each,
     # are read.
-    may = list(map(_may_cue, [tok.norm for tok in tokens]))
-    for k, tok in enumerate(tokens):
-        # "مؤتمر" is a cue only as a press conference held with someone.
-        if _is(tok, lex.press) and _press_with(tokens, k, len(tokens), lex):
-            may[k] = True
+    norms = [tok.norm for tok in tokens]
+    may = list(map(_may_cue, norms))
+    if _PRESS_STEM in " ".join(norms):  # most stories hold none: one look at the whole
+        for k, norm in enumerate(norms):
+            # "مؤتمر" is a cue only as a press conference held with someone.
+            if _PRESS_STEM in norm and _press_with(tokens, k, len(tokens), lex):
+                may[k] = True
     if not any(may):
         return []
     sentences = sentence_spans(tokens)
@@ -1439,7 +1442,7 @@ def _may_cue(norm: str) -> bool:
 def _cue(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> str | None:
     """What kind of cue the word at k is, if it is one."""
     tok = tokens[k]
-    if _is(tok, lex.press) and _press_with(tokens, k, s_end, lex):
+    if _PRESS_STEM in tok.norm and _press_with(tokens, k, s_end, lex):
         return "noun"
     if not _may_cue(tok.norm) or not tok.is_word:
         return None
@@ -1519,7 +1522,7 @@ def _held_by_relative(tokens: Sequence[Token], k: int, stop: int, limit: int, le
 
 def _press_with(tokens: Sequence[Token], k: int, s_end: int, lex: _Lex) -> bool:
     """Whether a press conference was held with someone: "مؤتمر صحفي (مشترك) ... مع X"."""
-    if k + 1 >= s_end or not _is(tokens[k + 1], lex.press_words):
+    if not _is(tokens[k], lex.press) or k + 1 >= s_end or not _is(tokens[k + 1], lex.press_words):
         return False
     return any(tokens[j].norm in ("مع", "ومع") for j in range(k + 2, min(s_end, k + 7)))
 
