@@ -82,7 +82,7 @@ _CALL_VERBS = "اتصل اتصلت هاتف هاتفت يتصل"
 _CALL_IF = "تلقى تلقت يتلقى تحدث تحدثت تحادث تحادثا"
 # A press conference held with someone ("في مؤتمر صحفي مشترك مع نظيره X"): they met.
 _PRESS = "مؤتمر المؤتمر مؤتمرا"
-_PRESS_STEM = "مؤتمر"
+_PRESS_STEM = "موتمر"  # "مؤتمر" as normalize() writes it, to look for in normalized words
 _PRESS_WORDS = "صحفي صحافي الصحفي الصحافي صحفيا صحافيا"
 # "تحدث مع X": spoke with him, a call or in person; "تحدث عن"/"تحدث إلى الصحفيين" is not.
 _TALKED = "تحدث تحدثت تحدثا تحادث تحادثا"
