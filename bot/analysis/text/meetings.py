@@ -1,9 +1,11 @@
 """Who met whom, where and when: meetings, calls, talks, visits and summits as reported.
 
 A sentence holds an event when it has a cue: a verb of meeting ("التقى", "استقبل", "زار",
-"جمع", "اجتمع مع", "بحث مع", "أجرى محادثات"), a call ("أجرى اتصالا هاتفيا", "تلقى اتصالا"),
-a visit ("وصل إلى", "زيارة ... إلى"، "زيارته لبريطانيا"), or a noun of one reported as held
-("خلال لقائه مع", "عقب الاجتماع", "لقاء جمع", "قمة بين"). Its participants are the people
+"جمع", "اجتمع مع", "بحث مع", "أجرى محادثات", "تحدث مع", "حضر X مع Y"), a call ("أجرى اتصالا
+هاتفيا", "تلقى اتصالا", "خلال محادثة هاتفية مع", "مكالمة هاتفية بين"), a visit ("وصل إلى",
+"زيارة ... إلى"، "زيارته لبريطانيا", "جولة شملت X وY"), a press conference held with someone
+("في مؤتمر صحفي مشترك مع"), or a noun of one reported as held ("خلال لقائه مع", "عقب
+الاجتماع", "لقاء جمع", "قمة بين", "المحادثات التي أجراها مع"). Its participants are the people
 named from the cue to where the clause moves on (a relative pronoun, a purpose, what was
 said, an act on someone), coordinated ones included (X وY وZ), with those "بحضور" or
 "بمشاركة" and anyone named by a title alone whom the story names with that title. When the
