@@ -171,6 +171,7 @@ async def test_a_group_hears_addressed_commands_and_only_admins_change_its_thing
 
     # Any member sees the settings; only administrators press their buttons.
     [panel] = await bot.say_in("/settings", chat=GROUP, user=MEMBER)
+    assert panel.text.startswith("<b>This group's digest settings</b>")
     assert "Time: 07:30" in panel.text
     bot.api.user_presses(panel.message_id, "set:time:0900", user_id=MEMBER)
     await until(lambda: len(bot.alerts_shown()) == 1)
@@ -180,6 +181,7 @@ async def test_a_group_hears_addressed_commands_and_only_admins_change_its_thing
     sub = await core.subscriptions.get(GROUP)
     assert sub is not None and sub.local_time == "07:30"
     [edited] = await bot.press_as(panel.message_id, "set:time:0900", user=ADMIN)
+    assert edited.text.startswith("<b>This group's digest settings</b>")
     assert "Time: 09:00" in edited.text
 
     # /mydata speaks of the group; /forget is the administrators'.

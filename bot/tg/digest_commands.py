@@ -16,7 +16,7 @@ from bot.models import Subscription, Topic
 from bot.schedule import parse_local_time, parse_weekday, parse_zone
 from bot.tg.deliveries import digest_keyboard
 from bot.tg.digest_render import TopicNames, digest_renderer
-from bot.tg.groups import thread_of, update_thread
+from bot.tg.groups import is_group, thread_of, update_thread
 from bot.tg.i18n import t
 from bot.tg.language import LanguageCommands
 from bot.tg.pictures import words
@@ -145,7 +145,7 @@ class DigestCommands:
         topics = self.services.topics()
         mode = self.language.headline_mode(context, lang)
         await message.reply_text(
-            settings_text(sub, lang, topics, "main", mode),
+            settings_text(sub, lang, topics, "main", mode, group=is_group(chat)),
             reply_markup=settings_keyboard(sub, lang, topics, "main", mode),
         )
 
@@ -200,7 +200,7 @@ class DigestCommands:
         mode = self.language.headline_mode(context, lang)
         try:
             await query.edit_message_text(
-                settings_text(sub, lang, topics, view, mode),
+                settings_text(sub, lang, topics, view, mode, group=is_group(chat)),
                 reply_markup=settings_keyboard(sub, lang, topics, view, mode),
             )
         except BadRequest as exc:

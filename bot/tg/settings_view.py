@@ -48,10 +48,13 @@ def settings_text(
     topics: Sequence[Topic],
     view: str,
     headlines: str | None = None,
+    *,
+    group: bool = False,
 ) -> str:
     """The settings as they stand, and what to do next in this view.
 
-    `headlines` is how lists show headlines, when a translator makes English possible.
+    `headlines` is how lists show headlines, when a translator makes English possible;
+    `group`: they are a group's, and say so.
     """
     names = {topic.id: topic_name(topic, lang) for topic in topics}
     chosen = [names.get(topic, topic) for topic in sub.topics]
@@ -62,7 +65,7 @@ def settings_text(
     else:
         status = t(lang, "set_active", next=esc(_when(sub.next_due, lang, sub.timezone)))
     lines = [
-        t(lang, "settings_title"),
+        t(lang, "settings_title_group" if group else "settings_title"),
         status,
         t(lang, "set_time", time=esc(sub.local_time), zone=esc(zone_label(sub.timezone))),
         t(lang, "set_lang", name=esc(digest_lang_name(sub.digest_lang, lang))),
