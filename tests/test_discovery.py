@@ -39,6 +39,11 @@ def discovered(text: str, knowledge: Knowledge) -> dict[str, str]:
         ("وأعلن أبو بكر الحسناوي وسالم بن حميدة انسحابهما.", {"أبو بكر الحسناوي", "سالم بن حميدة"}),
         # A foreign given name, and a hyphenated one.
         ("وصرح دانيلو فيرانتي ثم جان-لوك موران للصحفيين.", {"دانيلو فيرانتي", "جان-لوك موران"}),
+        # Russian and other foreign given names, with no title before them.
+        (
+            "وقالت أولغا بيتروفا إن الوفد وصل، فيما أكد تيموثي هارلو أن المحادثات ستستمر.",
+            {"أولغا بيتروفا", "تيموثي هارلو"},
+        ),
         # A verb in the future, a noun with a possessive, a word with digits end the name;
         # a foreign surname that only looks like a future verb does not.
         ("وقال سمير البوعيشي سيستعيد الجيش المدينة.", {"سمير البوعيشي"}),

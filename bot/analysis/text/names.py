@@ -584,6 +584,29 @@ _FOREIGN_GIVEN = """
 شارل = Charles
 تيمان = Timan
 محمدو = Mahamadou
+أناتولي اناتولي = Anatoly
+يوري = Yuri
+إيغور ايغور إيجور = Igor
+فاسيلي = Vasily
+غينادي غينادى = Gennady
+ليونيد = Leonid
+قسطنطين كونستانتين = Konstantin
+بافل = Pavel
+مكسيم ماكسيم = Maxim
+فياتشيسلاف = Vyacheslav
+أولغا اولغا = Olga
+ناتاليا = Natalia
+إيرينا ايرينا = Irina
+فلورنس = Florence
+جيرالد = Gerald
+أنالينا = Annalena
+جوليان = Julian
+كريستوفر = Christopher
+فيليكس فيلكس = Felix
+برنار = Bernard
+تيموثي = Timothy
+جيفري = Jeffrey
+عبدولاي = Abdoulaye
 """
 
 # Family names and nisbas common in Libya and the Arab world, with their usual English
