@@ -531,7 +531,8 @@ def user_data(db: sqlite_utils.Database, chat_id: int) -> dict[str, Any]:
 
     return {
         "user": rows("SELECT * FROM users WHERE chat_id = ?"),
-        "subscription": rows("SELECT * FROM subscriptions WHERE chat_id = ?"),
+        # As the rest of the bot reads it (one mapper), not as a raw row.
+        "subscription": [sub for sub in [get_subscription(db, chat_id)] if sub is not None],
         "follows": rows("SELECT kind, key, created_at FROM follows WHERE chat_id = ?"),
         "deliveries": rows(
             "SELECT period_start, period_end, status, sent_at FROM deliveries "

@@ -44,7 +44,7 @@ def my_data_chunks(
 ) -> list[str]:
     """Everything stored about a chat, in words rather than rows; a group's speaks of it."""
     users = data.get("user") or []
-    subs = data.get("subscription") or []
+    subs: list[Subscription] = data.get("subscription") or []
     follows = data.get("follows") or []
     deliveries = data.get("deliveries") or []
     briefs = data.get("weekly_briefs") or []
@@ -52,7 +52,7 @@ def my_data_chunks(
     alerts = sum(int(row.get("alerts") or 0) for row in data.get("alerts") or [])
     if not (users or subs or follows or deliveries or briefs or alerts or channels):
         return [t(lang, "mydata_none_group" if group else "mydata_none")]
-    zone = ZoneInfo(str(subs[0]["timezone"])) if subs else ZoneInfo(DEFAULT_ZONE)
+    zone = ZoneInfo(subs[0].timezone) if subs else ZoneInfo(DEFAULT_ZONE)
     blocks = [t(lang, "mydata_title_group" if group else "mydata_title")]
     for user in users:
         ui = user.get("ui_lang")
@@ -64,26 +64,11 @@ def my_data_chunks(
             last=_stamp(user.get("last_seen"), lang, zone),
         )  # fmt: skip
         blocks.append(text)
-    for row in subs:
-        sub = Subscription(
-            chat_id=int(row["chat_id"]), active=bool(row["active"]),
-            local_time=str(row["local_time"]), timezone=str(row["timezone"]),
-            digest_lang=str(row["digest_lang"]),
-            topics=tuple(x for x in str(row["topics"] or "").split(",") if x),
-            max_items=int(row["max_items"]), empty_notice=bool(row["empty_notice"]),
-            next_due=datetime.fromisoformat(str(row["next_due"])), last_period_end=None,
-            weekly_on=bool(row.get("weekly_on", 0)), weekly_day=int(row.get("weekly_day") or 0),
-            weekly_time=str(row.get("weekly_time") or "08:00"),
-            weekly_next_due=(
-                datetime.fromisoformat(str(row["weekly_next_due"]))
-                if row.get("weekly_next_due") else None
-            ),
-            daily_on=bool(row.get("daily_on", 1)),
-        )  # fmt: skip
+    for sub in subs:
         lines = settings_text(sub, lang, topics, "main").split("\n")[1:-2]
         lines[0:0] = [t(lang, "mydata_sub")]
-        if row.get("last_period_end"):
-            when = _stamp(row["last_period_end"], lang, zone)
+        if sub.last_period_end:
+            when = _stamp(sub.last_period_end.isoformat(), lang, zone)
             lines.append(t(lang, "mydata_period", when=when))
         blocks.append("\n".join(lines))
     if follows:
