@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from bot.digest_builder import RankedPeriod, build_digest, rank_period
+from bot.digest_builder import SOURCE_WEIGHT, RankedPeriod, build_digest, rank_period
 from bot.group_commit import GroupCommit
 from bot.models import Digest, DigestMessage, Subscription, Translation
 from bot.schedule import next_due, parse_local_time
@@ -136,7 +136,7 @@ class DigestService:
         # Stored times have whole seconds: a story stored this second is "now" too.
         end = now.replace(microsecond=0) + timedelta(seconds=1)
         variant = await self.variant(subscription, chat_id, start, end, default_zone)
-        ranked = await self._ranked({(start, end)})
+        ranked = await self.ranked({(start, end)})
         return await self._render(variant, render, ranked, force=True)
 
     async def run(self, render: Render, send: Send) -> RunReport:
@@ -161,7 +161,7 @@ class DigestService:
             )
             for subscription in due
         ]  # fmt: skip
-        ranked = await self._ranked({(v.period_start, v.period_end) for v in variants})
+        ranked = await self.ranked({(v.period_start, v.period_end) for v in variants})
         rendered: dict[Variant, list[DigestMessage]] = {}
         claims = []
         for subscription, variant in zip(due, variants, strict=True):
@@ -183,15 +183,22 @@ class DigestService:
         sent = await self.deliver(send, subs.DAILY, held, claimed)
         return RunReport.of(len(due), len(claimed), len(rendered), resumed, sent)
 
-    async def _ranked(self, periods: set[Period]) -> dict[Period, RankedPeriod]:
-        """Each period's stories, read in one call and ranked off the loop."""
+    async def ranked(
+        self, periods: set[Period], source_weight: float = SOURCE_WEIGHT
+    ) -> dict[Period, RankedPeriod]:
+        """Each period's stories, read in one call and ranked off the loop.
+
+        `source_weight`: the hours of freshness one more outlet is worth (see rank_period).
+        """
         if not periods:
             return {}
         found = await self.store.run(candidates.period_candidates, sorted(periods))
 
         def rank_all() -> dict[Period, RankedPeriod]:
             return {
-                (start, end): rank_period(stories, period_start=start, period_end=end)
+                (start, end): rank_period(
+                    stories, period_start=start, period_end=end, source_weight=source_weight
+                )
                 for (start, end), stories in found.items()
             }
 

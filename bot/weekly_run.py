@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.charts import Charts, DrawingFailed, Lang, MeetingsAnswer, TrendsAnswer, Words
-from bot.digest_builder import SOURCE_WEIGHT, RankedPeriod, build_digest, rank_period
+from bot.digest_builder import SOURCE_WEIGHT, RankedPeriod, build_digest
 from bot.digest_run import DigestService, RunReport, Send, Variant
 from bot.models import Digest, DigestItem, DigestMessage, Subscription, Translation
 from bot.schedule import next_weekly, parse_local_time
 from bot.subscribers import DEFAULT_ZONE, Clock
-from storage import Store, candidates
+from storage import Store
 from storage import subscriptions as subs
 
 log = logging.getLogger(__name__)
@@ -170,13 +170,9 @@ class WeeklyService:
     ) -> list[DigestMessage]:
         key = (variant.period_start, variant.period_end)
         if key not in periods:
-            found = await self.store.run(candidates.digest_candidates, *key)
             # A week's ranking: one more outlet is worth a week's freshness, as it is a day's
             # in the daily digest.
-            periods[key] = await asyncio.to_thread(
-                rank_period, found, period_start=key[0], period_end=key[1],
-                source_weight=SOURCE_WEIGHT * 7,
-            )  # fmt: skip
+            periods.update(await self.digests.ranked({key}, source_weight=SOURCE_WEIGHT * 7))
         digest = weekly_digest(
             periods[key], topics=variant.topics, topic_order=self.topic_order,
             follows=variant.follows,

@@ -18,17 +18,10 @@ PER_PERIOD = 2000
 _CHUNK = 2000
 
 
-def digest_candidates(
-    db: sqlite_utils.Database, since: datetime, until: datetime
-) -> list[DigestCandidate]:
-    """Shown stories the bot stored in a period, with their topics and people named."""
-    return period_candidates(db, [(since, until)])[(since, until)]
-
-
 def period_candidates(
     db: sqlite_utils.Database, periods: Iterable[Period]
 ) -> dict[Period, list[DigestCandidate]]:
-    """digest_candidates of each period, each story read once however many periods hold it.
+    """Each period's shown stories (the newest PER_PERIOD), with topics and people, read once.
 
     A digest run has a handful of periods (one per time a subscriber's last digest ended)
     that mostly overlap: reading each story's columns, topics and people once for all of

@@ -156,7 +156,8 @@ def test_alerts_and_digest_candidates_come_newest_first(mixed: sqlite_utils.Data
         )
     alert_ids = [row[0] for row in mixed.execute("SELECT id FROM alerts")]
     assert names(subs.alert_stories(mixed, alert_ids)) == NEWEST_FIRST
-    found = candidates.digest_candidates(mixed, at("2026-11-01T00:00"), NOW + timedelta(seconds=1))
+    period = (at("2026-11-01T00:00"), NOW + timedelta(seconds=1))
+    found = candidates.period_candidates(mixed, [period])[period]
     assert names([c.story for c in found]) == NEWEST_FIRST
     # A digest ranks by freshness from the same date: the future-dated story is 4 days old.
     future = next(c for c in found if c.story.headline == "future")
@@ -172,7 +173,7 @@ def test_many_periods_read_together_are_each_as_read_alone(mixed: sqlite_utils.D
     together = candidates.period_candidates(mixed, periods)
     assert list(together) == periods
     for since, until in periods:
-        alone = candidates.digest_candidates(mixed, since, until)
+        alone = candidates.period_candidates(mixed, [(since, until)])[(since, until)]
         assert together[(since, until)] == alone
     # The periods differ, so the test compares something.
     assert len({len(found) for found in together.values()}) == len(periods)
