@@ -131,6 +131,7 @@ def _near(wanted: str, name: str) -> bool:
 
 
 def _bare(word: str) -> str:
+    """A word without its article ("منقوش" for "المنقوش"); a short word stays whole."""
     return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
@@ -198,7 +199,7 @@ def _article_form(word: str) -> str:
 def _name_words(name: str) -> set[str]:
     """The words of a name, each also without its article: "Williams", "منقوش"."""
     words = name.split()
-    return set(words) | {w[2:] for w in words if w.startswith("ال") and len(w) > 3}
+    return set(words) | {_bare(w) for w in words}
 
 
 def _alone(actor: ActorRecord) -> set[str]:

@@ -90,23 +90,24 @@ def weekly_line(sub: Subscription, lang: Lang) -> str:
     )  # fmt: skip
 
 
+def _button(text: str, data: str, chosen: bool = False) -> InlineKeyboardButton:
+    """A settings button, ticked when it is the current choice."""
+    return InlineKeyboardButton(label(("✓ " if chosen else "") + text), callback_data=data)
+
+
 def _weekly_rows(sub: Subscription, lang: Lang, prefix: str) -> list[list[InlineKeyboardButton]]:
     """On or off, the seven days and the common times; the current ones ticked."""
     on = sub.weekly_on
-
-    def button(text: str, data: str, chosen: bool) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label(("✓ " if chosen else "") + text), callback_data=data)
-
     switch = [
-        button(t(lang, "btn_weekly_on"), f"{prefix}:wk:1", on),
-        button(t(lang, "btn_weekly_off"), f"{prefix}:wk:0", not on),
+        _button(t(lang, "btn_weekly_on"), f"{prefix}:wk:1", on),
+        _button(t(lang, "btn_weekly_off"), f"{prefix}:wk:0", not on),
     ]
     days = [
-        button(weekday_name(n, lang), f"{prefix}:wday:{n}", on and n == sub.weekly_day)
+        _button(weekday_name(n, lang), f"{prefix}:wday:{n}", on and n == sub.weekly_day)
         for n in range(7)
     ]
     times = [
-        button(v, f"{prefix}:wtime:{v.replace(':', '')}", on and v == sub.weekly_time)
+        _button(v, f"{prefix}:wtime:{v.replace(':', '')}", on and v == sub.weekly_time)
         for v in COMMON_TIMES
     ]
     return [switch, *rows(days, 4), *rows(times, 3)]
@@ -125,45 +126,41 @@ def settings_keyboard(
 
     `prefix` starts every button's data: a linked channel's panel names the channel in it.
     """
-
-    def button(text: str, data: str, chosen: bool = False) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label(("✓ " if chosen else "") + text), callback_data=data)
-
-    back = [button(t(lang, "btn_back"), f"{prefix}:v:main")]
+    back = [_button(t(lang, "btn_back"), f"{prefix}:v:main")]
     if view == "time":
         # The daily digest on, or off with the weekly brief alone; a time turns it on.
         switch = [
-            button(t(lang, "btn_daily_on"), f"{prefix}:daily:1", sub.daily_on),
-            button(t(lang, "btn_daily_off"), f"{prefix}:daily:0", not sub.daily_on),
+            _button(t(lang, "btn_daily_on"), f"{prefix}:daily:1", sub.daily_on),
+            _button(t(lang, "btn_daily_off"), f"{prefix}:daily:0", not sub.daily_on),
         ]
         times = [
-            button(v, f"{prefix}:time:{v.replace(':', '')}", sub.daily_on and v == sub.local_time)
+            _button(v, f"{prefix}:time:{v.replace(':', '')}", sub.daily_on and v == sub.local_time)
             for v in COMMON_TIMES
         ]
         return InlineKeyboardMarkup([switch, *rows(times, 3), back])
     if view == "zone":
-        zones = [button(z, f"{prefix}:zone:{z}", z == sub.timezone) for z in COMMON_ZONES]
+        zones = [_button(z, f"{prefix}:zone:{z}", z == sub.timezone) for z in COMMON_ZONES]
         return InlineKeyboardMarkup([*rows(zones, 2), back])
     if view == "lang":
         langs = [
-            button(digest_lang_name(v, lang), f"{prefix}:lang:{v}", v == sub.digest_lang)
+            _button(digest_lang_name(v, lang), f"{prefix}:lang:{v}", v == sub.digest_lang)
             for v in DIGEST_LANGS
         ]
         return InlineKeyboardMarkup([*rows(langs, 1), back])
     if view == "topics":
-        every = button(t(lang, "btn_all_topics"), f"{prefix}:topic:{ALL_TOPICS}", not sub.topics)
+        every = _button(t(lang, "btn_all_topics"), f"{prefix}:topic:{ALL_TOPICS}", not sub.topics)
         each = [
-            button(topic_name(tp, lang), f"{prefix}:topic:{tp.id}", tp.id in sub.topics)
+            _button(topic_name(tp, lang), f"{prefix}:topic:{tp.id}", tp.id in sub.topics)
             for tp in topics
         ]
         return InlineKeyboardMarkup([[every], *rows(each, 2), back])
     if view == "max":
-        counts = [button(str(n), f"{prefix}:max:{n}", n == sub.max_items) for n in MAX_ITEMS]
+        counts = [_button(str(n), f"{prefix}:max:{n}", n == sub.max_items) for n in MAX_ITEMS]
         return InlineKeyboardMarkup([counts, back])
     if view == "empty":
         options = [
-            button(t(lang, "btn_notice"), f"{prefix}:empty:1", sub.empty_notice),
-            button(t(lang, "btn_silent"), f"{prefix}:empty:0", not sub.empty_notice),
+            _button(t(lang, "btn_notice"), f"{prefix}:empty:1", sub.empty_notice),
+            _button(t(lang, "btn_silent"), f"{prefix}:empty:0", not sub.empty_notice),
         ]
         return InlineKeyboardMarkup([*rows(options, 1), back])
     if view == "headlines" and headlines is not None:
@@ -176,31 +173,26 @@ def settings_keyboard(
         else t(lang, "weekly_off_short")
     )
     main = [
-        button(
+        _button(
             t(lang, "btn_time", v=sub.local_time) if sub.daily_on else t(lang, "btn_time_off"),
             f"{prefix}:v:time",
         ),
-        button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{prefix}:v:zone"),
-        button(t(lang, "btn_lang"), f"{prefix}:v:lang"),
-        button(t(lang, "btn_topics"), f"{prefix}:v:topics"),
-        button(t(lang, "btn_max", v=sub.max_items), f"{prefix}:v:max"),
-        button(t(lang, "btn_empty"), f"{prefix}:v:empty"),
-        button(t(lang, "btn_weekly", v=weekly), f"{prefix}:v:weekly"),
+        _button(t(lang, "btn_zone", v=zone_label(sub.timezone)), f"{prefix}:v:zone"),
+        _button(t(lang, "btn_lang"), f"{prefix}:v:lang"),
+        _button(t(lang, "btn_topics"), f"{prefix}:v:topics"),
+        _button(t(lang, "btn_max", v=sub.max_items), f"{prefix}:v:max"),
+        _button(t(lang, "btn_empty"), f"{prefix}:v:empty"),
+        _button(t(lang, "btn_weekly", v=weekly), f"{prefix}:v:weekly"),
     ]
     if headlines is not None:
-        main.append(button(t(lang, "btn_headlines"), f"{prefix}:v:headlines"))
+        main.append(_button(t(lang, "btn_headlines"), f"{prefix}:v:headlines"))
     return InlineKeyboardMarkup(rows(main, 2))
 
 
 def headlines_rows(prefix: str, mode: str, lang: Lang) -> list[list[InlineKeyboardButton]]:
     """One button per headline choice, the current one ticked; data "<prefix>:hl:<choice>"."""
     return [
-        [
-            InlineKeyboardButton(
-                label(("✓ " if choice == mode else "") + headlines_name(choice, lang)),
-                callback_data=f"{prefix}:hl:{choice}",
-            )
-        ]
+        [_button(headlines_name(choice, lang), f"{prefix}:hl:{choice}", choice == mode)]
         for choice in HEADLINE_CHOICES
     ]
 
