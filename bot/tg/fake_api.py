@@ -796,15 +796,18 @@ def _decode(content_type: str, body: bytes) -> dict[str, Any]:
         return _multipart(content_type, body)
     params: dict[str, Any] = {}
     for key, values in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
-        value = values[-1]
-        if key in _STRING_FIELDS:
-            params[key] = value
-            continue
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
+        params[key] = _field(key, values[-1])
     return params
+
+
+def _field(name: str, value: str) -> Any:
+    """A form field's value as the Bot API reads it: JSON, but for the fields that are text."""
+    if name in _STRING_FIELDS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
@@ -821,14 +824,7 @@ def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
         if part.get_filename() is not None:
             params[name] = data
             continue
-        value = data.decode("utf-8")
-        if name in _STRING_FIELDS:
-            params[name] = value
-            continue
-        try:
-            params[name] = json.loads(value)
-        except ValueError:
-            params[name] = value
+        params[name] = _field(name, data.decode("utf-8"))
     return params
 
 
